@@ -1,0 +1,65 @@
+#include "cli/cli.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/program_options/errors.hpp>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "commands/commands.h"
+#include "util/error.h"
+
+namespace ftbench::cli {
+namespace {
+
+constexpr const char* kUsage = R"(usage: orchestrate [run] --config FILE [options]   run a benchmark matrix
+       orchestrate script PATH [options] [-- ARGS]    benchmark/diagnose your own script
+       orchestrate interpreters [--json]               list the CPython interpreters found here
+       orchestrate doctor [--json]                     what this machine can count, and why not
+       orchestrate --version
+
+`orchestrate run --help` (or any subcommand with --help) lists its options.
+)";
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.empty()) {
+      std::fputs(kUsage, stderr);
+      return commands::kExitUsage;
+    }
+    const std::string first = args.front();
+    if (first == "--help" || first == "-h" || first == "help") {
+      std::fputs(kUsage, stdout);
+      return commands::kExitOk;
+    }
+    if (first == "--version") {
+      std::printf("orchestrate %s\n", FTBENCH_VERSION);
+      return commands::kExitOk;
+    }
+    commands::Args rest(args.begin() + 1, args.end());
+    if (first == "run") return commands::run_command(rest);
+    if (first == "script") return commands::script_command(rest);
+    if (first == "interpreters") return commands::interpreters_command(rest);
+    if (first == "doctor") return commands::doctor_command(rest);
+    if (!first.empty() && first[0] == '-') return commands::run_command(args);  // `run` is the default
+    std::fprintf(stderr, "orchestrate: unknown command '%s'\n%s", first.c_str(), kUsage);
+    return commands::kExitUsage;
+  } catch (const UserError& e) {
+    std::fprintf(stderr, "orchestrate: error: %s\n", e.what());
+    return commands::kExitUsage;
+  } catch (const boost::program_options::error& e) {
+    std::fprintf(stderr, "orchestrate: error: %s (see --help)\n", e.what());
+    return commands::kExitUsage;
+  } catch (const std::exception& e) {
+    // Not expected: still one line, never a trace. Exit 3 marks an internal problem.
+    std::fprintf(stderr, "orchestrate: internal error: %s\n", e.what());
+    return 3;
+  }
+}
+
+}  // namespace ftbench::cli

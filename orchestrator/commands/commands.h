@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ftbench::commands {
+
+// Each subcommand takes its own arguments (program name and subcommand word removed) and
+// returns the process exit status. UserError escapes to cli::run, which prints it.
+using Args = std::vector<std::string>;
+
+int run_command(const Args& args);           // orchestrate [run] --config FILE ...
+int script_command(const Args& args);        // orchestrate script PATH [-- ARGS]
+int interpreters_command(const Args& args);  // orchestrate interpreters [--json]
+int doctor_command(const Args& args);        // orchestrate doctor [--json]
+
+// Exit statuses, documented in README.md.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitSomeRunsFailed = 1;  // results written; some processes failed
+inline constexpr int kExitUsage = 2;           // bad config, flags or environment
+inline constexpr int kExitInterrupted = 130;   // SIGINT/SIGTERM: what finished is saved
+
+}  // namespace ftbench::commands

@@ -1,0 +1,143 @@
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "commands/commands.h"
+#include "commands/run_pipeline.h"
+#include "util/error.h"
+
+namespace po = boost::program_options;
+
+namespace ftbench::commands {
+namespace {
+
+// The flags `run` and `script` share, in one place.
+void add_common_options(po::options_description& opts, CommonFlags& f) {
+  opts.add_options()
+      ("config,c", po::value<std::string>(), "YAML config (default: configs/default.yaml of the source tree)")
+      ("profile", po::value<std::string>(), "counters: none | basic | detailed")
+      ("threads", po::value<std::vector<std::string>>()->multitoken(), "thread counts, e.g. --threads 1 2 ncpu")
+      ("python", po::value<std::vector<std::string>>()->multitoken(),
+       "interpreters instead of the config's: paths or versions (3.12, 3.13t)")
+      ("output,o", po::value<std::string>(), "results root directory (a run directory is created inside)")
+      ("repetitions", po::value<int>(), "processes per (interpreter, benchmark, threads)")
+      ("warmups", po::value<int>(), "warm-up iterations per process")
+      ("iterations", po::value<int>(), "measured iterations per process")
+      ("size", po::value<std::string>(), "problem size: default | quick | a number")
+      ("dry-run", po::bool_switch(&f.dry_run), "print the plan and an estimated duration, run nothing")
+      ("workloads-dir", po::value<std::string>(), "the workloads/ folder (default: the source tree's)")
+      ("log-level", po::value<std::string>(&f.log_level)->default_value("info"), "trace|debug|info|warn|error")
+      ("help,h", "this help");
+}
+
+void read_common(const po::variables_map& vm, CommonFlags& f) {
+  if (vm.count("config")) f.config_file = vm["config"].as<std::string>();
+  if (vm.count("profile")) f.overrides.profile = vm["profile"].as<std::string>();
+  if (vm.count("threads")) f.overrides.threads = vm["threads"].as<std::vector<std::string>>();
+  if (vm.count("python")) f.overrides.pythons = vm["python"].as<std::vector<std::string>>();
+  if (vm.count("output")) f.overrides.output = vm["output"].as<std::string>();
+  if (vm.count("repetitions")) f.overrides.repetitions = vm["repetitions"].as<int>();
+  if (vm.count("size")) f.overrides.size = vm["size"].as<std::string>();
+  if (vm.count("warmups")) f.warmups = vm["warmups"].as<int>();
+  if (vm.count("iterations")) f.iterations = vm["iterations"].as<int>();
+  if (vm.count("workloads-dir")) f.workloads_dir = vm["workloads-dir"].as<std::string>();
+  if (f.warmups && *f.warmups < 0) throw UserError("--warmups must be 0 or more");
+  if (f.iterations && *f.iterations < 1) throw UserError("--iterations must be at least 1");
+  // Comma lists are accepted too: --threads 1,2,4
+  for (auto* list : {&f.overrides.threads, &f.overrides.pythons, &f.overrides.benchmarks}) {
+    std::vector<std::string> split;
+    for (const auto& item : *list) {
+      size_t start = 0;
+      for (size_t comma; (comma = item.find(',', start)) != std::string::npos; start = comma + 1)
+        split.push_back(item.substr(start, comma - start));
+      split.push_back(item.substr(start));
+    }
+    *list = split;
+  }
+}
+
+}  // namespace
+
+int run_command(const Args& args) {
+  CommonFlags flags;
+  po::options_description opts("orchestrate [run] [options]");
+  add_common_options(opts, flags);
+  opts.add_options()
+      ("benchmarks,b", po::value<std::vector<std::string>>()->multitoken(),
+       "suite globs, e.g. 'memory/ordering/*' (replaces the config's selection)")
+      ("resume", po::value<std::string>(), "complete an interrupted run directory without redoing finished items");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(opts).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << opts;
+    return kExitOk;
+  }
+  if (vm.count("benchmarks")) flags.overrides.benchmarks = vm["benchmarks"].as<std::vector<std::string>>();
+  read_common(vm, flags);
+
+  PipelineRequest request;
+  request.dry_run = flags.dry_run;
+  request.workloads_override = flags.workloads_dir;
+  request.log_level = flags.log_level;
+  request.command_line = join_command_line("orchestrate", args);
+  if (vm.count("resume")) {
+    if (flags.config_file || !flags.overrides.pythons.empty() || !flags.overrides.benchmarks.empty() ||
+        !flags.overrides.threads.empty())
+      throw UserError("--resume continues a run exactly as planned; it takes no --config/--python/--benchmarks/--threads");
+    request.resume_dir = vm["resume"].as<std::string>();
+  } else {
+    request.config = load_with_overrides(flags);
+  }
+  return run_pipeline(request);
+}
+
+int script_command(const Args& args) {
+  // Everything after "--" belongs to the script.
+  Args ours = args, script_args;
+  if (auto dd = std::find(args.begin(), args.end(), "--"); dd != args.end()) {
+    ours.assign(args.begin(), dd);
+    script_args.assign(dd + 1, args.end());
+  }
+  CommonFlags flags;
+  po::options_description opts("orchestrate script PATH [options] [-- ARGS]");
+  add_common_options(opts, flags);
+  opts.add_options()("script", po::value<std::string>(), "the Python script to run under the harness");
+  po::positional_options_description pos;
+  pos.add("script", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(ours).options(opts).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << opts
+              << "\nThe script's body is the timed region; with --threads N it runs in N threads at once\n"
+                 "(FTBENCH_THREADS=N is set for it). Counters, repetitions and outputs are those of a suite run.\n";
+    return kExitOk;
+  }
+  if (!vm.count("script")) throw UserError("orchestrate script needs the path of a Python script");
+  read_common(vm, flags);
+  auto path = std::filesystem::absolute(vm["script"].as<std::string>());
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw UserError("script " + path.string() + " does not exist");
+
+  plan::Benchmark bench;
+  bench.kind = "script";
+  bench.id = "script:" + path.filename().string();
+  bench.scaling = "weak";
+  bench.op_name = "script run";
+  bench.summary = "user script " + path.string();
+  bench.script_path = path.string();
+  bench.script_args = script_args;
+
+  PipelineRequest request;
+  request.dry_run = flags.dry_run;
+  request.workloads_override = flags.workloads_dir;
+  request.log_level = flags.log_level;
+  request.command_line = join_command_line("orchestrate script", args);
+  request.config = load_with_overrides(flags);
+  request.script = bench;
+  if (request.config->name.empty() || request.config->source_file.stem() == "default")
+    request.config->name = "script-" + path.stem().string();
+  return run_pipeline(request);
+}
+
+}  // namespace ftbench::commands

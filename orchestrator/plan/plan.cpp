@@ -1,0 +1,97 @@
+#include "plan/plan.h"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+#include <sstream>
+
+namespace ftbench::plan {
+
+std::string Plan::item_id(const PlanItem& item) const {
+  return interpreters[item.interpreter].label + "/" + benchmarks[item.benchmark].id + "/t" +
+         std::to_string(item.threads) + "/p" + std::to_string(item.process_index);
+}
+
+std::vector<PlanItem> interleave(size_t interpreters, size_t benchmarks, const std::vector<int>& threads,
+                                 int processes, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<PlanItem> items;
+  std::vector<size_t> order(interpreters);
+  for (int round = 0; round < processes; ++round) {
+    for (size_t b = 0; b < benchmarks; ++b) {
+      for (int t : threads) {
+        std::iota(order.begin(), order.end(), 0);
+        std::shuffle(order.begin(), order.end(), rng);
+        for (size_t i : order) {
+          PlanItem item;
+          item.sequence = items.size();
+          item.round = round;
+          item.interpreter = i;
+          item.benchmark = b;
+          item.threads = t;
+          item.process_index = round;
+          items.push_back(item);
+        }
+      }
+    }
+  }
+  return items;
+}
+
+std::string describe(const Plan& plan, double seconds_per_iteration_guess) {
+  std::ostringstream out;
+  out << "Plan: " << plan.items.size() << " processes = " << plan.interpreters.size() << " interpreters x "
+      << plan.benchmarks.size() << " benchmarks x " << plan.threads.size() << " thread counts x "
+      << (plan.items.empty() ? 0 : plan.items.back().round + 1) << " rounds (seed " << plan.seed << ")\n";
+  out << "Interpreters:\n";
+  for (const auto& i : plan.interpreters) {
+    out << "  " << i.label << (i.baseline ? " (baseline)" : "") << ": " << i.facts.path.string() << "  ["
+        << i.facts.short_name() << ", " << (i.facts.free_threaded_build ? "free-threaded" : "GIL") << " build";
+    for (const auto& [k, v] : i.env) out << ", " << k << "=" << v;
+    out << "]\n";
+  }
+  out << "Benchmarks:";
+  for (const auto& b : plan.benchmarks) out << " " << b.id;
+  out << "\nThreads:";
+  for (int t : plan.threads) out << " " << t;
+  out << "\nPer process: " << plan.warmups << " warm-up + " << plan.iterations << " measured iterations, size "
+      << plan.size << ", timeout " << plan.timeout_seconds << " s\nCounters:";
+  if (plan.events.empty()) out << " none";
+  for (const auto& e : plan.events) out << " " << e.name << (e.required ? "(required)" : "");
+  out << "\nOrder:\n";
+  size_t shown = 0;
+  for (const auto& item : plan.items) {
+    if (shown++ == 40) {
+      out << "  ... " << plan.items.size() - 40 << " more\n";
+      break;
+    }
+    out << "  " << item.sequence << "  round " << item.round << "  " << plan.item_id(item) << "\n";
+  }
+  // Start-up of an interpreter plus harness is ~50 ms; iterations as guessed.
+  double seconds = static_cast<double>(plan.items.size()) *
+                   (0.3 + (plan.warmups + plan.iterations) * seconds_per_iteration_guess);
+  out << "Estimated duration: about " << static_cast<long>(seconds / 60.0 + 0.5) << " min ("
+      << static_cast<long>(seconds) << " s, assuming ~" << seconds_per_iteration_guess * 1000
+      << " ms per iteration and 0.3 s start-up per process)\n";
+  return out.str();
+}
+
+bool glob_match(const std::string& pattern, const std::string& text) {
+  // FNM_PATHNAME: '*' stays within one path component, like shell globs over files; '**'
+  // crosses components. A pattern that matches a group selects everything in it, so
+  // "memory", "memory/*" and "*" select what users expect.
+  std::string pat = pattern;
+  int flags = FNM_PATHNAME;
+  if (pat.find("**") != std::string::npos) {
+    for (size_t p; (p = pat.find("**")) != std::string::npos;) pat.replace(p, 2, "*");
+    flags = 0;
+  }
+  if (::fnmatch(pat.c_str(), text.c_str(), flags) == 0) return true;
+  for (size_t slash = text.find('/'); slash != std::string::npos; slash = text.find('/', slash + 1))
+    if (::fnmatch(pat.c_str(), text.substr(0, slash).c_str(), flags) == 0) return true;
+  return false;
+}
+
+}  // namespace ftbench::plan

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "plan/plan.h"
+#include "system/machine.h"
+
+namespace ftbench::results {
+
+// Everything about a run except its measurements: written when the run starts (so --resume
+// can rebuild the exact plan without the config file) and again when it ends.
+struct Manifest {
+  int schema_version = 0;
+  std::string run_id;
+  std::string tool_version;
+  std::string git_revision;
+  std::string command_line;
+  std::string config_file;
+  std::string config_name;
+  std::string config_text;       // the YAML as read, verbatim
+  std::string created_at;        // ISO 8601 UTC
+  std::string finished_at;
+  std::string status = "running";  // running | complete | interrupted
+  std::string affinity;          // none | auto | list
+  std::vector<int> affinity_cpus;
+  std::vector<std::string> formats;
+  plan::Plan plan;
+  system::MachineInfo machine;
+};
+
+}  // namespace ftbench::results

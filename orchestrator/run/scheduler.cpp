@@ -1,0 +1,103 @@
+#include "run/scheduler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "system/machine.h"
+
+namespace ftbench::run {
+
+ConsoleProgress::ConsoleProgress(bool tty) : tty_(tty) {}
+
+void ConsoleProgress::item_started(size_t done, size_t total, const std::string& item_id, double eta_seconds) {
+  if (!tty_) return;
+  std::string eta = eta_seconds > 0 ? ", ETA " + std::to_string(static_cast<long>(eta_seconds / 60)) + "m" +
+                                          std::to_string(static_cast<long>(eta_seconds) % 60) + "s"
+                                    : "";
+  std::fprintf(stderr, "\r\033[K[%zu/%zu%s] %s", done + 1, total, eta.c_str(), item_id.c_str());
+  std::fflush(stderr);
+  line_shown_ = true;
+}
+
+void ConsoleProgress::item_finished(const results::ProcessRun& run) {
+  if (run.status == results::RunStatus::ok) return;
+  if (tty_ && line_shown_) std::fprintf(stderr, "\r\033[K");
+  line_shown_ = false;
+  spdlog::warn("{} failed: {}", run.item_id, run.failure);
+}
+
+void ConsoleProgress::finished() {
+  if (tty_ && line_shown_) std::fprintf(stderr, "\r\033[K");
+  line_shown_ = false;
+}
+
+std::vector<int> cpus_for(const config::Affinity& affinity, int threads) {
+  switch (affinity.mode) {
+    case config::Affinity::Mode::none: return {};
+    case config::Affinity::Mode::list: return affinity.cpus;
+    case config::Affinity::Mode::automatic: {
+      auto cores = system::one_cpu_per_core(system::usable_cpus());
+      if (static_cast<size_t>(threads) < cores.size()) cores.resize(static_cast<size_t>(threads));
+      return cores;
+    }
+  }
+  return {};
+}
+
+SchedulerOutcome run_plan(const plan::Plan& plan, Executor& executor, const results::RunStore& store,
+                          const results::Manifest& manifest, const std::set<std::string>& finished,
+                          ProgressSink& progress, const SchedulerOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  SchedulerOutcome outcome;
+  auto all_runs = store.load_runs();
+  auto last_merge = Clock::now();
+  double seconds_spent = 0;
+  size_t total = plan.items.size();
+  size_t done = 0;
+  for (const auto& item : plan.items) {
+    if (options.stop_signal && options.stop_signal->load()) {
+      outcome.interrupted = true;
+      break;
+    }
+    auto id = plan.item_id(item);
+    if (finished.count(id)) {
+      ++outcome.skipped;
+      ++done;
+      continue;
+    }
+    double eta = outcome.ran ? seconds_spent / static_cast<double>(outcome.ran) * static_cast<double>(total - done) : 0;
+    progress.item_started(done, total, id, eta);
+
+    ItemContext ctx;
+    ctx.plan = &plan;
+    ctx.workloads_dir = options.workloads_dir;
+    ctx.stdout_path = store.child_output(item.sequence, "stdout");
+    ctx.stderr_path = store.child_output(item.sequence, "stderr");
+    ctx.cpus = cpus_for(options.affinity, item.threads);
+    ctx.stop_signal = options.stop_signal;
+    bool interrupted = false;
+    auto run = executor.execute(item, ctx, interrupted);
+    if (interrupted) {  // cut short by us, not by the workload: resume will redo it
+      outcome.interrupted = true;
+      break;
+    }
+    store.save_run(run);
+    ++outcome.ran;
+    ++done;
+    seconds_spent += run.duration_s;
+    (run.status == results::RunStatus::ok ? outcome.ok : outcome.failed)++;
+    spdlog::debug("{}: {} in {:.2f} s{}", id, results::to_string(run.status), run.duration_s,
+                  run.failure.empty() ? "" : " (" + run.failure + ")");
+    progress.item_finished(run);
+    all_runs.push_back(std::move(run));
+    if (Clock::now() - last_merge >= options.merge_interval) {
+      store.write_merged(manifest, all_runs);
+      last_merge = Clock::now();
+    }
+  }
+  progress.finished();
+  return outcome;
+}
+
+}  // namespace ftbench::run

@@ -1,0 +1,21 @@
+#include "util/unique_fd.h"
+
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "util/error.h"
+
+namespace ftbench::util {
+
+Pipe Pipe::create() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    throw UserError(std::string("cannot create a pipe: ") + std::strerror(errno) +
+                    " (too many open files? check `ulimit -n`)");
+  return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+}  // namespace ftbench::util

@@ -1,0 +1,251 @@
+#include "perf/doctor.h"
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "perf/profiles.h"
+#include "perf/watchpoint.h"
+
+namespace ftbench::perf {
+namespace {
+
+void add_advice(DoctorReport& report, std::string line) {
+  if (std::find(report.advice.begin(), report.advice.end(), line) == report.advice.end()) {
+    report.advice.push_back(std::move(line));
+  }
+}
+
+void derive_advice(DoctorReport& report) {
+  if (!report.libpfm_error.empty()) {
+    add_advice(report, "libpfm4 failed to initialize (" + report.libpfm_error +
+                           "): only tracepoints can be resolved");
+  }
+  if (report.tracefs_status != Status::counted) add_advice(report, report.tracefs_message);
+  for (const auto& profile : report.profiles) {
+    for (const auto& event : profile.events) {
+      switch (event.status) {
+        case Status::counted:
+        case Status::tracefs_unavailable:  // covered by the tracefs line
+          break;
+        case Status::not_supported:
+          if (event.message.find("ENOENT") != std::string::npos && !report.core_pmu) {
+            add_advice(report,
+                       "no hardware PMU is visible (typical in a VM): hardware events are "
+                       "unavailable; expose a virtual PMU (e.g. KVM/QEMU -cpu host,pmu=on) or "
+                       "run on bare metal. Software events, tracepoints and hardware watchpoints "
+                       "still work.");
+          } else {
+            add_advice(report, event.name + ": " + event.message);
+          }
+          break;
+        case Status::not_permitted:
+          add_advice(report, "permission: " + event.message);
+          break;
+        case Status::not_counted:
+          add_advice(report, event.name + ": " + event.message);
+          break;
+        case Status::unknown_event:
+        case Status::error:
+          add_advice(report, event.name + ": " + event.message);
+          break;
+      }
+    }
+  }
+  if (!report.hw_watchpoints) {
+    add_advice(report, "hardware watchpoints: " + report.hw_watchpoint_message);
+  }
+}
+
+std::string pad(std::string text, std::size_t width) {
+  if (text.size() < width) text.append(width - text.size(), ' ');
+  return text;
+}
+
+}  // namespace
+
+DoctorReport run_doctor(const AttachOptions& options) {
+  DoctorReport report;
+  report.kernel = kernel_release();
+  report.libpfm_error = libpfm::initialization_error();
+  report.libpfm_pmus = libpfm::active_pmus();
+  report.core_pmu = libpfm::core_pmu_name();
+  report.cpu_pmus = enumerate_cpu_pmus(options.paths);
+  report.perf_event_paranoid = read_perf_event_paranoid(options.paths);
+  report.paranoid_meaning = describe_paranoid(report.perf_event_paranoid);
+  report.perf_privileged = has_perf_privilege();
+  const TracefsLocation tracefs = locate_tracefs(options.paths);
+  report.tracefs_status = tracefs.status;
+  report.tracefs_path = tracefs.root.string();
+  report.tracefs_message = tracefs.message;
+  const WatchpointProbe watchpoint = probe_hardware_watchpoint();
+  report.hw_watchpoints = watchpoint.supported;
+  report.hw_watchpoint_message = watchpoint.message;
+  for (const Profile profile : all_profiles()) {
+    report.profiles.push_back(
+        ProfileReport{std::string(to_string(profile)), probe_events(profile_events(profile), options)});
+  }
+  derive_advice(report);
+  return report;
+}
+
+std::string render_doctor_table(const DoctorReport& report) {
+  std::ostringstream out;
+  const auto row = [&](std::string_view key, const std::string& value) {
+    out << "  " << pad(std::string(key), 22) << value << '\n';
+  };
+  out << "perf doctor\n";
+  row("kernel", report.kernel);
+  std::string pmus;
+  for (const auto& pmu : report.libpfm_pmus) {
+    if (!pmus.empty()) pmus += ", ";
+    pmus += pmu.name + " (" + pmu.description + ")";
+    if (pmu.kind == "core") pmus += " [core]";
+  }
+  row("libpfm4 PMUs", report.libpfm_error.empty() ? pmus : "error: " + report.libpfm_error);
+  row("CPU model (HITM row)", report.core_pmu ? *report.core_pmu
+                                              : std::string("none detected (no hardware PMU model)"));
+  std::string hybrid;
+  for (const auto& pmu : report.cpu_pmus) {
+    if (!hybrid.empty()) hybrid += ", ";
+    hybrid += pmu.name + " (type " + std::to_string(pmu.type) + ", cpus " + pmu.cpus + ")";
+  }
+  row("hybrid CPU PMUs", hybrid.empty() ? std::string("none") : hybrid);
+  row("perf_event_paranoid",
+      (report.perf_event_paranoid ? std::to_string(*report.perf_event_paranoid)
+                                  : std::string("unknown")) +
+          " - " + report.paranoid_meaning);
+  row("privileged",
+      report.perf_privileged ? std::string("yes (CAP_PERFMON/CAP_SYS_ADMIN: paranoid does not apply)")
+                             : std::string("no"));
+  row("tracefs", report.tracefs_status == Status::counted
+                     ? report.tracefs_path + " (readable)"
+                     : std::string(to_string(report.tracefs_status)) + ": " + report.tracefs_message);
+  row("hardware watchpoints",
+      (report.hw_watchpoints ? std::string("yes, ") : std::string("no, ")) +
+          report.hw_watchpoint_message);
+
+  std::size_t name_width = 5;
+  for (const auto& profile : report.profiles) {
+    for (const auto& event : profile.events) name_width = std::max(name_width, event.name.size());
+  }
+  name_width += 2;
+  constexpr std::size_t kStatusWidth = 21;
+  for (const auto& profile : report.profiles) {
+    out << "\nprofile " << profile.profile;
+    if (profile.events.empty()) {
+      out << ": no events\n";
+      continue;
+    }
+    out << "\n  " << pad("EVENT", name_width) << pad("STATUS", kStatusWidth) << "DETAIL\n";
+    for (const auto& event : profile.events) {
+      std::string detail = event.status == Status::counted ? event.encoding : event.message;
+      if (event.proxy) detail += " [proxy]";
+      out << "  " << pad(event.name, name_width)
+          << pad(std::string(to_string(event.status)), kStatusWidth) << detail << '\n';
+      if (!event.note.empty()) {
+        out << "  " << pad("", name_width) << pad("", kStatusWidth) << "note: " << event.note << '\n';
+      }
+    }
+  }
+  if (!report.advice.empty()) {
+    out << "\nwhat to change:\n";
+    for (const auto& line : report.advice) out << "  - " << line << '\n';
+  }
+  return out.str();
+}
+
+std::string render_doctor_json(const DoctorReport& report) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+  const auto str = [&](const std::string& s) {
+    w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+  };
+  w.StartObject();
+  w.Key("kernel");
+  str(report.kernel);
+  w.Key("libpfm");
+  w.StartObject();
+  w.Key("initialized");
+  w.Bool(report.libpfm_error.empty());
+  w.Key("error");
+  str(report.libpfm_error);
+  w.Key("core_pmu");
+  if (report.core_pmu) str(*report.core_pmu); else w.Null();
+  w.Key("pmus");
+  w.StartArray();
+  for (const auto& pmu : report.libpfm_pmus) {
+    w.StartObject();
+    w.Key("name"); str(pmu.name);
+    w.Key("description"); str(pmu.description);
+    w.Key("kind"); str(pmu.kind);
+    w.Key("default"); w.Bool(pmu.is_default);
+    w.Key("events"); w.Int(pmu.events);
+    w.Key("generic_counters"); w.Int(pmu.generic_counters);
+    w.Key("fixed_counters"); w.Int(pmu.fixed_counters);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  w.Key("cpu_pmus");
+  w.StartArray();
+  for (const auto& pmu : report.cpu_pmus) {
+    w.StartObject();
+    w.Key("name"); str(pmu.name);
+    w.Key("type"); w.Uint(pmu.type);
+    w.Key("cpus"); str(pmu.cpus);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("hybrid");
+  w.Bool(report.cpu_pmus.size() >= 2);
+  w.Key("perf_event_paranoid");
+  if (report.perf_event_paranoid) w.Int(*report.perf_event_paranoid); else w.Null();
+  w.Key("paranoid_meaning");
+  str(report.paranoid_meaning);
+  w.Key("perf_privileged");
+  w.Bool(report.perf_privileged);
+  w.Key("tracefs");
+  w.StartObject();
+  w.Key("status"); str(std::string(to_string(report.tracefs_status)));
+  w.Key("readable"); w.Bool(report.tracefs_status == Status::counted);
+  w.Key("path"); str(report.tracefs_path);
+  w.Key("message"); str(report.tracefs_message);
+  w.EndObject();
+  w.Key("hw_watchpoints");
+  w.StartObject();
+  w.Key("supported"); w.Bool(report.hw_watchpoints);
+  w.Key("message"); str(report.hw_watchpoint_message);
+  w.EndObject();
+  w.Key("profiles");
+  w.StartArray();
+  for (const auto& profile : report.profiles) {
+    w.StartObject();
+    w.Key("name"); str(profile.profile);
+    w.Key("events");
+    w.StartArray();
+    for (const auto& event : profile.events) {
+      w.StartObject();
+      w.Key("name"); str(event.name);
+      w.Key("status"); str(std::string(to_string(event.status)));
+      w.Key("message"); str(event.message);
+      w.Key("encoding"); str(event.encoding);
+      w.Key("proxy"); w.Bool(event.proxy);
+      w.Key("note"); str(event.note);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("advice");
+  w.StartArray();
+  for (const auto& line : report.advice) str(line);
+  w.EndArray();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace ftbench::perf

@@ -1,0 +1,509 @@
+"""Reference orchestrator side of the ftbench channel protocol, version 1.
+
+An independent implementation of workloads/PROTOCOL.md (it deliberately imports nothing
+from the harness it checks): it spawns ``python -m ftbench ... --channel-in R --channel-out
+W`` with two pipes, speaks the protocol with timeouts, records the transcript, validates it,
+and classifies the run:
+
+    ok       the harness said bye and exited 0
+    error    the harness sent an error message (``run.phase`` says where) and exited non-zero
+    crash    the channel ended without bye or error (os._exit, a signal, a segfault)
+    timeout  no message within the timeout (or no exit after the last one); the driver
+             killed the harness's whole process group
+    invalid  the transcript breaks the protocol (``run.problems`` says how)
+
+    run = drive(["fixtures/counter.py", "--threads", "2", "--size", "quick"])
+    assert run.outcome == "ok", run.report()
+
+Command line (prints the transcript): ``python channel_driver.py [--python P] -- ARGS...``.
+"""
+
+import argparse
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+WORKLOADS_DIR = os.path.join(REPO, "workloads")
+FIXTURES_DIR = os.path.join(HERE, "fixtures")
+
+PROTOCOL_VERSION = 1
+PHASES = ("import", "setup", "iteration", "teardown", "check", "protocol")
+OK, ERROR, CRASH, TIMEOUT, INVALID = "ok", "error", "crash", "timeout", "invalid"
+HARNESS, ORCHESTRATOR = "harness", "orchestrator"
+
+
+def harness_env(extra=None):
+    """The environment for a harness child: ours, with workloads/ first on PYTHONPATH."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (WORKLOADS_DIR, env.get("PYTHONPATH")) if p)
+    env.update(extra or {})
+    return env
+
+
+def _with_channel(args, fd_in, fd_out):
+    """Insert the channel options before a ``--`` (run-script's ARGS), else append them."""
+    args = list(args)
+    split = args.index("--") if "--" in args else len(args)
+    return args[:split] + ["--channel-in", str(fd_in), "--channel-out", str(fd_out)] + args[split:]
+
+
+class Timeout(Exception):
+    pass
+
+
+class HarnessProcess:
+    """One harness child and both ends of its channel, with a recorded transcript."""
+
+    def __init__(self, args, python=None, env=None, cwd=None):
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        self.argv = [python or sys.executable, "-m", "ftbench"] + _with_channel(
+            args, to_child_r, from_child_w)
+        self._stdout = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()
+        self.started = time.monotonic()
+        # A new session makes the child a process-group leader, so a kill reaches whatever
+        # it started too.
+        self.proc = subprocess.Popen(
+            self.argv, pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL,
+            stdout=self._stdout, stderr=self._stderr, env=env or harness_env(), cwd=cwd,
+            start_new_session=True)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._in, self._out = from_child_r, to_child_w
+        self._buffer = b""
+        self._eof = False
+        self.transcript = []
+        self.killed = False
+        self.stdout = self.stderr = None
+
+    def _record(self, sender, raw):
+        try:
+            message = json.loads(raw.decode("utf-8"))
+        except ValueError:
+            message = None
+        entry = {"from": sender, "t": round(time.monotonic() - self.started, 6),
+                 "message": message, "raw": raw.decode("utf-8", "replace")}
+        self.transcript.append(entry)
+        return entry
+
+    def receive(self, timeout):
+        """The next harness line as a transcript entry, None at EOF; raises Timeout."""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            if self._eof:
+                if not self._buffer:
+                    return None
+                line, self._buffer = self._buffer, b""  # a last line without its newline
+                return self._record(HARNESS, line)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise Timeout()
+            readable, _, _ = select.select([self._in], [], [], remaining)
+            if readable:
+                chunk = os.read(self._in, 65536)
+                if chunk:
+                    self._buffer += chunk
+                else:
+                    self._eof = True
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return self._record(HARNESS, line)
+
+    def send(self, message):
+        """Send a message (dict) or raw bytes (for tests of garbage handling)."""
+        data = message if isinstance(message, bytes) else (
+            json.dumps(message, separators=(",", ":")) + "\n").encode("utf-8")
+        self._record(ORCHESTRATOR, data.rstrip(b"\n"))
+        try:
+            os.write(self._out, data)
+            return True
+        except BrokenPipeError:
+            return False
+
+    def close_channel(self):
+        if self._out is not None:
+            os.close(self._out)
+            self._out = None
+
+    def wait(self, timeout):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def kill_group(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def finish(self):
+        """Reap the child, kill leftovers of its group, collect its output."""
+        if self.proc.poll() is None:
+            self.kill_group()
+            self.killed = True
+        self.proc.wait()
+        self.kill_group()  # grandchildren it left behind
+        self.close_channel()
+        os.close(self._in)
+        for name in ("_stdout", "_stderr"):
+            stream = getattr(self, name)
+            stream.seek(0)
+            setattr(self, name[1:], stream.read().decode("utf-8", "replace"))
+            stream.close()
+        return self.proc.returncode
+
+
+class Run:
+    """What one drive() produced."""
+
+    def __init__(self, argv, transcript, returncode, stdout, stderr, outcome, problems, elapsed):
+        self.argv, self.transcript, self.returncode = argv, transcript, returncode
+        self.stdout, self.stderr = stdout, stderr
+        self.outcome, self.problems, self.elapsed = outcome, problems, elapsed
+        harness = [e["message"] for e in transcript if e["from"] == HARNESS]
+        self.messages = [m for m in harness if isinstance(m, dict)]
+        self.last = self.messages[-1] if self.messages else None
+        self.phase = self.last.get("phase") if self.last and self.last.get("type") == "error" else None
+        self.hello = self.messages[0] if self.messages and self.messages[0].get("type") == "hello" else None
+        self.dones = [m for m in self.messages if m.get("type") == "done"]
+
+    def report(self):
+        """Everything needed to debug a failed assertion."""
+        lines = ["argv: " + " ".join(self.argv),
+                 "outcome: {} (phase {}), exit status {}, {:.2f} s".format(
+                     self.outcome, self.phase, self.returncode, self.elapsed)]
+        lines += ["problem: " + p for p in self.problems]
+        lines += ["{:>9.3f} {} {}".format(e["t"], "<" if e["from"] == HARNESS else ">", e["raw"][:400])
+                  for e in self.transcript]
+        lines += ["stderr: " + self.stderr[-3000:], "stdout (tail): " + self.stdout[-1000:]]
+        return "\n".join(lines)
+
+
+def drive(args, python=None, warmups=2, iterations=2, timeout=60.0, stop="done", env=None,
+          cwd=None):
+    """Run the harness with ``args`` through a whole conversation and classify it.
+
+    ``warmups`` warm-up-flagged iterations, then ``iterations`` measured ones. ``stop``:
+    "done" sends stop in place of the last ack (the normal end), "ready" acks the last done
+    and stops at the next ready (check() is then skipped), "hello" stops right after hello.
+    ``timeout`` bounds each wait for a message and the wait for the exit."""
+    plan = [True] * warmups + [False] * iterations
+    harness = HarnessProcess(args, python, env, cwd)
+    timed_out = False
+    try:
+        end = _converse(harness, plan, timeout, stop)
+        if end in ("garbage", "unexpected"):
+            harness.kill_group()  # it may be waiting for an answer that will not come
+        elif harness.wait(timeout) is None:
+            timed_out = True  # said its last word but does not exit
+    except Timeout:
+        timed_out = True
+    returncode = harness.finish()
+    problems = validate_transcript(harness.transcript, None if timed_out else returncode)
+    last = next((e["message"] for e in reversed(harness.transcript)
+                 if e["from"] == HARNESS and isinstance(e["message"], dict)), None)
+    last_type = last.get("type") if last else None
+    if problems:
+        outcome = INVALID
+    elif timed_out:
+        outcome = TIMEOUT
+    elif last_type == "error":
+        outcome = ERROR
+    elif last_type == "bye":
+        outcome = OK
+    else:
+        outcome = CRASH
+    return Run(harness.argv, harness.transcript, returncode, harness.stdout, harness.stderr,
+               outcome, problems, time.monotonic() - harness.started)
+
+
+def _converse(harness, plan, timeout, stop):
+    """React to each harness message as an orchestrator would; returns why it ended."""
+    iteration = 0
+    while True:
+        entry = harness.receive(timeout)
+        if entry is None:
+            return "eof"
+        message = entry["message"]
+        if not isinstance(message, dict):
+            return "garbage"
+        kind = message.get("type")
+        if kind == "hello":
+            workload = message.get("workload")
+            if isinstance(workload, dict) and workload.get("ops_per_iteration") is None:
+                continue  # the workload did not load: an import error follows at once
+            harness.send({"type": "stop"} if stop == "hello" else {"type": "start"})
+        elif kind == "ready":
+            if iteration < len(plan):
+                harness.send({"type": "go", "iteration": iteration, "warmup": plan[iteration]})
+            else:
+                harness.send({"type": "stop"})
+        elif kind == "done":
+            iteration += 1
+            if iteration == len(plan) and stop == "done":
+                harness.send({"type": "stop"})
+            else:
+                harness.send({"type": "ack", "iteration": iteration - 1})
+        elif kind in ("bye", "error"):
+            return kind
+        else:
+            return "unexpected"
+
+
+# --- validation -----------------------------------------------------------------------------
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _field_problems(obj, spec, where):
+    """spec: {name: (predicate, description)}; returns problems for missing/ill-typed fields."""
+    if not isinstance(obj, dict):
+        return ["{} is not an object".format(where)]
+    problems = []
+    for name, (ok, what) in spec.items():
+        if name not in obj:
+            problems.append("{} lacks '{}'".format(where, name))
+        elif not ok(obj[name]):
+            problems.append("{}.{} must be {}, got {!r}".format(where, name, what, obj[name]))
+    return problems
+
+
+def _str(v):
+    return isinstance(v, str)
+
+
+def _bool(v):
+    return isinstance(v, bool)
+
+
+def _nonneg(v):
+    return _is_int(v) and v >= 0
+
+
+def _positive(v):
+    return _is_int(v) and v > 0
+
+
+def _nullable(predicate):
+    return lambda v: v is None or predicate(v)
+
+
+INTERPRETER_FIELDS = {
+    "implementation": (_str, "a string"),
+    "version": (_str, "a string"),
+    "version_info": (lambda v: isinstance(v, list) and len(v) == 5, "a 5-element list"),
+    "executable": (_str, "a string"),
+    "free_threaded_build": (_bool, "a boolean"),
+    "gil_enabled": (_bool, "a boolean"),
+    "configure_args": (_str, "a string"),
+    "compiler": (_str, "a string"),
+    "cpu_count": (_nullable(_positive), "a positive int or null"),
+    "platform": (_str, "a string"),
+}
+# Fields that are null only in the hello that precedes an import error.
+WORKLOAD_FIELDS = {
+    "id": (_str, "a string"),
+    "kind": (lambda v: v in ("suite", "script"), "'suite' or 'script'"),
+    "threads": (_positive, "a positive int"),
+    "scaling": (_nullable(lambda v: v in ("strong", "weak")), "'strong', 'weak' or null"),
+    "tags": (_nullable(lambda v: isinstance(v, list) and all(map(_str, v))), "a list of strings or null"),
+    "op_name": (_nullable(_str), "a string or null"),
+    "size": (_nullable(_positive), "a positive int or null"),
+    "size_preset": (_nullable(_str), "a string or null"),
+    "ops_per_iteration": (_nullable(_positive), "a positive int or null"),
+}
+HELLO_FIELDS = {
+    "protocol": (lambda v: v == PROTOCOL_VERSION, "protocol version {}".format(PROTOCOL_VERSION)),
+    "pid": (_positive, "a positive int"),
+    "interpreter": (lambda v: isinstance(v, dict), "an object"),
+    "workload": (lambda v: isinstance(v, dict), "an object"),
+}
+DONE_FIELDS = {
+    "iteration": (_nonneg, "a non-negative int"),
+    "warmup": (_bool, "a boolean"),
+    "region_ns": (_positive, "a positive int"),
+    "threads": (lambda v: isinstance(v, list), "a list"),
+    "ops": (_positive, "a positive int"),
+    "gil_enabled": (_bool, "a boolean"),
+}
+THREAD_FIELDS = {
+    "index": (_nonneg, "a non-negative int"),
+    "wall_ns": (_positive, "a positive int"),
+    "cpu_ns": (_nonneg, "a non-negative int"),
+}
+ERROR_FIELDS = {
+    "phase": (lambda v: v in PHASES, "one of " + ", ".join(PHASES)),
+    "message": (_str, "a string"),
+    "traceback": (_nullable(_str), "a string or null"),
+}
+
+
+def validate_transcript(transcript, returncode=None):
+    """Every way ``transcript`` (a list of entries as HarnessProcess records them) breaks
+    protocol version 1; empty when it conforms. An unfinished transcript (a crash, a kill)
+    is not itself a problem. ``returncode``, when known, is checked against the ending."""
+    problems = []
+    expect = "hello"        # what the harness may send next, besides error
+    hello = None
+    iteration = 0           # the iteration the next ready/go/done/ack must carry
+    warmup = None           # the warmup flag of the pending go
+    started = False
+    checked_expected = None
+    ended = None
+    last_harness = previous_harness = None
+    for number, entry in enumerate(transcript):
+        where = "#{} ({})".format(number, entry["from"])
+        message = entry["message"]
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            problems.append("{}: not a JSON object with a 'type': {!r}".format(where, entry["raw"][:200]))
+            continue
+        kind = message["type"]
+        if entry["from"] == ORCHESTRATOR:  # validated too: the driver itself can be wrong
+            allowed = {"wait_start": ("start", "stop"), "wait_go": ("go", "stop"),
+                       "wait_ack": ("ack", "stop")}.get(expect, ())
+            if kind not in allowed:
+                problems.append("{}: orchestrator sent {!r} while the harness {}".format(
+                    where, kind, "expected " + "/".join(allowed) if allowed else "had the turn"))
+            elif kind == "start":
+                started, expect = True, "ready"
+            elif kind == "go":
+                if message.get("iteration") != iteration or not _bool(message.get("warmup")):
+                    problems.append("{}: go must carry iteration {} and a boolean warmup".format(where, iteration))
+                warmup, expect = message.get("warmup"), "done"
+            elif kind == "ack":
+                if message.get("iteration") != iteration:
+                    problems.append("{}: ack must carry iteration {}".format(where, iteration))
+                iteration, expect = iteration + 1, "ready"
+            elif kind == "stop":
+                checked_expected = expect == "wait_ack"
+                expect = "bye"
+            continue
+        if ended:
+            problems.append("{}: {!r} after {}".format(where, kind, ended))
+            continue
+        previous_harness, last_harness = last_harness, kind
+        if kind == "error":
+            problems += _field_problems(message, ERROR_FIELDS, where + " error")
+            phase = message.get("phase")
+            if phase == "import" and previous_harness != "hello":
+                problems.append("{}: an import error must directly follow hello".format(where))
+            if phase not in ("import", "protocol") and not started and phase in PHASES:
+                problems.append("{}: a {} error before start".format(where, phase))
+            ended = "error"
+            continue
+        if kind != expect:
+            problems.append("{}: harness sent {!r}, expected {}".format(
+                where, kind, "nothing (orchestrator's turn)" if expect.startswith("wait") else repr(expect)))
+            continue  # an out-of-order message does not move the state
+        if kind == "hello":
+            problems += _field_problems(message, HELLO_FIELDS, where + " hello")
+            hello = message
+            interp = message.get("interpreter")
+            problems += _field_problems(interp, INTERPRETER_FIELDS, where + " hello.interpreter")
+            problems += _field_problems(message.get("workload"), WORKLOAD_FIELDS, where + " hello.workload")
+            if isinstance(interp, dict) and interp.get("free_threaded_build") is False \
+                    and interp.get("gil_enabled") is False:
+                problems.append("{}: a GIL build cannot report the GIL disabled".format(where))
+            expect = "wait_start"
+        elif kind == "ready":
+            if message.get("iteration") != iteration:
+                problems.append("{}: ready carries iteration {!r}, expected {}".format(
+                    where, message.get("iteration"), iteration))
+            expect = "wait_go"
+        elif kind == "done":
+            problems += _done_problems(message, where, iteration, warmup, hello)
+            expect = "wait_ack"
+        elif kind == "bye":
+            problems += _field_problems(message, {"gil_enabled": (_bool, "a boolean"),
+                                                  "checked": (_bool, "a boolean")}, where + " bye")
+            if message.get("checked") is not None and message.get("checked") != checked_expected:
+                problems.append("{}: bye.checked is {}, expected {} (check() runs only after a "
+                                "stop that answers done)".format(where, message.get("checked"),
+                                                                 checked_expected))
+            ended = "bye"
+    problems += _incomplete_hello_problems(transcript, hello)
+    if returncode is not None:
+        if ended == "bye" and returncode != 0:
+            problems.append("exit status {} after bye (must be 0)".format(returncode))
+        if ended == "error" and returncode == 0:
+            problems.append("exit status 0 after an error (must be non-zero)")
+    return problems
+
+
+def _done_problems(message, where, iteration, warmup, hello):
+    problems = _field_problems(message, DONE_FIELDS, where + " done")
+    if problems:
+        return problems
+    workload = (hello or {}).get("workload") or {}
+    interp = (hello or {}).get("interpreter") or {}
+    if message["iteration"] != iteration:
+        problems.append("{}: done carries iteration {}, expected {}".format(where, message["iteration"], iteration))
+    if message["warmup"] != warmup:
+        problems.append("{}: done.warmup {} does not echo go's {}".format(where, message["warmup"], warmup))
+    if message["ops"] != workload.get("ops_per_iteration"):
+        problems.append("{}: done.ops {} != hello's ops_per_iteration {}".format(
+            where, message["ops"], workload.get("ops_per_iteration")))
+    threads = message["threads"]
+    if len(threads) != workload.get("threads"):
+        problems.append("{}: {} thread entries for {} threads".format(where, len(threads), workload.get("threads")))
+    for position, entry in enumerate(threads):
+        thread_problems = _field_problems(entry, THREAD_FIELDS, "{} done.threads[{}]".format(where, position))
+        problems += thread_problems
+        if thread_problems:
+            continue
+        if entry["index"] != position:
+            problems.append("{}: done.threads[{}] has index {}".format(where, position, entry["index"]))
+        if entry["wall_ns"] > message["region_ns"]:
+            problems.append("{}: thread {} wall_ns {} exceeds region_ns {} (the region ends with "
+                            "the last thread)".format(where, position, entry["wall_ns"], message["region_ns"]))
+    if interp.get("free_threaded_build") is False and message["gil_enabled"] is False:
+        problems.append("{}: a GIL build cannot run with the GIL disabled".format(where))
+    return problems
+
+
+def _incomplete_hello_problems(transcript, hello):
+    """Null workload fields are only allowed in a hello followed directly by an import error."""
+    if hello is None:
+        return []
+    workload = hello.get("workload")
+    if not isinstance(workload, dict):
+        return []
+    nulls = [k for k in ("scaling", "op_name", "ops_per_iteration", "tags") if workload.get(k) is None]
+    if workload.get("kind") == "suite" and workload.get("size") is None:
+        nulls.append("size")
+    if not nulls:
+        return []
+    harness = [e["message"] for e in transcript if e["from"] == HARNESS and isinstance(e["message"], dict)]
+    follows = harness[1] if len(harness) > 1 else None
+    if follows is not None and not (follows.get("type") == "error" and follows.get("phase") == "import"):
+        return ["hello.workload has null {} but the run went on".format(", ".join(nulls))]
+    return []
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     usage="%(prog)s [options] -- HARNESS-ARGS...")
+    parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--warmups", type=int, default=2)
+    parser.add_argument("--iterations", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--stop", choices=("done", "ready", "hello"), default="done")
+    parser.add_argument("harness_args", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    harness_args = args.harness_args[1:] if args.harness_args[:1] == ["--"] else args.harness_args
+    run = drive(harness_args, args.python, args.warmups, args.iterations, args.timeout, args.stop)
+    print(run.report())
+    return 0 if run.outcome in (OK,) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

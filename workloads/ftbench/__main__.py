@@ -1,0 +1,7 @@
+"""``python -m ftbench``: see cli.py."""
+
+import sys
+
+from ftbench.cli import main
+
+sys.exit(main())

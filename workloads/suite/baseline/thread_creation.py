@@ -1,0 +1,63 @@
+"""Thread start-up and join cost: each worker starts and joins ``size`` threads that do nothing.
+
+Isolates: ``threading.Thread.start()`` + ``join()`` (OS thread creation, interpreter
+thread-state creation and teardown, the start/finish handshakes). The target does nothing
+(no sleep: the original's 1 ms sleep dominated what it claimed to measure). Held constant:
+threads are created one at a time by each worker, never more than one extra thread alive
+per worker.
+
+Scaling: weak (each worker starts and joins ``size`` threads).
+Operation: one thread started and joined.
+
+Expected: on GIL builds (3.12, 3.13) most of the cost is in the kernel (clone, futex
+wake-ups) plus GIL hand-offs between the creator and the new thread; N workers contend
+for the GIL at every start/join handshake, so time grows with N. On the free-threaded build
+(3.13t) thread-state creation also allocates per-thread mimalloc heaps, registers the thread
+with QSBR and the biased-refcount merge queue, and runs under stop-the-world-safe locks of
+the runtime's thread list, so a single start/join is more expensive than on a GIL build,
+and N workers still serialise on the interpreter's thread-list lock; expect modest scaling
+on both.
+"""
+import threading
+
+from ftbench.workload import Workload, WEAK
+
+
+def _noop():
+    pass
+
+
+class ThreadCreation(Workload):
+    scaling = WEAK
+    tags = ("baseline", "threads")
+    sizes = {"default": 1_000, "quick": 20}
+    op_name = "thread start+join"
+
+    def setup(self, threads, size):
+        self.threads, self.size = threads, size
+        self.started = [0] * threads
+
+    def before_iteration(self, iteration):
+        self.started = [0] * self.threads
+
+    def run_thread(self, index):
+        Thread = threading.Thread
+        done = 0
+        for _ in range(self.size):
+            t = Thread(target=_noop)
+            t.start()
+            t.join()
+            done += 1
+        self.started[index] = done
+
+    def ops(self, threads, size):
+        return threads * size
+
+    def check(self):
+        for i, n in enumerate(self.started):
+            if n != self.size:
+                return "worker %d started %d threads, expected %d" % (i, n, self.size)
+        return None
+
+
+WORKLOAD = ThreadCreation

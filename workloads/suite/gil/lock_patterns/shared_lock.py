@@ -1,0 +1,60 @@
+"""One shared ``threading.Lock`` around one shared counter: the contended critical-section pattern.
+
+Isolates: acquiring and releasing a lock that every thread wants, plus the cache traffic of
+the one counter it protects. Held constant: the critical section is a single increment of
+a shared counter (``box[0] += 1`` on one shared list) between ``acquire()`` and
+``release()`` (bound methods, same loop as try_spin); nothing else runs in the loop.
+Correct by construction: every increment happens under the same lock, so check() verifies
+the final total exactly.
+
+Scaling: weak (each thread performs ``size`` locked increments).
+Operation: one lock round trip (acquire, increment, release).
+
+Expected: on GIL builds (3.12, 3.13) the GIL already serialises the threads and a thread
+rarely loses the GIL while holding the Lock, so the Lock is mostly uncontended: time ~N x
+the 1-thread time. On the free-threaded build (3.13t) the threads really contend: the lock
+word and the counter's cache lines ping-pong between cores, the shared counter list is
+also reached through atomic (shared-path) reference counting, and waiters park on futexes
+(PyMutex parks after a brief spin), so per-op time at N > 1 threads is typically *worse*
+than N x the 1-thread time; watch futex calls, context switches and HITM events rise.
+Compare gil/lock_patterns/per_thread_lock (same ops, no contention).
+"""
+import threading
+
+from ftbench.workload import Workload, WEAK
+
+
+class SharedLock(Workload):
+    scaling = WEAK
+    tags = ("gil", "lock", "contention")
+    sizes = {"default": 500_000, "quick": 5_000}
+    op_name = "lock round trip"
+
+    def setup(self, threads, size):
+        self.threads, self.size = threads, size
+        self.lock = threading.Lock()
+        self.box = [0]
+
+    def before_iteration(self, iteration):
+        self.box[0] = 0
+
+    def run_thread(self, index):
+        acquire = self.lock.acquire
+        release = self.lock.release
+        box = self.box
+        for _ in range(self.size):
+            acquire()
+            box[0] += 1
+            release()
+
+    def ops(self, threads, size):
+        return threads * size
+
+    def check(self):
+        want = self.threads * self.size
+        if self.box[0] != want:
+            return "shared counter is %d, expected %d" % (self.box[0], want)
+        return None
+
+
+WORKLOAD = SharedLock

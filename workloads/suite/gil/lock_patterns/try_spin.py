@@ -1,0 +1,63 @@
+"""Spin-acquire: ``while not lock.acquire(False)`` busy-waits on one shared Lock around a shared counter.
+
+Isolates: a user-level spin lock built from non-blocking acquires: the cost of busy-waiting
+instead of parking. Held constant: the same shared lock, shared counter and op count as
+gil/lock_patterns/shared_lock; the only difference is how a thread waits. Correct by
+construction (every increment is under the lock); check() verifies the total exactly. The
+number of failed attempts per thread is kept in ``self.spins`` for inspection.
+
+Scaling: weak (each thread performs ``size`` locked increments).
+Operation: one successful lock round trip (spin until acquired, increment, release).
+
+Expected: on GIL builds (3.12, 3.13) a spinner holds the GIL while spinning, so when the
+GIL switches to it while another thread holds the Lock it burns a whole switch interval
+(5 ms) without progress: time at N > 1 threads is worse than N x the 1-thread time. On the
+free-threaded build (3.13t) spinners really run in parallel and hammer the lock's cache
+line with failed compare-and-swaps (high HITM, few futex calls), which is cheaper than
+parking when hold times are tiny but collapses when threads outnumber cores (a spinner
+can burn its whole time slice while the holder is descheduled).
+"""
+import threading
+
+from ftbench.workload import Workload, WEAK
+
+
+class TrySpin(Workload):
+    scaling = WEAK
+    tags = ("gil", "lock", "contention", "spin")
+    sizes = {"default": 500_000, "quick": 5_000}
+    op_name = "lock round trip"
+
+    def setup(self, threads, size):
+        self.threads, self.size = threads, size
+        self.lock = threading.Lock()
+        self.box = [0]
+        self.spins = [0] * threads
+
+    def before_iteration(self, iteration):
+        self.box[0] = 0
+        self.spins = [0] * self.threads
+
+    def run_thread(self, index):
+        acquire = self.lock.acquire
+        release = self.lock.release
+        box = self.box
+        spins = 0
+        for _ in range(self.size):
+            while not acquire(False):
+                spins += 1
+            box[0] += 1
+            release()
+        self.spins[index] = spins
+
+    def ops(self, threads, size):
+        return threads * size
+
+    def check(self):
+        want = self.threads * self.size
+        if self.box[0] != want:
+            return "shared counter is %d, expected %d" % (self.box[0], want)
+        return None
+
+
+WORKLOAD = TrySpin

@@ -1,0 +1,86 @@
+"""Reference traffic on thread-owned objects: each thread stores references to objects it created itself.
+
+Isolates: reference-count increments/decrements on objects owned by the thread doing them.
+Each worker creates its own pool of POOL = 100 small objects (instances of a plain class,
+never immortal) the first time it runs, in that worker thread, and keeps it; the loop then
+walks the pool round after round, storing each object into two local variables: each store
+increfs the new object and decrefs the one it replaces. Held constant: the same loop, pool
+size and op count as memory/ref_counting/cross_thread; only which thread created the pool differs.
+check() verifies that every pool object was created by the worker that used it.
+
+Scaling: weak (each thread performs ``size`` reference stores).
+Operation: one reference store into a local variable (one incref of the new referent, one
+decref of the previous one); two per pool element per round (the loop variable, and
+``b = a``). Local variables are used, not list slots, so no per-object lock (3.13t list
+stores take the list's critical section) dilutes the refcount cost.
+
+Expected: GIL builds (3.12, 3.13): plain non-atomic refcounting; same speed as cross_thread;
+~N x the 1-thread time (GIL serialisation). Free-threaded (3.13t): biased reference counting
+gives the owning thread a non-atomic local count (ob_ref_local), so these operations cost
+about what they cost on a GIL build and threads scale near-flat up to the core count.
+"""
+import threading
+
+from ftbench.workload import Workload, WEAK
+
+POOL = 100
+
+
+class Obj(object):
+    __slots__ = ("creator", "serial")
+
+    def __init__(self, serial):
+        self.creator = threading.get_ident()
+        self.serial = serial
+
+
+def _kernel(pool, rounds):
+    b = None
+    for _ in range(rounds):
+        for a in pool:      # reference store 1: the loop variable takes the next object
+            b = a           # reference store 2: a second local takes it too
+    return b
+
+
+class ThreadLocalRefs(Workload):
+    scaling = WEAK
+    tags = ("memory", "refcount", "biased_refcount")
+    sizes = {"default": 8_000_000, "quick": 20_000}
+    op_name = "reference store"
+
+    def setup(self, threads, size):
+        if size % (2 * POOL):
+            raise ValueError("size must be a multiple of %d" % (2 * POOL))
+        self.threads, self.size = threads, size
+        self.pools = [None] * threads        # created lazily by each worker
+        self.users = [None] * threads        # ident of the worker that used pool t
+
+    def _pool_for(self, index):
+        me = threading.get_ident()
+        pool = self.pools[index]
+        if pool is None or pool[0].creator != me:
+            pool = [Obj(k) for k in range(POOL)]    # created by this worker, once
+            self.pools[index] = pool
+        return pool
+
+    def run_thread(self, index):
+        pool = self._pool_for(index)
+        last = _kernel(pool, self.size // (2 * POOL))
+        if last is not pool[-1]:
+            raise AssertionError("kernel did not walk the pool")
+        self.users[index] = threading.get_ident()
+
+    def ops(self, threads, size):
+        return threads * (size // (2 * POOL)) * 2 * POOL
+
+    def check(self):
+        for t in range(self.threads):
+            user, pool = self.users[t], self.pools[t]
+            if user is None or pool is None:
+                return "worker %d did not run" % t
+            if any(o.creator != user for o in pool):
+                return "worker %d used objects created by another thread" % t
+        return None
+
+
+WORKLOAD = ThreadLocalRefs

@@ -1,0 +1,63 @@
+"""C method calls: ``i.bit_length()``, a builtin method of int, on loop-local ints.
+
+Isolates: calling a method implemented in C (a method descriptor of a builtin type) with
+no arguments. Held constant: the receiver is the loop's own int, no per-thread state, no
+allocation beyond the small results; ``int.bit_length`` is shared by all threads (it lives
+on the static, immortal ``int`` type).
+
+Scaling: weak (each thread makes ``size`` calls).
+Operation: one C method call.
+
+Expected: GIL builds (3.12, 3.13): LOAD_ATTR_METHOD_NO_DICT + CALL_METHOD_DESCRIPTOR_NOARGS,
+~N x the 1-thread time (GIL serialisation). Free-threaded (3.13t): generic LOAD_ATTR/CALL
+(no specialisation in 3.13t) so slower per call; static builtin types are immortal and the
+call needs no lock (int is immutable), so threads should scale near-flat up to the core
+count.
+"""
+from ftbench.workload import Workload, WEAK
+
+
+def _kernel(n):
+    total = 0
+    for i in range(n):
+        total += i.bit_length()
+    return total
+
+
+def _expected(n):
+    total = 0
+    b = 1
+    while (1 << (b - 1)) < n:   # ints in [2**(b-1), 2**b) have bit_length b
+        total += b * (min(n, 1 << b) - (1 << (b - 1)))
+        b += 1
+    return total
+
+
+class CMethodCall(Workload):
+    scaling = WEAK
+    tags = ("scaling", "call", "ftscalingbench")
+    sizes = {"default": 1_000_000, "quick": 10_000}
+    op_name = "C method call"
+
+    def setup(self, threads, size):
+        self.threads, self.size = threads, size
+        self.results = [None] * threads
+
+    def before_iteration(self, iteration):
+        self.results = [None] * self.threads
+
+    def run_thread(self, index):
+        self.results[index] = _kernel(self.size)
+
+    def ops(self, threads, size):
+        return threads * size
+
+    def check(self):
+        want = _expected(self.size)
+        for t, r in enumerate(self.results):
+            if r != want:
+                return "thread %d summed %r, expected %d" % (t, r, want)
+        return None
+
+
+WORKLOAD = CMethodCall

@@ -1,0 +1,99 @@
+"""Type-stable operations: each ``+``/``<`` site only ever sees one operand type (int, float or str).
+
+Isolates: the benefit of the specialising adaptive interpreter (PEP 659) on binary
+operations whose operand types never change. Input: per thread, ``size`` operand pairs, one
+third each (int, int), (float, float) and (str, str), built in setup(). Here each type gets
+its own loop, i.e. its own bytecode sites, so every site is monomorphic and can specialise
+(BINARY_OP_ADD_INT / _ADD_FLOAT / _ADD_UNICODE, COMPARE_OP_INT / _FLOAT / _STR).
+specialization/dynamic_operations performs exactly the same operations on exactly the same
+operand values in the same amounts, but through one site that sees the three types in turn
+(int, float, str, int, ...), so only type stability differs. (The original pair differed
+only in type annotations, which compile to identical bytecode.)
+
+Scaling: weak (each thread processes ``size`` operand pairs from its own input lists).
+Operation: one operand pair processed: one add and one less-than comparison.
+
+Expected: on GIL builds (3.12, 3.13) the sites specialise, so per-op time is lower than
+dynamic_operations'; N threads take ~N x as long (GIL serialisation). On the free-threaded
+build 3.13t the specialising interpreter is disabled, so typed and dynamic run the same
+generic code and take about the same time (the typed advantage disappears); they still
+scale near-flat with threads (each thread has its own inputs; the objects are created by
+the main thread, so their refcounts take the atomic shared path equally in both).
+3.14t re-enables BINARY_OP/COMPARE_OP specialisation, which restores the gap.
+"""
+import gc
+
+from ftbench.workload import Workload, WEAK
+
+KINDS = 3
+
+
+def make_operands(n, seed=0):
+    """Return (ints, floats, strs): n // 3 pairs each; identical values in both workloads."""
+    per = n // KINDS
+    ints = [(1000 + (i * 7919 + seed) % 100000, 1000 + (i * 104729 + seed) % 100000)
+            for i in range(per)]
+    floats = [(a + 0.5, b + 0.25) for a, b in ints]
+    strs = [("k%d" % a, "v%d" % b) for a, b in ints]
+    return ints, floats, strs
+
+
+def _kernel(ints, floats, strs):
+    lt = 0
+    for x, y in ints:
+        r = x + y
+        if x < y:
+            lt += 1
+    for x, y in floats:
+        r = x + y
+        if x < y:
+            lt += 1
+    for x, y in strs:
+        r = x + y
+        if x < y:
+            lt += 1
+    return lt
+
+
+class TypedOperations(Workload):
+    scaling = WEAK
+    tags = ("specialization", "bytecode")
+    sizes = {"default": 900_000, "quick": 9_000}
+    op_name = "operand pair (add + compare)"
+
+    def setup(self, threads, size):
+        if size % KINDS:
+            raise ValueError("size must be a multiple of %d" % KINDS)
+        self.threads, self.size = threads, size
+        # Build ~size tuples per thread with the collector paused: the free-threaded
+        # build's collector is not generational, so collections triggered while
+        # building a large heap would rescan all of it (seconds of setup on 3.13t).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self.inputs = [make_operands(size, seed=t) for t in range(threads)]
+        finally:
+            if was_enabled:
+                gc.enable()
+        self.expected = [sum(1 for part in inp for x, y in part if x < y)
+                         for inp in self.inputs]
+        self.results = [None] * threads
+
+    def before_iteration(self, iteration):
+        self.results = [None] * self.threads
+
+    def run_thread(self, index):
+        ints, floats, strs = self.inputs[index]
+        self.results[index] = _kernel(ints, floats, strs)
+
+    def ops(self, threads, size):
+        return threads * (size // KINDS) * KINDS
+
+    def check(self):
+        for t in range(self.threads):
+            if self.results[t] != self.expected[t]:
+                return "thread %d counted %r, expected %r" % (t, self.results[t], self.expected[t])
+        return None
+
+
+WORKLOAD = TypedOperations
