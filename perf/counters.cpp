@@ -78,6 +78,11 @@ std::string user_only_note(const SystemPaths& paths) {
          "; set it <=1 or grant CAP_PERFMON to include it)";
 }
 
+bool is_clock_event(const perf_event_attr& attr) {
+  return attr.type == PERF_TYPE_SOFTWARE &&
+         (attr.config == PERF_COUNT_SW_CPU_CLOCK || attr.config == PERF_COUNT_SW_TASK_CLOCK);
+}
+
 void probe_work() {
   // A little of everything the default events see: CPU time, fresh pages, syscalls.
   constexpr std::size_t kPages = 8;
@@ -130,7 +135,8 @@ ChildCounters ChildCounters::attach(pid_t pid, const std::vector<EventRequest>& 
             part.user_space_fallback && !attr.exclude_kernel) {
           attr.exclude_kernel = 1;
           opened = open_part(attr, pid, staged, options.max_group_size);
-          user_only = opened.fd.valid();
+          // Clock events ignore exclude_kernel (their value stays complete): no caveat.
+          user_only = opened.fd.valid() && !is_clock_event(attr);
         }
         if (!opened.fd) {
           if (opened.error == ESRCH) {

@@ -25,8 +25,10 @@ namespace ftbench::perf {
 
 struct AttachOptions {
   SystemPaths paths{};
-  // A group is scheduled on the PMU all-or-nothing; capping its size keeps it schedulable even
-  // when the NMI watchdog or another user holds a counter (larger sets then multiplex).
+  // Events on the same PMU share a group (co-scheduled, so ratios are consistent). A group is
+  // scheduled all-or-nothing; capping its size keeps it schedulable even when the NMI watchdog
+  // or another user holds a counter (larger sets form more groups and multiplex). 0 or 1 =
+  // every event on its own.
   std::size_t max_group_size = 4;
 };
 
@@ -103,8 +105,9 @@ class ChildCounters {
     return capabilities_;
   }
   [[nodiscard]] pid_t pid() const noexcept { return pid_; }
-  // Number of perf_event descriptors held (for diagnostics and leak tests).
+  // Number of perf_event descriptors held, and of groups (leaders) among them: diagnostics.
   [[nodiscard]] std::size_t descriptor_count() const noexcept;
+  [[nodiscard]] std::size_t group_count() const noexcept { return leaders_.size(); }
 
  private:
   struct OpenPart {

@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <system_error>
 #include <sstream>
 
 #include "perf/profiles.h"
@@ -24,39 +26,52 @@ void derive_advice(DoctorReport& report) {
                            "): only tracepoints can be resolved");
   }
   if (report.tracefs_status != Status::counted) add_advice(report, report.tracefs_message);
+  std::vector<std::string> no_pmu;  // ENOENT events, reported as one line
   for (const auto& profile : report.profiles) {
     for (const auto& event : profile.events) {
-      switch (event.status) {
-        case Status::counted:
-        case Status::tracefs_unavailable:  // covered by the tracefs line
-          break;
-        case Status::not_supported:
-          if (event.message.find("ENOENT") != std::string::npos && !report.core_pmu) {
-            add_advice(report,
-                       "no hardware PMU is visible (typical in a VM): hardware events are "
-                       "unavailable; expose a virtual PMU (e.g. KVM/QEMU -cpu host,pmu=on) or "
-                       "run on bare metal. Software events, tracepoints and hardware watchpoints "
-                       "still work.");
-          } else {
-            add_advice(report, event.name + ": " + event.message);
-          }
-          break;
-        case Status::not_permitted:
-          add_advice(report, "permission: " + event.message);
-          break;
-        case Status::not_counted:
-          add_advice(report, event.name + ": " + event.message);
-          break;
-        case Status::unknown_event:
-        case Status::error:
-          add_advice(report, event.name + ": " + event.message);
-          break;
+      if (event.status == Status::counted) continue;
+      // The tracefs line above already says it.
+      if (!report.tracefs_message.empty() &&
+          event.message.find(report.tracefs_message) != std::string::npos) {
+        continue;
       }
+      if (event.status == Status::not_supported &&
+          event.message.find("ENOENT") != std::string::npos) {
+        if (std::find(no_pmu.begin(), no_pmu.end(), event.name) == no_pmu.end()) {
+          no_pmu.push_back(event.name);
+        }
+        continue;
+      }
+      if (event.status == Status::not_permitted) {
+        add_advice(report, "permission: " + event.message);
+      } else {
+        add_advice(report, event.name + ": " + event.message);
+      }
+    }
+  }
+  if (!no_pmu.empty()) {
+    std::string names;
+    for (const auto& name : no_pmu) names += (names.empty() ? "" : ", ") + name;
+    if (!report.hardware_pmu) {
+      add_advice(report,
+                 "no hardware PMU is exposed to perf (typical in a VM), so " + names +
+                     " cannot be counted: enable a virtual PMU (e.g. QEMU/KVM -cpu host,pmu=on) "
+                     "or run on bare metal; software events, tracepoints and hardware "
+                     "watchpoints still work");
+    } else {
+      add_advice(report, "the PMU does not provide " + names +
+                             " (ENOENT): an event of another CPU model, or a PMU driver the "
+                             "kernel lacks");
     }
   }
   if (!report.hw_watchpoints) {
     add_advice(report, "hardware watchpoints: " + report.hw_watchpoint_message);
   }
+}
+
+bool sysfs_lists_cpu_pmu(const SystemPaths& paths, const std::vector<CpuPmu>& cpu_pmus) {
+  std::error_code ec;
+  return !cpu_pmus.empty() || std::filesystem::exists(paths.event_source_devices / "cpu", ec);
 }
 
 std::string pad(std::string text, std::size_t width) {
@@ -73,6 +88,7 @@ DoctorReport run_doctor(const AttachOptions& options) {
   report.libpfm_pmus = libpfm::active_pmus();
   report.core_pmu = libpfm::core_pmu_name();
   report.cpu_pmus = enumerate_cpu_pmus(options.paths);
+  report.hardware_pmu = sysfs_lists_cpu_pmu(options.paths, report.cpu_pmus);
   report.perf_event_paranoid = read_perf_event_paranoid(options.paths);
   report.paranoid_meaning = describe_paranoid(report.perf_event_paranoid);
   report.perf_privileged = has_perf_privilege();
@@ -112,6 +128,8 @@ std::string render_doctor_table(const DoctorReport& report) {
     if (!hybrid.empty()) hybrid += ", ";
     hybrid += pmu.name + " (type " + std::to_string(pmu.type) + ", cpus " + pmu.cpus + ")";
   }
+  row("hardware PMU", report.hardware_pmu ? std::string("yes")
+                                           : std::string("none exposed to perf (VM without vPMU?)"));
   row("hybrid CPU PMUs", hybrid.empty() ? std::string("none") : hybrid);
   row("perf_event_paranoid",
       (report.perf_event_paranoid ? std::to_string(*report.perf_event_paranoid)
@@ -201,6 +219,8 @@ std::string render_doctor_json(const DoctorReport& report) {
   w.EndArray();
   w.Key("hybrid");
   w.Bool(report.cpu_pmus.size() >= 2);
+  w.Key("hardware_pmu");
+  w.Bool(report.hardware_pmu);
   w.Key("perf_event_paranoid");
   if (report.perf_event_paranoid) w.Int(*report.perf_event_paranoid); else w.Null();
   w.Key("paranoid_meaning");

@@ -24,6 +24,7 @@ struct DoctorReport {
   std::vector<libpfm::PmuInfo> libpfm_pmus;    // PMU models libpfm4 detected (or was forced to)
   std::optional<std::string> core_pmu;         // the one that selects the HITM row
   std::vector<CpuPmu> cpu_pmus;                // sysfs PMUs with a `cpus` file (hybrid when >= 2)
+  bool hardware_pmu = false;                   // sysfs lists a CPU PMU ("cpu" or a `cpus` one)
   std::optional<int> perf_event_paranoid;
   std::string paranoid_meaning;
   bool perf_privileged = false;                // CAP_PERFMON or CAP_SYS_ADMIN effective

@@ -23,6 +23,7 @@ void add_common_options(po::options_description& opts, CommonFlags& f) {
       ("warmups", po::value<int>(), "warm-up iterations per process")
       ("iterations", po::value<int>(), "measured iterations per process")
       ("size", po::value<std::string>(), "problem size: default | quick | a number")
+      ("timeout", po::value<double>(), "seconds one interpreter process may take before it is killed")
       ("dry-run", po::bool_switch(&f.dry_run), "print the plan and an estimated duration, run nothing")
       ("workloads-dir", po::value<std::string>(), "the workloads/ folder (default: the source tree's)")
       ("log-level", po::value<std::string>(&f.log_level)->default_value("info"), "trace|debug|info|warn|error")
@@ -37,6 +38,8 @@ void read_common(const po::variables_map& vm, CommonFlags& f) {
   if (vm.count("output")) f.overrides.output = vm["output"].as<std::string>();
   if (vm.count("repetitions")) f.overrides.repetitions = vm["repetitions"].as<int>();
   if (vm.count("size")) f.overrides.size = vm["size"].as<std::string>();
+  if (vm.count("timeout")) f.timeout = vm["timeout"].as<double>();
+  if (f.timeout && !(*f.timeout > 0)) throw UserError("--timeout must be a positive number of seconds");
   if (vm.count("warmups")) f.warmups = vm["warmups"].as<int>();
   if (vm.count("iterations")) f.iterations = vm["iterations"].as<int>();
   if (vm.count("workloads-dir")) f.workloads_dir = vm["workloads-dir"].as<std::string>();

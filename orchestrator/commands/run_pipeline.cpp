@@ -151,6 +151,7 @@ config::RunConfig load_with_overrides(const CommonFlags& flags) {
   config::apply_overrides(config, flags.overrides);
   if (flags.warmups) config.repetitions.warmups = *flags.warmups;
   if (flags.iterations) config.repetitions.iterations = *flags.iterations;
+  if (flags.timeout) config.timeout_seconds = *flags.timeout;
   return config;
 }
 

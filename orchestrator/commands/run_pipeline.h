@@ -28,6 +28,7 @@ struct CommonFlags {
   config::Overrides overrides;
   std::optional<int> warmups;
   std::optional<int> iterations;
+  std::optional<double> timeout;
   bool dry_run = false;
   std::optional<std::filesystem::path> resume;
   std::filesystem::path workloads_dir;

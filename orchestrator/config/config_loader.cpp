@@ -235,7 +235,7 @@ void Parser::counters(const YAML::Node& n, Counters& out) const {
   } else {
     expect_keys(n, "counters", {"profile", "events"});
     if (n["profile"]) out.profile = string(n["profile"], "counters.profile");
-    for (const auto& e : list(n["events"], "counters.events")) {
+    for (const auto& e : n["events"] ? list(n["events"], "counters.events") : std::vector<YAML::Node>{}) {
       EventSetting ev;
       if (e.IsScalar()) {
         ev.name = e.Scalar();

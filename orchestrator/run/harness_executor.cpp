@@ -65,9 +65,13 @@ class Session {
                                                                        ctx.plan->timeout_seconds * 1000))) {}
 
   // Returns normally with run_.status set; `interrupted` when the stop signal ended it.
-  void execute(bool& interrupted);
+  void execute(bool& interrupted) {
+    run();
+    interrupted = interrupted_;
+  }
 
  private:
+  void run();
   // Failure helpers: record why, and make sure the child is gone.
   void fail(const std::string& why);
   bool stop_requested() const { return ctx_.stop_signal && ctx_.stop_signal->load() != 0; }
@@ -210,7 +214,7 @@ bool Session::run_iteration(int index, bool warmup) {
   return send(R"({"type":"ack","iteration":)" + std::to_string(index) + "}");
 }
 
-void Session::execute(bool& interrupted) {
+void Session::run() {
   const auto& plan = *ctx_.plan;
   const auto& interp = plan.interpreters[item_.interpreter];
   auto [channel, ends] = Channel::create();
@@ -258,22 +262,13 @@ void Session::execute(bool& interrupted) {
 
   int total = plan.warmups + plan.iterations;
   for (int k = 0; k < total; ++k)
-    if (!run_iteration(k, k < plan.warmups)) {
-      interrupted = interrupted_;
-      return;
-    }
+    if (!run_iteration(k, k < plan.warmups)) return;
 
   // The harness offers one more iteration; declining it ends the process.
-  if (!expect("ready")) {
-    interrupted = interrupted_;
-    return;
-  }
+  if (!expect("ready")) return;
   if (!send(R"({"type":"stop"})")) return;
   auto bye = expect("bye");
-  if (!bye) {
-    interrupted = interrupted_;
-    return;
-  }
+  if (!bye) return;
   run_.gil_enabled_at_exit = get_bool(*bye, "gil_enabled", true);
   auto status = child_->wait_for(std::chrono::seconds(10));
   if (!status) {

@@ -17,7 +17,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -139,7 +138,8 @@ class ChildProcess {
 // Scheduler state letter of a thread from /proc/<pid>/task/<tid>/stat ('R', 'S', ...).
 inline char thread_state(pid_t pid, pid_t tid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  if (!std::getline(in, text)) return '?';
   const auto paren = text.rfind(')');
   if (paren == std::string::npos || paren + 2 >= text.size()) return '?';
   return text[paren + 2];

@@ -35,7 +35,7 @@ def _kernel(n):
 class CpuBaseline(Workload):
     scaling = WEAK
     tags = ("baseline", "cpu")
-    sizes = {"default": 400_000, "quick": 5_000}
+    sizes = {"default": 400_000, "quick": 16_000}
     op_name = "sin*cos accumulate"
 
     def setup(self, threads, size):

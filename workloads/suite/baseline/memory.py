@@ -32,7 +32,7 @@ def _kernel(n):
 class MemoryBaseline(Workload):
     scaling = WEAK
     tags = ("baseline", "memory", "allocation")
-    sizes = {"default": 40_000, "quick": 500}
+    sizes = {"default": 40_000, "quick": 1_600}
     op_name = "list built"
 
     def setup(self, threads, size):

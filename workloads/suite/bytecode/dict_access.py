@@ -37,7 +37,7 @@ def _run(n):
 class DictAccess(Workload):
     scaling = WEAK
     tags = ("bytecode", "dict")
-    sizes = {"default": 4_000_000, "quick": 40_000}
+    sizes = {"default": 4_000_000, "quick": 160_000}
     op_name = "dict lookup"
 
     def setup(self, threads, size):

@@ -41,7 +41,7 @@ def _run(n):
 class Dispatch(Workload):
     scaling = WEAK
     tags = ("bytecode", "call")
-    sizes = {"default": 2_000_000, "quick": 20_000}
+    sizes = {"default": 2_000_000, "quick": 80_000}
     op_name = "call"
 
     def setup(self, threads, size):

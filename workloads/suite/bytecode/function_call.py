@@ -49,7 +49,7 @@ def _expected(n):
 class FunctionCall(Workload):
     scaling = WEAK
     tags = ("bytecode", "call", "closure")
-    sizes = {"default": 1_000_000, "quick": 20_000}
+    sizes = {"default": 1_000_000, "quick": 40_000}
     op_name = "call"
 
     def setup(self, threads, size):

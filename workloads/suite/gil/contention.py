@@ -27,7 +27,7 @@ def _kernel(n):
 class GilContention(Workload):
     scaling = WEAK
     tags = ("gil", "cpu")
-    sizes = {"default": 1_000_000, "quick": 10_000}
+    sizes = {"default": 1_000_000, "quick": 40_000}
     op_name = "multiply-add"
 
     def setup(self, threads, size):

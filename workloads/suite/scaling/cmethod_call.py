@@ -36,7 +36,7 @@ def _expected(n):
 class CMethodCall(Workload):
     scaling = WEAK
     tags = ("scaling", "call", "ftscalingbench")
-    sizes = {"default": 1_000_000, "quick": 10_000}
+    sizes = {"default": 1_000_000, "quick": 40_000}
     op_name = "C method call"
 
     def setup(self, threads, size):

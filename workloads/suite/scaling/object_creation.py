@@ -33,7 +33,7 @@ def _kernel(n):
 class ObjectCreation(Workload):
     scaling = WEAK
     tags = ("scaling", "allocation", "ftscalingbench")
-    sizes = {"default": 1_000_000, "quick": 10_000}
+    sizes = {"default": 1_000_000, "quick": 40_000}
     op_name = "instance created"
 
     def setup(self, threads, size):

@@ -32,7 +32,7 @@ def _kernel(n):
 class PyFunctionCall(Workload):
     scaling = WEAK
     tags = ("scaling", "call", "ftscalingbench")
-    sizes = {"default": 1_000_000, "quick": 10_000}
+    sizes = {"default": 1_000_000, "quick": 40_000}
     op_name = "function call"
 
     def setup(self, threads, size):

@@ -33,7 +33,7 @@ class Counter:
 class PyMethodCall(Workload):
     scaling = WEAK
     tags = ("scaling", "call", "ftscalingbench")
-    sizes = {"default": 1_000_000, "quick": 10_000}
+    sizes = {"default": 600_000, "quick": 24_000}
     op_name = "method call"
 
     def setup(self, threads, size):

@@ -51,7 +51,7 @@ def _kernel(mixed):
 class DynamicOperations(Workload):
     scaling = WEAK
     tags = ("specialization", "bytecode")
-    sizes = {"default": 900_000, "quick": 9_000}
+    sizes = {"default": 900_000, "quick": 36_000}
     op_name = "operand pair (add + compare)"
 
     def setup(self, threads, size):

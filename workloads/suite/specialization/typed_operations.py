@@ -7,7 +7,8 @@ its own loop, i.e. its own bytecode sites, so every site is monomorphic and can 
 (BINARY_OP_ADD_INT / _ADD_FLOAT / _ADD_UNICODE, COMPARE_OP_INT / _FLOAT / _STR).
 specialization/dynamic_operations performs exactly the same operations on exactly the same
 operand values in the same amounts, but through one site that sees the three types in turn
-(int, float, str, int, ...), so only type stability differs. (The original pair differed
+(int, float, str, int, ...), so only type stability differs. Held constant: operand values,
+counts per type, the add + compare per pair and the loop shape. (The original pair differed
 only in type annotations, which compile to identical bytecode.)
 
 Scaling: weak (each thread processes ``size`` operand pairs from its own input lists).
@@ -58,7 +59,7 @@ def _kernel(ints, floats, strs):
 class TypedOperations(Workload):
     scaling = WEAK
     tags = ("specialization", "bytecode")
-    sizes = {"default": 900_000, "quick": 9_000}
+    sizes = {"default": 900_000, "quick": 36_000}
     op_name = "operand pair (add + compare)"
 
     def setup(self, threads, size):

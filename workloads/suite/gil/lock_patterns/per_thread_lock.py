@@ -25,7 +25,7 @@ from ftbench.workload import Workload, WEAK
 class PerThreadLock(Workload):
     scaling = WEAK
     tags = ("gil", "lock")
-    sizes = {"default": 500_000, "quick": 5_000}
+    sizes = {"default": 500_000, "quick": 20_000}
     op_name = "lock round trip"
 
     def setup(self, threads, size):

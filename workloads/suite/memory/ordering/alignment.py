@@ -9,7 +9,8 @@ of the region, and region starts are 64-byte aligned (absolute addresses checked
 ctypes). Here ELEMENT_OFFSET = 0: every element is 8-byte aligned and lies inside one line.
 The whole buffer (512 records = 32 KiB + gaps) stays L1/L2-resident, so the hardware cost
 is the access itself, not a cache miss. Each worker uses its own memoryview (created in the
-worker) cast to int64.
+worker) cast to int64. Held constant against the misaligned twin: code, buffer layout, op
+count, number of lines and pages touched; only the element offset within its record differs.
 
 Scaling: strong (``RECORDS`` = 512 elements split across threads; ``size`` passes over them).
 Operation: one element read-modify-write (``mv[i] += 1``); ops = size * 512, same as the
@@ -49,7 +50,7 @@ def _kernel(mv, nrec, passes):
 class Alignment(Workload):
     scaling = STRONG
     tags = ("memory", "ordering", "alignment")
-    sizes = {"default": 1000, "quick": 20}
+    sizes = {"default": 1000, "quick": 40}
     op_name = "element read-modify-write"
     element_offset = ELEMENT_OFFSET
 

@@ -30,7 +30,7 @@ ALIGN = 128
 class FalseSharingPadded(Workload):
     scaling = WEAK
     tags = ("memory", "ordering", "false_sharing", "cache")
-    sizes = {"default": 1_000_000, "quick": 10_000}
+    sizes = {"default": 1_000_000, "quick": 40_000}
     op_name = "increment"
     slot_bytes = SLOT_BYTES
 

@@ -51,7 +51,7 @@ def _kernel(pool, rounds):
 class CrossThreadRefs(Workload):
     scaling = WEAK
     tags = ("memory", "refcount", "biased_refcount")
-    sizes = {"default": 8_000_000, "quick": 20_000}
+    sizes = {"default": 8_000_000, "quick": 320_000}
     op_name = "reference store"
 
     def setup(self, threads, size):

@@ -1,0 +1,233 @@
+#include "analysis/statistics.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <set>
+
+namespace ftbench::analysis {
+namespace {
+
+// P(Binomial(n, 1/2) = j), in log space so that n in the thousands neither over- nor underflows.
+double binomial_half_pmf(size_t n, size_t j) {
+  const double dn = static_cast<double>(n);
+  const double dj = static_cast<double>(j);
+  return std::exp(std::lgamma(dn + 1) - std::lgamma(dj + 1) - std::lgamma(dn - dj + 1) - dn * std::log(2.0));
+}
+
+std::vector<double> sorted_copy(std::span<const double> values) {
+  std::vector<double> s(values.begin(), values.end());
+  std::sort(s.begin(), s.end());
+  return s;
+}
+
+std::string percent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f%%", fraction * 100.0);
+  return buf;
+}
+
+}  // namespace
+
+std::string to_string(Instability kind) {
+  switch (kind) {
+    case Instability::high_stdev: return "high_stdev";
+    case Instability::extreme_value: return "extreme_value";
+    case Instability::too_short: return "too_short";
+    case Instability::single_process: return "single_process";
+    case Instability::too_few_processes: return "too_few_processes";
+    case Instability::too_few_values: return "too_few_values";
+  }
+  return "unknown";
+}
+
+double median_sorted(std::span<const double> sorted) { return quantile_sorted(sorted, 0.5); }
+
+double quantile_sorted(std::span<const double> sorted, double p) {
+  if (sorted.empty()) return 0;
+  const double h = p * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<size_t>(std::floor(h));
+  const size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return median_sorted(values);
+}
+
+double mad(std::span<const double> values, double centre) {
+  std::vector<double> dev;
+  dev.reserve(values.size());
+  for (double v : values) dev.push_back(std::fabs(v - centre));
+  return median(std::move(dev));
+}
+
+RankInterval median_ci_ranks(size_t n, double confidence) {
+  if (n == 0) return {0, 0, 0};
+  const double tail = (1.0 - confidence) / 2.0;
+  // Walk the lower tail: [x_(k), x_(n+1-k)] misses the median with probability 2 P(B <= k-1).
+  double cdf = 0;
+  size_t k = 0;
+  double achieved_tail = 0;
+  for (size_t j = 0; j < n; ++j) {
+    const double next = cdf + binomial_half_pmf(n, j);
+    if (next > tail) break;
+    cdf = next;
+    k = j + 1;
+    achieved_tail = cdf;
+  }
+  if (k == 0) return {1, n, 1.0 - 2.0 * binomial_half_pmf(n, 0)};  // too few values for `confidence`
+  return {k, n + 1 - k, 1.0 - 2.0 * achieved_tail};
+}
+
+std::vector<double> modified_z_scores(std::span<const double> values) {
+  std::vector<double> z(values.size(), 0.0);
+  if (values.empty()) return z;
+  const auto sorted = sorted_copy(values);
+  const double m = median_sorted(sorted);
+  const double raw_mad = mad(values, m);
+  double scale = 0;
+  if (raw_mad > 0) {
+    scale = raw_mad / 0.6745;
+  } else {
+    double mean_ad = 0;
+    for (double v : values) mean_ad += std::fabs(v - m);
+    mean_ad /= static_cast<double>(values.size());
+    scale = 1.253314 * mean_ad;
+  }
+  if (scale <= 0) return z;
+  for (size_t i = 0; i < values.size(); ++i) z[i] = (values[i] - m) / scale;
+  return z;
+}
+
+size_t Sample::process_count() const { return std::set<int>(process.begin(), process.end()).size(); }
+
+double Summary::relative_ci_half_width() const {
+  if (median == 0) return 0;
+  return (median_ci.high - median_ci.low) / 2.0 / std::fabs(median);
+}
+
+std::optional<size_t> required_processes(const Sample& sample) {
+  std::vector<int> ids = sample.process;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  if (ids.size() < 2) return std::nullopt;
+  std::vector<double> means;
+  for (int id : ids) {
+    double sum = 0;
+    size_t count = 0;
+    for (size_t i = 0; i < sample.values.size(); ++i)
+      if (sample.process[i] == id) sum += sample.values[i], ++count;
+    means.push_back(sum / static_cast<double>(count));
+  }
+  const double k = static_cast<double>(means.size());
+  const double mean = std::accumulate(means.begin(), means.end(), 0.0) / k;
+  if (mean <= 0) return std::nullopt;
+  double ss = 0;
+  for (double m : means) ss += (m - mean) * (m - mean);
+  const double sd = std::sqrt(ss / (k - 1));
+  const double needed = std::ceil(std::pow(1.96 * sd / (0.01 * mean), 2));
+  return static_cast<size_t>(std::max(1.0, needed));
+}
+
+Summary summarize(const Sample& sample, Quantity quantity) {
+  Summary s;
+  const auto& values = sample.values;
+  s.n = values.size();
+  s.processes = sample.process_count();
+  if (values.empty()) return s;
+  const auto sorted = sorted_copy(values);
+  const double n = static_cast<double>(s.n);
+  s.median = median_sorted(sorted);
+  s.mean = std::accumulate(sorted.begin(), sorted.end(), 0.0) / n;
+  double ss = 0;
+  for (double v : sorted) ss += (v - s.mean) * (v - s.mean);
+  s.stdev = s.n > 1 ? std::sqrt(ss / (n - 1)) : 0.0;
+  s.mad = mad(values, s.median);
+  s.min = sorted.front();
+  s.max = sorted.back();
+  s.q1 = quantile_sorted(sorted, 0.25);
+  s.q3 = quantile_sorted(sorted, 0.75);
+  const auto ranks = median_ci_ranks(s.n);
+  s.median_ci = {sorted[ranks.lower - 1], sorted[ranks.upper - 1], ranks.confidence};
+  const auto z = modified_z_scores(values);
+  for (size_t i = 0; i < z.size(); ++i)
+    if (std::fabs(z[i]) > kOutlierZ) s.outliers.push_back(i);
+
+  // pyperf's stability rules are about measured timings; a counter that is mostly 0
+  // (cpu-migrations) would trip every one of them without meaning anything, and a time per
+  // operation is judged through the iteration time it was derived from.
+  if (quantity != Quantity::duration_ns) return s;
+  auto warn = [&](Instability kind, std::string reason) { s.warnings.push_back({kind, std::move(reason)}); };
+  auto fmt = [&](double v) { return format_quantity(v, quantity); };
+  if (s.n >= 2 && s.mean > 0) {
+    const double rel = s.stdev / s.mean;
+    if (rel >= 0.10) {
+      warn(Instability::high_stdev,
+           "stdev " + fmt(s.stdev) + " is " + percent(rel) + " of the mean " + fmt(s.mean));
+    } else if (s.processes >= 2) {
+      // pyperf only asks for more processes when the spread is otherwise acceptable.
+      if (auto needed = required_processes(sample); needed && *needed > s.processes)
+        warn(Instability::too_few_processes, std::to_string(s.processes) + " processes; about " +
+                                                 std::to_string(*needed) +
+                                                 " needed for 95% certainty of < 1% variation of the mean");
+    }
+  }
+  if (s.mean > 0) {
+    for (auto [name, v] : {std::pair{"minimum", s.min}, std::pair{"maximum", s.max}}) {
+      const double rel = (v - s.mean) / s.mean;
+      if (std::fabs(rel) >= 0.5)
+        warn(Instability::extreme_value, std::string(name) + " " + fmt(v) + " is " + percent(std::fabs(rel)) +
+                                             (rel > 0 ? " greater" : " smaller") + " than the mean " + fmt(s.mean));
+    }
+  }
+  if (s.min < 1e6)
+    warn(Instability::too_short, "shortest value " + fmt(s.min) + " < 1 ms: timer and scheduler noise dominate");
+  if (s.processes == 1)
+    warn(Instability::single_process, "1 process: process-to-process variation (ASLR, hash seed) is not sampled");
+  if (s.n < 6)
+    warn(Instability::too_few_values, std::to_string(s.n) + " values: the median's interval has only " +
+                                          percent(s.median_ci.confidence) + " confidence (6 or more give 95%)");
+  return s;
+}
+
+std::string format_duration_ns(double ns) {
+  struct Unit {
+    double scale;
+    const char* name;
+  };
+  static constexpr Unit kUnits[] = {{1e9, "s"}, {1e6, "ms"}, {1e3, "us"}, {1, "ns"}};
+  const double a = std::fabs(ns);
+  Unit unit = kUnits[3];
+  for (const auto& u : kUnits)
+    if (a >= u.scale) {
+      unit = u;
+      break;
+    }
+  const double v = ns / unit.scale;
+  const double av = std::fabs(v);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, av >= 100 ? "%.0f %s" : av >= 10 ? "%.1f %s" : "%.2f %s", v, unit.name);
+  return buf;
+}
+
+std::string format_count(double value) {
+  char buf[48];
+  const double a = std::fabs(value);
+  if (a == 0) return "0";
+  if (a >= 1e5 || a < 1e-3) std::snprintf(buf, sizeof buf, "%.3g", value);
+  else if (a >= 100) std::snprintf(buf, sizeof buf, "%.0f", value);
+  else if (a >= 10) std::snprintf(buf, sizeof buf, "%.1f", value);
+  else if (a >= 1) std::snprintf(buf, sizeof buf, "%.2f", value);
+  else std::snprintf(buf, sizeof buf, "%.3g", value);
+  return buf;
+}
+
+std::string format_quantity(double value, Quantity quantity) {
+  return quantity == Quantity::count ? format_count(value) : format_duration_ns(value);
+}
+
+}  // namespace ftbench::analysis

@@ -1,0 +1,348 @@
+"""End-to-end tests of `orchestrate` on this machine's real interpreters.
+
+Structure, invariants and known answers only: nothing here asserts a timing."""
+
+import glob
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ORCHESTRATE = os.environ["FTBENCH_ORCHESTRATE"]
+SOURCE = os.environ["FTBENCH_SOURCE_DIR"]
+FIXTURES = os.path.join(SOURCE, "tests", "workloads", "fixtures")
+
+
+def orchestrate(*args, timeout=600, **kwargs):
+    return subprocess.run([ORCHESTRATE, *args], capture_output=True, text=True, timeout=timeout, cwd=SOURCE, **kwargs)
+
+
+def run_dir_in(root):
+    dirs = [d for d in glob.glob(os.path.join(root, "*")) if os.path.isdir(d)]
+    assert len(dirs) == 1, dirs
+    return dirs[0]
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+class TempDirTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="ftbench-e2e-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class Interpreters(unittest.TestCase):
+    def test_json_lists_a_matched_313_pair(self):
+        out = orchestrate("interpreters", "--json")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        found = json.loads(out.stdout)["interpreters"]
+        self.assertTrue(all(i["implementation"] == "cpython" for i in found))
+        gil = [i for i in found if i["version"].startswith("3.13") and not i["free_threaded_build"]]
+        ft = [i for i in found if i["version"].startswith("3.13") and i["free_threaded_build"]]
+        self.assertTrue(gil, "no 3.13 GIL build found (run scripts/provision-python)")
+        self.assertTrue(ft, "no free-threaded 3.13 found (run scripts/provision-python)")
+        self.assertTrue(all(i["gil_enabled"] for i in gil))
+        self.assertTrue(all(not i["gil_enabled"] for i in ft))
+        self.assertTrue(any("--disable-gil" in i["configure_args"] for i in ft))
+        self.assertEqual(len({i["executable"] for i in found}), len(found), "an interpreter is listed twice")
+
+    def test_table_for_people(self):
+        out = orchestrate("interpreters")
+        self.assertEqual(out.returncode, 0)
+        self.assertIn("free-threaded", out.stdout)
+        self.assertTrue(out.stdout.startswith("VERSION"))
+
+
+class Doctor(unittest.TestCase):
+    def test_reports_every_default_event_with_a_status(self):
+        out = orchestrate("doctor", "--json")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        report = json.loads(out.stdout)
+        events = {e["name"]: e for p in report["profiles"] for e in p["events"]}
+        for name in ("task-clock", "context-switches", "cpu-migrations", "page-faults"):
+            self.assertEqual(events[name]["status"], "counted", events[name])
+        for name in ("cycles", "instructions", "cache-misses", "hitm"):
+            self.assertIn(events[name]["status"], ("counted", "not_supported", "not_permitted", "unknown_event"))
+            if events[name]["status"] != "counted":
+                self.assertTrue(events[name]["message"], events[name])
+
+    def test_table_for_people(self):
+        out = orchestrate("doctor")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("context-switches", out.stdout)
+
+
+class BadInput(TempDirTest):
+    def assert_one_line_error(self, result, *fragments):
+        self.assertEqual(result.returncode, 2, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, result.stderr)
+        self.assertTrue(lines[0].startswith("orchestrate: error: "), lines[0])
+        self.assertNotIn("Traceback", result.stderr)
+        for f in fragments:
+            self.assertIn(f, lines[0])
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def test_missing_config(self):
+        self.assert_one_line_error(orchestrate("--config", "/nonexistent/x.yaml"), "/nonexistent/x.yaml", "not found")
+
+    def test_malformed_yaml(self):
+        path = self.write("bad.yaml", "interpreters: [3.13t\nthreads: [1]\n")
+        self.assert_one_line_error(orchestrate("--config", path), path + ":", "invalid YAML")
+
+    def test_unknown_key(self):
+        path = self.write("bad.yaml", "interpreters: [3.13t]\nrepetitions:\n  procesess: 3\n")
+        self.assert_one_line_error(orchestrate("--config", path), path + ":3:3:", "unknown key 'procesess'",
+                                   "did you mean 'processes'")
+
+    def test_interpreter_path_missing(self):
+        path = self.write("bad.yaml", "interpreters:\n  - path: /nonexistent/python3\n")
+        self.assert_one_line_error(orchestrate("--config", path, "--dry-run"), path + ":2:5:", "does not exist")
+
+    def test_interpreter_not_cpython(self):
+        fake = self.write("python3", "#!/bin/sh\necho not python\n")
+        os.chmod(fake, 0o755)
+        path = self.write("bad.yaml", "interpreters:\n  - path: %s\n" % fake)
+        self.assert_one_line_error(orchestrate("--config", path, "--dry-run"), path + ":2:5:", "not a CPython")
+
+    def test_no_matching_interpreter(self):
+        path = self.write("bad.yaml", "interpreters:\n  - {version: \"2.1\"}\n")
+        self.assert_one_line_error(orchestrate("--config", path, "--dry-run"), path + ":2:5:", "no interpreter found")
+
+    def test_bad_flags(self):
+        self.assert_one_line_error(orchestrate("--config", "configs/smoke.yaml", "--profile", "all"), "--profile")
+        self.assert_one_line_error(orchestrate("--config", "configs/smoke.yaml", "--threads", "0"), "--threads")
+        self.assert_one_line_error(orchestrate("--config", "configs/smoke.yaml", "-b", "nosuch/*", "--dry-run"),
+                                   "matches no workload")
+        self.assert_one_line_error(orchestrate("--no-such-flag"))
+
+    def test_kernel_requirement(self):
+        path = self.write("k.yaml", "requires: {kernel: \"99.0\"}\ninterpreters: [3.13t]\n")
+        self.assert_one_line_error(orchestrate("--config", path, "--dry-run"), "requires Linux >= 99.0")
+
+
+def check_iterations(test, run, warmups, iterations, threads, counted_events):
+    its = run["iterations"]
+    test.assertEqual(len(its), warmups + iterations)
+    test.assertEqual([i["warmup"] for i in its], [True] * warmups + [False] * iterations)
+    for it in its:
+        test.assertGreater(it["region_ns"], 0)
+        test.assertEqual(len(it["threads"]), threads)
+        test.assertEqual(it["ops"], run["workload"]["ops_per_iteration"])
+        by_name = {c["name"]: c for c in it["counters"]}
+        for name in counted_events:
+            test.assertEqual(by_name[name]["status"], "counted", by_name[name])
+            test.assertGreater(by_name[name]["running_fraction"], 0)
+        # Thread wall times fit inside the region (measured in the same child).
+        for t in it["threads"]:
+            test.assertLessEqual(t["wall_ns"], it["region_ns"] * 1.01 + 1e6)
+
+
+class Smoke(TempDirTest):
+    def test_smoke_config_writes_three_interpreters(self):
+        out = orchestrate("--config", "configs/smoke.yaml", "--output", self.tmp)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        results = load(os.path.join(run_dir_in(self.tmp), "results.json"))
+        self.assertEqual(results["schema"], "ftbench-results")
+        self.assertEqual(results["schema_version"], 1)
+        self.assertEqual(results["status"], "complete")
+        interps = {i["label"]: i for i in results["interpreters"]}
+        self.assertEqual(set(interps), {"baseline", "3.13", "3.13t"})
+        self.assertTrue(interps["baseline"]["baseline"])
+        base = interps["baseline"]["facts"]
+        self.assertFalse(base["free_threaded_build"])
+        self.assertLess(tuple(int(x) for x in base["version"].split(".")[:2]), (3, 13))
+        self.assertTrue(interps["3.13"]["facts"]["version"].startswith("3.13"))
+        self.assertFalse(interps["3.13"]["facts"]["free_threaded_build"])
+        self.assertTrue(interps["3.13t"]["facts"]["free_threaded_build"])
+        self.assertFalse(interps["3.13t"]["facts"]["gil_enabled"])
+
+        runs = results["runs"]
+        self.assertEqual(len(runs), len(results["plan"]))
+        self.assertEqual({(r["interpreter"], r["threads"]) for r in runs},
+                         {(l, t) for l in interps for t in (1, 2)})
+        for r in runs:
+            self.assertEqual(r["status"], "ok", r["failure"])
+            child = r["child"]
+            ft = r["interpreter"] == "3.13t"
+            self.assertEqual(child["free_threaded_build"], ft)
+            self.assertEqual(child["gil_enabled"], not ft)
+            self.assertTrue(all(i["gil_enabled"] == (not ft) for i in r["iterations"]))
+            self.assertEqual(child["executable"], interps[r["interpreter"]]["facts"]["executable"])
+            check_iterations(self, r, 1, 3, r["threads"],
+                             ["task-clock", "context-switches", "page-faults", "syscalls:sys_enter_futex"])
+            caps = {c["name"]: c["status"] for c in r["counter_capabilities"]}
+            self.assertEqual(caps["task-clock"], "counted")
+        self.assertIn("machine", results)
+        self.assertTrue(results["machine"]["kernel_release"])
+        self.assertIn("seed", results["config"])
+
+    def test_dry_run_prints_plan_and_writes_nothing(self):
+        out = orchestrate("--config", "configs/smoke.yaml", "--output", self.tmp, "--dry-run")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("Plan: 6 processes", out.stdout)
+        self.assertIn("Estimated duration", out.stdout)
+        self.assertEqual(os.listdir(self.tmp), [])
+
+
+def fixture_workloads_dir(tmp):
+    """A workloads/ folder whose suite is the misbehaving fixtures (plus the real harness)."""
+    root = os.path.join(tmp, "workloads")
+    os.makedirs(os.path.join(root, "suite", "fixtures"))
+    os.symlink(os.path.join(SOURCE, "workloads", "ftbench"), os.path.join(root, "ftbench"))
+    expected = load(os.path.join(FIXTURES, "EXPECTED.json"))["workloads"]
+    for name in expected:
+        shutil.copy(os.path.join(FIXTURES, name), os.path.join(root, "suite", "fixtures", name))
+    return root, expected
+
+
+class FailuresAreRecorded(TempDirTest):
+    def test_each_failure_kind_is_recorded_and_the_suite_goes_on(self):
+        workloads, expected = fixture_workloads_dir(self.tmp)
+        out = orchestrate("--python", "3.13t", "--workloads-dir", workloads, "-b", "fixtures/*", "--threads", "2",
+                          "--repetitions", "1", "--warmups", "1", "--iterations", "2", "--size", "quick",
+                          "--timeout", "5", "--profile", "basic", "--output", os.path.join(self.tmp, "out"))
+        self.assertEqual(out.returncode, 1, out.stderr)  # some runs failed, results written
+        results = load(os.path.join(run_dir_in(os.path.join(self.tmp, "out")), "results.json"))
+        runs = {r["benchmark"].split("/")[-1] + ".py": r for r in results["runs"]}
+        self.assertEqual(set(runs), set(expected))
+        for name, exp in expected.items():
+            run = runs[name]
+            with self.subTest(fixture=name):
+                if exp["outcome"] == "ok":
+                    self.assertEqual(run["status"], "ok", run["failure"])
+                    continue
+                self.assertEqual(run["status"], "failed")
+                self.assertTrue(run["failure"])
+                if exp["outcome"] == "error":
+                    self.assertEqual(run["error_phase"], exp["phase"], run["failure"])
+                    self.assertIn("reported an error", run["failure"])
+                elif exp["outcome"] == "crash":
+                    self.assertIn("exited early", run["failure"])
+                    self.assertIn("exit code %d" % exp["exit_status"], run["failure"])
+                elif exp["outcome"] == "timeout":
+                    self.assertIn("timed out", run["failure"])
+                elif exp["outcome"] == "invalid":
+                    self.assertTrue("garbage" in run["failure"] or "protocol violation" in run["failure"],
+                                    run["failure"])
+        # The noisy workload's stdout went to its log, not into the channel.
+        noisy = runs["noisy_stdout.py"]
+        log = os.path.join(run_dir_in(os.path.join(self.tmp, "out")), "logs", "%d.stdout" % noisy["sequence"])
+        self.assertGreater(os.path.getsize(log), 0)
+        # The hang fixture's grandchild was killed with its process group.
+        hang_log = os.path.join(run_dir_in(os.path.join(self.tmp, "out")), "logs",
+                                "%d.stdout" % runs["hang.py"]["sequence"])
+        with open(hang_log) as f:
+            pids = [int(line.split()[-1]) for line in f if line.startswith("grandchild pid")]
+        self.assertTrue(pids)
+        for pid in pids:
+            self.assertFalse(os.path.exists("/proc/%d" % pid) and "Z" not in open("/proc/%d/stat" % pid).read().split()[2])
+
+
+def start_long_run(tmp, extra=()):
+    """A run with many short processes, in the background."""
+    return subprocess.Popen([ORCHESTRATE, "--python", "3.13", "3.13t", "-b", "scaling/parallel_compute",
+                             "baseline/cpu", "--threads", "1", "2", "--repetitions", "4", "--size", "quick",
+                             "--warmups", "0", "--iterations", "2", "--profile", "basic", "--output", tmp, *extra],
+                            cwd=SOURCE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_runs(root, count, proc, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        files = glob.glob(os.path.join(root, "*", "runs", "*.json"))
+        if len(files) >= count:
+            return
+        if proc.poll() is not None:
+            raise AssertionError("orchestrate ended early: " + proc.stderr.read())
+        time.sleep(0.05)
+    raise AssertionError("no progress")
+
+
+class Signals(TempDirTest):
+    def test_sigint_keeps_finished_results(self):
+        proc = start_long_run(self.tmp)
+        wait_for_runs(self.tmp, 3, proc)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn("--resume", err)
+        run_dir = run_dir_in(self.tmp)
+        results = load(os.path.join(run_dir, "results.json"))
+        self.assertEqual(results["status"], "interrupted")
+        self.assertEqual(load(os.path.join(run_dir, "manifest.json"))["status"], "interrupted")
+        self.assertGreaterEqual(len(results["runs"]), 3)
+        self.assertLess(len(results["runs"]), len(results["plan"]))
+        self.assertTrue(all(r["status"] == "ok" for r in results["runs"]))
+        # No benchmark process survives the orchestrator.
+        ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+        self.assertNotIn("--channel-out", ps)
+
+
+class Resume(TempDirTest):
+    def test_sigkill_then_resume_gives_exactly_the_plan(self):
+        proc = start_long_run(self.tmp)
+        wait_for_runs(self.tmp, 4, proc)
+        proc.kill()
+        proc.communicate(timeout=60)
+        run_dir = run_dir_in(self.tmp)
+        # Children run in their own process group: a SIGKILLed orchestrator leaves the one in
+        # flight behind; it loses its channel and exits by itself.
+        before = {os.path.basename(p) for p in glob.glob(os.path.join(run_dir, "runs", "*.json"))}
+        out = orchestrate("--resume", run_dir)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        results = load(os.path.join(run_dir, "results.json"))
+        self.assertEqual(results["status"], "complete")
+        planned = [p["id"] for p in results["plan"]]
+        got = [r["item_id"] for r in results["runs"]]
+        self.assertEqual(sorted(got), sorted(planned))
+        self.assertEqual(len(got), len(set(got)))
+        after = {os.path.basename(p) for p in glob.glob(os.path.join(run_dir, "runs", "*.json"))}
+        self.assertTrue(before <= after)
+        for r in results["runs"]:
+            self.assertEqual(r["status"], "ok", r["failure"])
+
+    def test_resume_rejects_a_non_run_directory(self):
+        out = orchestrate("--resume", self.tmp)
+        self.assertEqual(out.returncode, 2)
+        self.assertIn("not an ftbench run directory", out.stderr)
+
+
+class Script(TempDirTest):
+    def test_user_script_runs_under_the_harness(self):
+        script = os.path.join(FIXTURES, "script_argv.py")
+        out = orchestrate("script", script, "--python", "3.13t", "3.13", "--threads", "2", "--repetitions", "2",
+                          "--warmups", "1", "--iterations", "2", "--profile", "basic", "--output", self.tmp,
+                          "--", "--expect-threads", "2", "hello", "world")
+        results = load(os.path.join(run_dir_in(self.tmp), "results.json"))
+        self.assertEqual(out.returncode, 0, out.stderr + json.dumps([r["failure"] for r in results["runs"]]))
+        self.assertEqual(results["benchmarks"][0]["kind"], "script")
+        self.assertEqual(results["benchmarks"][0]["script_args"], ["--expect-threads", "2", "hello", "world"])
+        self.assertEqual(len(results["runs"]), 4)
+        for r in results["runs"]:
+            self.assertEqual(r["workload"]["kind"], "script")
+            check_iterations(self, r, 1, 2, r["threads"], ["context-switches"])
+
+    def test_missing_script(self):
+        out = orchestrate("script", "/nonexistent.py")
+        self.assertEqual(out.returncode, 2)
+        self.assertIn("does not exist", out.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

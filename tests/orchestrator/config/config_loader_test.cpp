@@ -1,0 +1,155 @@
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+#include "util/error.h"
+
+using namespace ftbench;
+using namespace ftbench::config;
+
+namespace {
+
+// The error message for `yaml`, or "" when it parses.
+std::string error_of(const std::string& yaml) {
+  try {
+    parse_config(yaml, "test.yaml");
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(ConfigLoader, ParsesEveryKey) {
+  auto c = parse_config(R"(
+name: nightly
+requires: {kernel: "5.10"}
+interpreters:
+  - {name: base, version: "3.12", free_threaded: false, baseline: true}
+  - {version: "3.13", free_threaded: true, env: {PYTHON_GIL: "1"}, required: false, source: provisioned}
+  - /opt/python/bin/python3
+  - 3.13t
+benchmarks: {include: ["memory/*"], exclude: [memory/ordering/alignment], tags: [memory]}
+threads: [1, 2, ncpu]
+size: quick
+repetitions: {processes: 4, warmups: 2, iterations: 7, target_rel_ci: 0.02, max_time: 5m}
+counters: {profile: detailed, events: [cycles, {name: hitm, required: true}]}
+affinity: [0, 2]
+timeout: 90s
+output: {directory: out, formats: [json, csv]}
+seed: 42
+)", "test.yaml");
+  EXPECT_EQ(c.name, "nightly");
+  ASSERT_EQ(c.interpreters.size(), 4u);
+  EXPECT_TRUE(c.interpreters[0].baseline);
+  EXPECT_EQ(c.interpreters[0].name, "base");
+  EXPECT_FALSE(*c.interpreters[0].query.free_threaded);
+  EXPECT_EQ(c.interpreters[1].env.at("PYTHON_GIL"), "1");
+  EXPECT_FALSE(c.interpreters[1].required);
+  EXPECT_EQ(*c.interpreters[1].query.source, discovery::Source::provisioned);
+  EXPECT_EQ(c.interpreters[2].path->string(), "/opt/python/bin/python3");
+  EXPECT_TRUE(*c.interpreters[3].query.free_threaded);
+  EXPECT_EQ(c.interpreters[0].where.line, 5);
+  EXPECT_EQ(c.benchmarks.include, std::vector<std::string>{"memory/*"});
+  EXPECT_EQ(c.benchmarks.exclude.size(), 1u);
+  ASSERT_EQ(c.threads.size(), 3u);
+  EXPECT_TRUE(c.threads[2].ncpu);
+  EXPECT_EQ(c.size, "quick");
+  EXPECT_EQ(c.repetitions.processes, 4);
+  EXPECT_EQ(c.repetitions.warmups, 2);
+  EXPECT_EQ(c.repetitions.iterations, 7);
+  EXPECT_DOUBLE_EQ(*c.repetitions.target_rel_ci, 0.02);
+  EXPECT_DOUBLE_EQ(c.repetitions.max_seconds, 300);
+  EXPECT_EQ(c.counters.profile, "detailed");
+  ASSERT_EQ(c.counters.events.size(), 2u);
+  EXPECT_TRUE(c.counters.events[1].required);
+  EXPECT_EQ(c.affinity.mode, Affinity::Mode::list);
+  EXPECT_EQ(c.affinity.cpus, (std::vector<int>{0, 2}));
+  EXPECT_DOUBLE_EQ(c.timeout_seconds, 90);
+  EXPECT_EQ(c.output.formats, (std::vector<std::string>{"json", "csv"}));
+  EXPECT_EQ(*c.seed, 42u);
+}
+
+TEST(ConfigLoader, UnknownKeyNamesFileLineColumnAndSuggests) {
+  auto err = error_of("interpreters: [3.13t]\nthreds: [1]\n");
+  EXPECT_EQ(err.rfind("test.yaml:2:1: unknown key 'threds'", 0), 0u) << err;
+  EXPECT_NE(err.find("did you mean 'threads'"), std::string::npos) << err;
+}
+
+TEST(ConfigLoader, UnknownNestedKeyPointsAtIt) {
+  auto err = error_of("interpreters:\n  - version: \"3.13\"\n    free_thread: true\n");
+  EXPECT_EQ(err.rfind("test.yaml:3:5: unknown key 'free_thread' in interpreters[0]", 0), 0u) << err;
+}
+
+TEST(ConfigLoader, WrongTypesArePositioned) {
+  EXPECT_EQ(error_of("interpreters: [3.13t]\nrepetitions: {processes: many}\n")
+                .rfind("test.yaml:2:26: repetitions.processes must be an integer", 0),
+            0u);
+  EXPECT_EQ(error_of("interpreters: [3.13t]\nthreads: [1, lots]\n").rfind("test.yaml:2:14:", 0), 0u);
+  EXPECT_EQ(error_of("interpreters: [3.13t]\ncounters: {profile: everything}\n").rfind("test.yaml:2:21:", 0), 0u);
+  EXPECT_EQ(error_of("interpreters: [3.13t]\ntimeout: soon\n").rfind("test.yaml:2:10:", 0), 0u);
+  EXPECT_EQ(error_of("interpreters: [3.13t]\naffinity: sometimes\n").rfind("test.yaml:2:11:", 0), 0u);
+  EXPECT_EQ(error_of("interpreters: [3.13t]\noutput: {formats: [pdf]}\n").rfind("test.yaml:2:20:", 0), 0u);
+  EXPECT_EQ(error_of("interpreters:\n  - {version: \"three\"}\n").rfind("test.yaml:2:15:", 0), 0u);
+}
+
+TEST(ConfigLoader, MalformedYamlGivesParserPosition) {
+  auto err = error_of("interpreters: [3.13t\nthreads: [1]\n");
+  EXPECT_EQ(err.rfind("test.yaml:", 0), 0u) << err;
+  EXPECT_NE(err.find("invalid YAML"), std::string::npos) << err;
+}
+
+TEST(ConfigLoader, StructuralMistakes) {
+  EXPECT_NE(error_of("").find("empty"), std::string::npos);
+  EXPECT_NE(error_of("threads: [1]\n").find("needs an 'interpreters' list"), std::string::npos);
+  EXPECT_NE(error_of("interpreters: []\n").find("non-empty"), std::string::npos);
+  EXPECT_NE(error_of("interpreters:\n  - {path: /x, version: \"3.13\"}\n").find("both a path and"), std::string::npos);
+  EXPECT_NE(error_of("interpreters:\n  - {name: x}\n").find("needs a path, or a version"), std::string::npos);
+  EXPECT_NE(error_of("interpreters:\n  - {version: \"3.12\", baseline: true}\n  - {version: \"3.13\", baseline: true}\n")
+                .find("more than one"),
+            std::string::npos);
+}
+
+TEST(ConfigLoader, MissingFileIsOneLine) {
+  try {
+    load_config("/nonexistent/dir/x.yaml");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_EQ(std::string(e.what()), "/nonexistent/dir/x.yaml: config file not found (see configs/ for examples)");
+  }
+}
+
+TEST(ConfigLoader, ShippedConfigsParse) {
+  for (const char* name : {"smoke", "default", "linux510"}) {
+    auto c = load_config(std::string(FTBENCH_SOURCE_DIR) + "/configs/" + name + ".yaml");
+    EXPECT_FALSE(c.interpreters.empty()) << name;
+    EXPECT_EQ(c.name, name);
+  }
+}
+
+TEST(ConfigOverrides, FlagsReplaceFileValues) {
+  auto c = parse_config("interpreters: [3.12, 3.13t]\nthreads: [1]\n", "t.yaml");
+  Overrides o;
+  o.benchmarks = {"gil/*"};
+  o.profile = "none";
+  o.threads = {"2", "ncpu"};
+  o.pythons = {"3.13", "/usr/bin/python3"};
+  o.output = "/tmp/out";
+  o.repetitions = 9;
+  apply_overrides(c, o);
+  EXPECT_EQ(c.benchmarks.include, std::vector<std::string>{"gil/*"});
+  EXPECT_EQ(c.counters.profile, "none");
+  EXPECT_EQ(c.threads.size(), 2u);
+  ASSERT_EQ(c.interpreters.size(), 2u);
+  EXPECT_FALSE(*c.interpreters[0].query.free_threaded);
+  EXPECT_TRUE(c.interpreters[1].path.has_value());
+  EXPECT_EQ(c.output.directory, "/tmp/out");
+  EXPECT_EQ(c.repetitions.processes, 9);
+
+  Overrides bad;
+  bad.profile = "all";
+  EXPECT_THROW(apply_overrides(c, bad), UserError);
+  Overrides bad_threads;
+  bad_threads.threads = {"0"};
+  EXPECT_THROW(apply_overrides(c, bad_threads), UserError);
+}

@@ -1,0 +1,118 @@
+#include "plan/plan.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "plan/resolve.h"
+#include "util/error.h"
+
+using namespace ftbench;
+using namespace ftbench::plan;
+
+TEST(Interleave, EveryRoundVisitsEveryInterpreterOncePerCell) {
+  auto items = interleave(4, 3, {1, 2}, 5, 1234);
+  ASSERT_EQ(items.size(), 4u * 3u * 2u * 5u);
+  std::map<std::tuple<int, size_t, int>, std::set<size_t>> seen;  // (round, bench, threads) -> interpreters
+  for (size_t i = 0; i < items.size(); ++i) {
+    EXPECT_EQ(items[i].sequence, i);
+    EXPECT_EQ(items[i].process_index, items[i].round);
+    auto& cell = seen[std::make_tuple(items[i].round, items[i].benchmark, items[i].threads)];
+    EXPECT_TRUE(cell.insert(items[i].interpreter).second);
+  }
+  for (const auto& [cell, interps] : seen) EXPECT_EQ(interps.size(), 4u);
+  // Rounds are contiguous: drift within a round hits all interpreters alike.
+  for (size_t i = 1; i < items.size(); ++i) EXPECT_GE(items[i].round, items[i - 1].round);
+}
+
+TEST(Interleave, SeedDeterminesOrderAndOrdersDiffer) {
+  auto order = [](uint64_t seed) {
+    std::vector<size_t> o;
+    for (const auto& i : interleave(5, 4, {1}, 3, seed)) o.push_back(i.interpreter);
+    return o;
+  };
+  EXPECT_EQ(order(7), order(7));
+  EXPECT_NE(order(7), order(8));
+  // Not a fixed rotation: across cells the first interpreter varies.
+  std::set<size_t> firsts;
+  auto items = interleave(5, 4, {1}, 3, 7);
+  for (size_t i = 0; i < items.size(); i += 5) firsts.insert(items[i].interpreter);
+  EXPECT_GT(firsts.size(), 1u);
+}
+
+TEST(Glob, SelectsSuitePathsAsUsersExpect) {
+  EXPECT_TRUE(glob_match("memory/ordering/*", "memory/ordering/false_sharing_padded"));
+  EXPECT_FALSE(glob_match("memory/ordering/*", "memory/ref_counting/thread_local"));
+  EXPECT_TRUE(glob_match("memory/*", "memory/ref_counting/thread_local"));  // a group selects all of it
+  EXPECT_TRUE(glob_match("memory", "memory/ordering/sequential"));
+  EXPECT_TRUE(glob_match("*", "baseline/cpu"));
+  EXPECT_TRUE(glob_match("**/false_sharing_*", "memory/ordering/false_sharing_baseline"));
+  EXPECT_FALSE(glob_match("mem", "memory/ordering/sequential"));
+  EXPECT_TRUE(glob_match("gil/contention", "gil/contention"));
+}
+
+TEST(Select, IncludeExcludeTagsAndTypos) {
+  std::vector<Benchmark> catalog;
+  for (auto [id, tag] : {std::pair{"memory/ordering/sequential", "memory"}, {"memory/ordering/strided", "memory"},
+                         {"gil/contention", "gil"}, {"baseline/cpu", "cpu"}}) {
+    Benchmark b;
+    b.id = id;
+    b.tags = {tag};
+    catalog.push_back(b);
+  }
+  config::BenchmarkSelection s;
+  s.include = {"memory/*", "gil/*"};
+  s.exclude = {"memory/ordering/strided"};
+  auto out = select_benchmarks(catalog, s);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].id, "memory/ordering/sequential");
+  EXPECT_EQ(out[1].id, "gil/contention");
+  s.tags = {"gil"};
+  EXPECT_EQ(select_benchmarks(catalog, s).size(), 1u);
+  config::BenchmarkSelection typo;
+  typo.include = {"memroy/*"};
+  EXPECT_THROW(select_benchmarks(catalog, typo), UserError);
+}
+
+TEST(Threads, NcpuAndDuplicates) {
+  std::vector<config::ThreadSetting> s{{false, 1}, {false, 2}, {true, 0}, {false, 2}};
+  EXPECT_EQ(resolve_threads(s, 8), (std::vector<int>{1, 2, 8}));
+  EXPECT_EQ(resolve_threads(s, 2), (std::vector<int>{1, 2}));
+}
+
+TEST(Environment, AllowListOnlyPlusInterpreterVariables) {
+  setenv("PYTHON_GIL", "0", 1);
+  setenv("PYTHONPATH", "/somewhere", 1);
+  setenv("LC_ALL", "C.UTF-8", 1);
+  auto env = child_environment({{"PYTHON_GIL", "1"}}, "/w");
+  unsetenv("PYTHON_GIL");
+  unsetenv("PYTHONPATH");
+  EXPECT_EQ(env.at("PYTHON_GIL"), "1");   // the interpreter's own setting wins
+  EXPECT_EQ(env.at("PYTHONPATH"), "/w");  // never the caller's
+  EXPECT_EQ(env.at("LC_ALL"), "C.UTF-8");
+  EXPECT_TRUE(env.count("PATH"));
+  for (const auto& [k, v] : env)
+    EXPECT_TRUE(k == "PATH" || k == "HOME" || k == "TMPDIR" || k == "TEMP" || k == "TMP" || k == "LANG" ||
+                k == "LANGUAGE" || k == "TZ" || k == "USER" || k == "LOGNAME" || k.rfind("LC_", 0) == 0 ||
+                k == "PYTHONPATH" || k == "PYTHONDONTWRITEBYTECODE" || k == "PYTHON_GIL")
+        << k;
+}
+
+TEST(Describe, DryRunShowsMatrixAndEstimate) {
+  Plan p;
+  ResolvedInterpreter i;
+  i.label = "3.13t";
+  i.facts.version_text = "3.13.5";
+  i.facts.free_threaded_build = true;
+  p.interpreters = {i};
+  Benchmark b;
+  b.id = "gil/contention";
+  p.benchmarks = {b};
+  p.threads = {1, 2};
+  p.items = interleave(1, 1, p.threads, 2, 1);
+  auto text = describe(p);
+  EXPECT_NE(text.find("Plan: 4 processes"), std::string::npos) << text;
+  EXPECT_NE(text.find("3.13t/gil/contention/t2/p1"), std::string::npos) << text;
+  EXPECT_NE(text.find("Estimated duration"), std::string::npos) << text;
+}

@@ -1,0 +1,60 @@
+"""One lock around everything: all threads' work runs under one shared ``threading.Lock``.
+
+Isolates: fully serialised work: each thread repeatedly takes the one lock and does a
+batch of 256 increments of a shared counter while holding it, so no two threads ever run
+the work at the same time, on any build. Held constant: total work per thread; batch size
+(long enough that hold time dominates the hand-offs, short enough that the lock changes
+hands thousands of times per iteration). check() verifies the counter total exactly.
+
+Scaling: weak (each thread performs ``size`` increments).
+Operation: one increment done while holding the lock.
+
+Expected: no parallel speed-up anywhere: on GIL builds (3.12, 3.13) and on the free-threaded
+build (3.13t) alike, N threads take ~N x the 1-thread time (the free-threaded build cannot
+beat a lock the program takes; the original suite measured ~1.0x scaling on 3.13t). The
+free-threaded build may be slightly worse: waiters park on futexes and wake on another
+core, so the counter's cache line migrates at every hand-off (futex calls and context
+switches per iteration grow with N).
+"""
+import threading
+
+from ftbench.workload import Workload, WEAK
+
+BATCH = 256
+
+
+class LockContention(Workload):
+    scaling = WEAK
+    tags = ("scaling", "lock", "contention")
+    sizes = {"default": 1_024_000, "quick": 40_960}
+    op_name = "locked increment"
+
+    def setup(self, threads, size):
+        if size % BATCH:
+            raise ValueError("size must be a multiple of %d" % BATCH)
+        self.threads, self.size = threads, size
+        self.lock = threading.Lock()
+        self.box = [0]
+
+    def before_iteration(self, iteration):
+        self.box[0] = 0
+
+    def run_thread(self, index):
+        lock = self.lock
+        box = self.box
+        for _ in range(self.size // BATCH):
+            with lock:
+                for _ in range(BATCH):
+                    box[0] += 1
+
+    def ops(self, threads, size):
+        return threads * (size // BATCH) * BATCH
+
+    def check(self):
+        want = self.threads * (self.size // BATCH) * BATCH
+        if self.box[0] != want:
+            return "counter is %d, expected %d" % (self.box[0], want)
+        return None
+
+
+WORKLOAD = LockContention

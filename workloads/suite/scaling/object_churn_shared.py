@@ -1,0 +1,79 @@
+"""Object churn on one shared pool: allocate an object, replace a slot of the pool all threads use, read a neighbour.
+
+Isolates: what sharing objects between threads costs. One 64-slot pool list, created and
+filled by the main thread in setup, is used by every worker; each op allocates a
+``Particle``, stores it into a slot (freeing whatever object was there, often one created
+by another thread) and reads an attribute of the next slot's object (often another
+thread's). Held constant against scaling/object_churn_per_thread: class, pool size, op
+sequence and op count; only the pool's privacy differs. Workers start at different slots
+(offset 7 x index) and all cycle over every slot, so they keep meeting on the same objects
+and on the list's item array. Correct under both GIL and free-threaded builds (list item
+stores are atomic); check() verifies the pool holds only valid Particles.
+
+Scaling: weak (each thread performs ``size`` ops).
+Operation: one allocate + slot store (freeing the old object) + neighbour attribute read.
+
+Expected: GIL builds (3.12, 3.13): same as the per-thread variant, ~N x the 1-thread time.
+Free-threaded (3.13t): every store takes the shared list's per-object lock (contended),
+reads incref objects the reader does not own (atomic shared-field refcounting), objects die
+on a thread other than their creator (biased-refcount merge via the owner's queue), and
+the list's item array and the objects' headers ping-pong between cores: expect per-op time
+to rise with threads, possibly slower in total than one thread (the original suite
+published 0.29x at 2 threads).
+"""
+from ftbench.workload import Workload, WEAK
+
+POOL = 64
+
+
+class Particle(object):
+    __slots__ = ("x", "owner")
+
+    def __init__(self, x, owner):
+        self.x = x
+        self.owner = owner
+
+
+def _kernel(pool, n, owner, start):
+    total = 0
+    for i in range(start, start + n):
+        j = i & 63
+        pool[j] = Particle(i, owner)
+        total += pool[(j + 1) & 63].x
+    return total
+
+
+class ObjectChurnShared(Workload):
+    scaling = WEAK
+    tags = ("scaling", "allocation", "churn", "refcount", "contention")
+    sizes = {"default": 500_000, "quick": 20_000}
+    op_name = "allocate+store+read"
+
+    def setup(self, threads, size):
+        self.threads, self.size = threads, size
+        self.pool = [Particle(-1, -1) for _ in range(POOL)]   # shared, made by main thread
+        self.done = [0] * threads
+
+    def before_iteration(self, iteration):
+        self.done = [0] * self.threads
+
+    def run_thread(self, index):
+        _kernel(self.pool, self.size, index, index * 7)
+        self.done[index] = self.size
+
+    def ops(self, threads, size):
+        return threads * size
+
+    def check(self):
+        for t in range(self.threads):
+            if self.done[t] != self.size:
+                return "thread %d did not finish" % t
+        pool = self.pool
+        if len(pool) != POOL or any(type(p) is not Particle for p in pool):
+            return "shared pool corrupted"
+        if not all(0 <= p.owner < self.threads for p in pool):
+            return "shared pool holds objects no worker stored"
+        return None
+
+
+WORKLOAD = ObjectChurnShared
