@@ -4,6 +4,9 @@
 #include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "perf/event_table.h"
 #include "perf/libpfm.h"

@@ -1,6 +1,7 @@
 #include "commands/run_pipeline.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -137,6 +138,17 @@ results::Manifest build_manifest(const config::RunConfig& config, const Pipeline
   return m;
 }
 
+// Accumulates across --resume sessions: the manifest keeps what earlier sessions spent.
+void record_usage(results::Manifest& m) {
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  rusage self{}, children{};
+  ::getrusage(RUSAGE_SELF, &self);
+  ::getrusage(RUSAGE_CHILDREN, &children);
+  m.cpu_self_s += seconds(self.ru_utime) + seconds(self.ru_stime);
+  m.cpu_children_s += seconds(children.ru_utime) + seconds(children.ru_stime);
+  m.max_rss_kb = std::max<long long>(m.max_rss_kb, self.ru_maxrss);
+}
+
 }  // namespace
 
 std::string join_command_line(const std::string& program, const std::vector<std::string>& args) {
@@ -207,6 +219,7 @@ int run_pipeline(const PipelineRequest& request) {
   bool complete = runs.size() >= manifest.plan.items.size() && !outcome.interrupted;
   manifest.status = complete ? "complete" : "interrupted";
   manifest.finished_at = results::utc_now_iso8601();
+  record_usage(manifest);
   store->write_manifest(manifest);
   store->write_merged(manifest, runs);
 

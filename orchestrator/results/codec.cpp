@@ -349,6 +349,13 @@ void write_manifest_fields(JsonWriter& w, const Manifest& m) {
   put(w, "memory_total_kb", static_cast<int64_t>(mi.memory_total_kb));
   put(w, "boot_id", mi.boot_id);
   w.EndObject();
+
+  w.Key("orchestrator_usage");
+  w.StartObject();
+  put(w, "cpu_self_s", m.cpu_self_s);
+  put(w, "cpu_children_s", m.cpu_children_s);
+  put(w, "max_rss_kb", static_cast<int64_t>(m.max_rss_kb));
+  w.EndObject();
 }
 
 }  // namespace
@@ -454,6 +461,11 @@ Manifest read_manifest_value(const rapidjson::Value& v) {
     mm.load_average = get_string(*mi, "load_average");
     mm.memory_total_kb = get_int(*mi, "memory_total_kb");
     mm.boot_id = get_string(*mi, "boot_id");
+  }
+  if (auto u = get_object(v, "orchestrator_usage")) {
+    m.cpu_self_s = get_double(*u, "cpu_self_s");
+    m.cpu_children_s = get_double(*u, "cpu_children_s");
+    m.max_rss_kb = get_int(*u, "max_rss_kb");
   }
   return m;
 }

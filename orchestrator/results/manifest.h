@@ -27,6 +27,11 @@ struct Manifest {
   std::vector<std::string> formats;
   plan::Plan plan;
   system::MachineInfo machine;
+  // The orchestrator's own cost, for the overhead benchmark: CPU seconds of this process and
+  // of all the interpreter processes it ran (getrusage), and its peak RSS.
+  double cpu_self_s = 0;
+  double cpu_children_s = 0;
+  long long max_rss_kb = 0;
 };
 
 }  // namespace ftbench::results
