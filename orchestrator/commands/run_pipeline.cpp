@@ -14,6 +14,7 @@
 #include "perf/profiles.h"
 #include "plan/resolve.h"
 #include "results/run_store.h"
+#include "run/adaptive.h"
 #include "run/executor.h"
 #include "run/process.h"
 #include "run/scheduler.h"
@@ -134,6 +135,8 @@ results::Manifest build_manifest(const config::RunConfig& config, const Pipeline
   p.size = config.size;
   p.events = resolve_events(config.counters);
   p.timeout_seconds = config.timeout_seconds;
+  p.target_rel_ci = config.repetitions.target_rel_ci.value_or(0);
+  p.max_seconds_per_benchmark = config.repetitions.max_seconds;
   p.items = plan::interleave(p.interpreters.size(), p.benchmarks.size(), p.threads, config.repetitions.processes, p.seed);
   return m;
 }
@@ -212,6 +215,20 @@ int run_pipeline(const PipelineRequest& request) {
   options.stop_signal = &g_stop_signal;
   manifest.status = "running";
   auto outcome = run::run_plan(manifest.plan, executor, *store, manifest, finished, progress, options);
+  // Adaptive repetitions: more rounds for the cells whose median is not yet tight enough. The
+  // manifest is rewritten before each round, so --resume knows the extended plan.
+  run::AdaptiveGoal goal{manifest.plan.target_rel_ci, manifest.plan.max_seconds_per_benchmark};
+  while (!outcome.interrupted && goal.target_rel_ci > 0) {
+    auto round = run::next_adaptive_round(manifest.plan, store->load_runs(), goal);
+    if (round.empty()) break;
+    spdlog::info("adaptive: round {} adds {} processes (target relative CI {:.1f}%)", round.front().round,
+                 round.size(), goal.target_rel_ci * 100);
+    manifest.plan.items.insert(manifest.plan.items.end(), round.begin(), round.end());
+    store->write_manifest(manifest);
+    auto more = run::run_plan(manifest.plan, executor, *store, manifest, store->finished_item_ids(), progress, options);
+    outcome.ran += more.ran;
+    outcome.interrupted = more.interrupted;
+  }
 
   std::vector<std::string> problems;
   auto runs = store->load_runs(&problems);

@@ -51,6 +51,9 @@ struct Plan {
   std::string size = "default";
   std::vector<config::EventSetting> events;  // resolved from profile + explicit list
   double timeout_seconds = 300;
+  // Adaptive repetitions (0: off): see run/adaptive.h.
+  double target_rel_ci = 0;
+  double max_seconds_per_benchmark = 120;
 
   std::string item_id(const PlanItem& item) const;
 };

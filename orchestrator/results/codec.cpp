@@ -264,6 +264,8 @@ void write_manifest_fields(JsonWriter& w, const Manifest& m) {
   put(w, "iterations", p.iterations);
   put(w, "size", p.size);
   put(w, "timeout_s", p.timeout_seconds);
+  put(w, "target_rel_ci", p.target_rel_ci);
+  put(w, "max_seconds_per_benchmark", p.max_seconds_per_benchmark);
   put(w, "threads", p.threads);
   put(w, "affinity", m.affinity);
   put(w, "affinity_cpus", m.affinity_cpus);
@@ -394,6 +396,8 @@ Manifest read_manifest_value(const rapidjson::Value& v) {
     p.iterations = static_cast<int>(get_int(*c, "iterations", 5));
     p.size = get_string(*c, "size", "default");
     p.timeout_seconds = get_double(*c, "timeout_s", 300);
+    p.target_rel_ci = get_double(*c, "target_rel_ci", 0);
+    p.max_seconds_per_benchmark = get_double(*c, "max_seconds_per_benchmark", 120);
     p.threads = get_ints(*c, "threads");
     m.affinity = get_string(*c, "affinity", "none");
     m.affinity_cpus = get_ints(*c, "affinity_cpus");

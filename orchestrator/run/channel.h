@@ -5,7 +5,7 @@
 #include <chrono>
 #include <string>
 
-#include "util/unique_fd.h"
+#include "util/pipe.h"
 
 namespace ftbench::run {
 

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "util/error.h"
-#include "util/unique_fd.h"
+#include "util/pipe.h"
 
 namespace ftbench::util {
 namespace {

@@ -1,4 +1,4 @@
-#include "util/unique_fd.h"
+#include "util/pipe.h"
 
 #include <fcntl.h>
 

@@ -1,0 +1,22 @@
+#pragma once
+// Entry point of the analysis stage: a run's manifest and process results in, every
+// statistic and comparison the reports show out.
+
+#include <vector>
+
+#include "analysis/cells.h"
+#include "analysis/compare.h"
+#include "results/manifest.h"
+#include "results/results.h"
+
+namespace ftbench::analysis {
+
+struct RunAnalysis {
+  Cells cells;
+  Comparisons comparisons;
+  int usable_cpus = 0;  // what the run could use: affinity list, else the machine's usable CPUs
+};
+
+RunAnalysis analyze(const results::Manifest& manifest, const std::vector<results::ProcessRun>& runs);
+
+}  // namespace ftbench::analysis

@@ -1,0 +1,290 @@
+#include "analysis/cells.h"
+
+#include <algorithm>
+#include <set>
+
+namespace ftbench::analysis {
+namespace {
+
+std::string last_nonempty_line(const std::string& text) {
+  size_t end = text.find_last_not_of(" \t\r\n");
+  if (end == std::string::npos) return "";
+  size_t start = text.rfind('\n', end);
+  return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+}
+
+// The GIL state the processes reported wins over what discovery saw under a clean
+// environment: PYTHON_GIL=1, or an import that re-enables it, changes it.
+bool observed_gil(const std::string& label, const std::vector<results::ProcessRun>& runs, bool fallback) {
+  size_t on = 0, total = 0;
+  for (const auto& r : runs)
+    if (r.interpreter == label && r.child) {
+      ++total;
+      if (r.child->gil_enabled) ++on;
+    }
+  return total == 0 ? fallback : on * 2 > total;
+}
+
+InterpreterInfo describe_interpreter(const plan::ResolvedInterpreter& ri, const std::vector<results::ProcessRun>& runs) {
+  InterpreterInfo info;
+  const auto& f = ri.facts;
+  info.label = ri.label;
+  info.implementation = f.implementation;
+  info.version = f.version_text;
+  info.short_name = f.short_name();
+  info.free_threaded_build = f.free_threaded_build;
+  bool expected = f.gil_enabled;
+  if (auto it = ri.env.find("PYTHON_GIL"); it != ri.env.end() && f.free_threaded_build) expected = it->second != "0";
+  info.gil_enabled = observed_gil(ri.label, runs, expected);
+  info.baseline = ri.baseline;
+  info.executable = f.executable.empty() ? f.path.string() : f.executable.string();
+  info.env = ri.env;
+  info.configure_args = f.configure_args;
+  info.compiler = f.compiler;
+  info.major = f.version.major;
+  info.minor = f.version.minor;
+  return info;
+}
+
+// An interpreter seen in the runs but missing from the manifest (a hand-merged directory).
+InterpreterInfo describe_from_run(const results::ProcessRun& r) {
+  InterpreterInfo info;
+  info.label = r.interpreter;
+  if (r.child) {
+    info.implementation = r.child->implementation;
+    info.version = r.child->version;
+    info.free_threaded_build = r.child->free_threaded_build;
+    info.gil_enabled = r.child->gil_enabled;
+    info.executable = r.child->executable;
+    info.configure_args = r.child->configure_args;
+    info.compiler = r.child->compiler;
+    if (auto v = discovery::PythonVersion::parse(info.version)) info.major = v->major, info.minor = v->minor;
+  }
+  info.short_name = info.version + (info.free_threaded_build ? "t" : "");
+  return info;
+}
+
+BenchmarkInfo describe_benchmark(const plan::Benchmark& b) {
+  return {b.id, benchmark_group(b.id), b.scaling, b.op_name, b.summary, b.tags};
+}
+
+// Accumulates one cell's values before they are summarized.
+struct CounterAccumulator {
+  CounterStats stats;
+  std::map<std::string, size_t> status_counts;  // status -> iterations, for never-counted ones
+  std::map<std::string, std::string> status_message;
+  std::string capability_status;                // what opening it said, for counters absent from iterations
+  double running_sum = 0;
+};
+
+struct CellAccumulator {
+  Cell cell;
+  std::vector<int64_t> ops_seen;
+  std::vector<CounterAccumulator> counters;
+
+  CounterAccumulator& counter(const std::string& name) {
+    for (auto& c : counters)
+      if (c.stats.name == name) return c;
+    counters.push_back({});
+    counters.back().stats.name = name;
+    return counters.back();
+  }
+};
+
+void add_process(CellAccumulator& acc, const results::ProcessRun& run) {
+  auto& cell = acc.cell;
+  ++cell.processes_ok;
+  for (const auto& it : run.iterations) {
+    if (it.warmup) continue;
+    const int pid = run.process_index;
+    const auto region = static_cast<double>(it.region_ns);
+    cell.time.add(region, pid);
+    acc.ops_seen.push_back(it.ops);
+    if (it.gil_enabled) ++cell.gil_enabled_iterations;
+    if (it.ops > 0) cell.time_per_op.add(region / static_cast<double>(it.ops), pid);
+    if (region > 0 && !it.threads.empty()) {
+      double cpu = 0;
+      for (const auto& t : it.threads) cpu += static_cast<double>(t.cpu_ns);
+      cell.parallelism.add(cpu / region, pid);
+    }
+    for (const auto& c : it.counters) {
+      auto& ca = acc.counter(c.name);
+      ++ca.stats.measured_iterations;
+      if (c.status == "counted") {
+        ++ca.stats.counted_iterations;
+        ca.running_sum += c.running_fraction;
+        ca.stats.per_iteration.add(c.value, pid);
+        if (it.ops > 0) ca.stats.per_op.add(c.value / static_cast<double>(it.ops), pid);
+      } else {
+        ++ca.status_counts[c.status];
+        if (!c.message.empty()) ca.status_message[c.status] = c.message;
+      }
+    }
+  }
+  for (const auto& cap : run.capabilities) {
+    auto& ca = acc.counter(cap.name);
+    ca.stats.proxy = ca.stats.proxy || cap.proxy;
+    if (ca.stats.note.empty()) ca.stats.note = cap.note;
+    // A capability that never opened may have no per-iteration entries: its reason lives here.
+    if (cap.status != "counted") {
+      if (ca.capability_status.empty()) ca.capability_status = cap.status;
+      if (ca.status_message.find(cap.status) == ca.status_message.end()) ca.status_message[cap.status] = cap.message;
+    }
+  }
+}
+
+Cell finish(CellAccumulator acc) {
+  Cell cell = std::move(acc.cell);
+  if (!acc.ops_seen.empty()) {
+    auto sorted = acc.ops_seen;
+    std::sort(sorted.begin(), sorted.end());
+    cell.ops = sorted[sorted.size() / 2];
+    cell.ops_constant = sorted.front() == sorted.back();
+  }
+  if (!cell.time.empty()) cell.time_stats = summarize(cell.time, Quantity::duration_ns);
+  if (!cell.time_per_op.empty()) cell.time_per_op_stats = summarize(cell.time_per_op, Quantity::duration_per_op_ns);
+  if (!cell.parallelism.empty()) cell.parallelism_stats = summarize(cell.parallelism, Quantity::count);
+  for (auto& ca : acc.counters) {
+    auto& s = ca.stats;
+    if (s.counted()) {
+      s.status = "counted";
+      s.mean_running_fraction = ca.running_sum / static_cast<double>(s.counted_iterations);
+      s.per_iteration_stats = summarize(s.per_iteration, Quantity::count);
+      if (!s.per_op.empty()) s.per_op_stats = summarize(s.per_op, Quantity::count);
+      if (s.counted_iterations < s.measured_iterations)
+        s.message = "counted in " + std::to_string(s.counted_iterations) + " of " +
+                    std::to_string(s.measured_iterations) + " iterations";
+    } else {
+      // The most frequent reason it was not counted.
+      std::string status = ca.capability_status.empty() ? "not_counted" : ca.capability_status;
+      size_t best = 0;
+      for (const auto& [st, n] : ca.status_counts)
+        if (n > best) status = st, best = n;
+      s.status = status;
+      auto m = ca.status_message.find(status);
+      s.message = m != ca.status_message.end() ? m->second : "";
+    }
+    cell.counters.push_back(std::move(s));
+  }
+  return cell;
+}
+
+}  // namespace
+
+std::string benchmark_group(const std::string& benchmark_id) {
+  if (benchmark_id.rfind("script:", 0) == 0) return "script";
+  auto slash = benchmark_id.find('/');
+  return slash == std::string::npos ? benchmark_id : benchmark_id.substr(0, slash);
+}
+
+std::string InterpreterInfo::build_description() const {
+  std::string out = free_threaded_build ? "free-threaded build" : "default build";
+  out += gil_enabled ? ", GIL on" : ", GIL off";
+  if (auto it = env.find("PYTHON_GIL"); it != env.end()) out += " (PYTHON_GIL=" + it->second + ")";
+  return out;
+}
+
+const CounterStats* Cell::counter(const std::string& name) const {
+  for (const auto& c : counters)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+const Cell* Cells::find(const std::string& benchmark, const std::string& interpreter, int threads) const {
+  for (const auto& c : cells)
+    if (c.key.benchmark == benchmark && c.key.interpreter == interpreter && c.key.threads == threads) return &c;
+  return nullptr;
+}
+
+const InterpreterInfo* Cells::interpreter(const std::string& label) const {
+  for (const auto& i : interpreters)
+    if (i.label == label) return &i;
+  return nullptr;
+}
+
+const BenchmarkInfo* Cells::benchmark(const std::string& id) const {
+  for (const auto& b : benchmarks)
+    if (b.id == id) return &b;
+  return nullptr;
+}
+
+std::vector<std::string> Cells::counter_names() const {
+  std::vector<std::string> names;
+  for (const auto& c : cells)
+    for (const auto& k : c.counters)
+      if (std::find(names.begin(), names.end(), k.name) == names.end()) names.push_back(k.name);
+  return names;
+}
+
+Cells build_cells(const results::Manifest& manifest, const std::vector<results::ProcessRun>& runs) {
+  Cells out;
+  const auto& plan = manifest.plan;
+  for (const auto& ri : plan.interpreters) out.interpreters.push_back(describe_interpreter(ri, runs));
+  for (const auto& b : plan.benchmarks) out.benchmarks.push_back(describe_benchmark(b));
+  for (const auto& r : runs) {
+    if (!out.interpreter(r.interpreter)) out.interpreters.push_back(describe_from_run(r));
+    if (!out.benchmark(r.benchmark)) {
+      BenchmarkInfo b{r.benchmark, benchmark_group(r.benchmark), "", "", "", {}};
+      if (r.workload) b.scaling = r.workload->scaling, b.op_name = r.workload->op_name, b.tags = r.workload->tags;
+      out.benchmarks.push_back(b);
+    }
+  }
+  // Fill what the plan lacks (scripts, old manifests) from the workloads' own reports.
+  for (auto& b : out.benchmarks)
+    for (const auto& r : runs)
+      if (r.benchmark == b.id && r.workload) {
+        if (b.scaling.empty()) b.scaling = r.workload->scaling;
+        if (b.op_name.empty()) b.op_name = r.workload->op_name;
+        if (b.tags.empty()) b.tags = r.workload->tags;
+      }
+
+  out.counts.planned = plan.items.size();
+  std::map<CellKey, CellAccumulator> acc;
+  std::set<int> threads;
+  for (const auto& r : runs) {
+    ++out.counts.finished;
+    CellKey key{r.benchmark, r.interpreter, r.threads};
+    auto& a = acc[key];
+    a.cell.key = key;
+    threads.insert(r.threads);
+    if (r.status == results::RunStatus::failed) {
+      ++out.counts.failed;
+      ++a.cell.processes_failed;
+      std::string detail = last_nonempty_line(r.error_traceback);
+      if (detail.empty()) detail = last_nonempty_line(r.stderr_tail);
+      out.failures.push_back({r.item_id, r.interpreter, r.benchmark, r.threads, r.process_index,
+                              r.failure.empty() ? "failed (no reason recorded)" : r.failure, r.error_phase, r.exit,
+                              detail});
+      continue;
+    }
+    add_process(a, r);
+  }
+  out.threads.assign(threads.begin(), threads.end());
+
+  // Deterministic, readable order: plan order of benchmarks, then threads, then interpreters.
+  for (const auto& b : out.benchmarks)
+    for (int t : out.threads)
+      for (const auto& i : out.interpreters)
+        if (auto it = acc.find(CellKey{b.id, i.label, t}); it != acc.end()) out.cells.push_back(finish(std::move(it->second)));
+
+  auto baseline = std::find_if(out.interpreters.begin(), out.interpreters.end(), [](auto& i) { return i.baseline; });
+  if (baseline == out.interpreters.end() && !out.interpreters.empty()) {
+    out.interpreters.front().baseline = true;
+    baseline = out.interpreters.begin();
+    out.notes.push_back("no interpreter is marked baseline: comparing against the first, " + baseline->label);
+  }
+  out.baseline = static_cast<size_t>(baseline - out.interpreters.begin());
+
+  for (const auto& c : out.cells) {
+    const auto* info = out.interpreter(c.key.interpreter);
+    if (!info || !info->free_threaded_build || info->gil_enabled) continue;
+    if (c.gil_enabled_iterations > 0)
+      out.notes.push_back(c.key.interpreter + " " + c.key.benchmark + " at " + std::to_string(c.key.threads) +
+                          " threads: the GIL was back on after " + std::to_string(c.gil_enabled_iterations) + " of " +
+                          std::to_string(c.time.size()) +
+                          " iterations (an extension module re-enabled it): those are not free-threaded numbers");
+  }
+  return out;
+}
+
+}  // namespace ftbench::analysis

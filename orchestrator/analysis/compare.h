@@ -1,0 +1,133 @@
+#pragma once
+// Comparisons built on the cells: each interpreter against the baseline, the free-threaded
+// build against the default build of the same version, the free-threaded binary with
+// PYTHON_GIL=1 against itself without, scaling over thread counts, geometric means per suite
+// group, and two runs against each other. Every ratio carries a 95 % interval and a
+// Mann-Whitney verdict; "not significant" is a result, reported as such.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/cells.h"
+#include "analysis/significance.h"
+
+namespace ftbench::analysis {
+
+enum class PairKind {
+  versus_baseline,   // any interpreter / the baseline
+  free_threading,    // free-threaded build (GIL off) / default build of the same version
+  gil_switch,        // the free-threaded binary with PYTHON_GIL=1 / the same binary, GIL off
+};
+std::string to_string(PairKind kind);
+
+// subject / reference: a ratio above 1 means the subject takes longer.
+struct InterpreterPair {
+  PairKind kind = PairKind::versus_baseline;
+  std::string subject;
+  std::string reference;
+  std::string title;  // "3.13t vs 3.13: free-threaded vs default build of 3.13.5"
+};
+
+std::vector<InterpreterPair> find_pairs(const Cells& cells);
+
+// Which time a ratio compares: per operation when every iteration reported its operation
+// count (fair even if the two sides ran different sizes), else per iteration.
+enum class TimeMetric { per_op, per_iteration };
+std::string to_string(TimeMetric metric);
+
+struct Comparison {
+  PairKind kind = PairKind::versus_baseline;
+  std::string subject;
+  std::string reference;
+  std::string benchmark;
+  int threads = 1;
+  TimeMetric metric = TimeMetric::per_op;
+  RatioEstimate time;   // subject / reference
+};
+
+Comparison compare_cells(const Cell& subject, const Cell& reference, PairKind kind);
+
+enum class ScalingKind { strong, weak };
+std::string to_string(ScalingKind kind);
+ScalingKind parse_scaling(const std::string& text);  // "weak" -> weak; anything else strong
+
+// One thread count on a scaling curve. T(N) is the median time of one iteration at N threads.
+//   strong scaling (fixed total work):       speedup = T(1)/T(N), efficiency = speedup / N
+//   weak scaling (fixed work per thread):    efficiency = T(1)/T(N), speedup = N * T(1)/T(N)
+// (the weak "speedup" is the scaled speedup: throughput relative to one thread). Ideal is
+// speedup = N and efficiency = 1 for both. Intervals come from the T(N)/T(1) ratio interval.
+struct ScalingPoint {
+  int threads = 1;
+  double speedup = 0;
+  Interval speedup_ci;
+  double efficiency = 0;
+  Interval efficiency_ci;
+  bool significant = false;     // T(N) differs from T(1) (Mann-Whitney, p < 0.05)
+  double p_value = 1;
+  bool oversubscribed = false;  // more threads than usable CPUs: the ideal is unreachable
+};
+
+struct ScalingCurve {
+  std::string benchmark;
+  std::string interpreter;
+  ScalingKind kind = ScalingKind::strong;
+  std::vector<ScalingPoint> points;  // threads ascending, including 1
+
+  const ScalingPoint* at(int threads) const;
+};
+
+ScalingPoint scaling_point(ScalingKind kind, int threads, const Sample& one_thread, const Sample& n_threads,
+                           int usable_cpus);
+
+// Geometric mean of the time ratios of one pair over the benchmarks of one suite group ("all"
+// for every benchmark) at one thread count, with how many moved significantly.
+struct GroupGeomean {
+  PairKind kind = PairKind::versus_baseline;
+  std::string subject;
+  std::string reference;
+  std::string group;
+  int threads = 1;
+  double geomean = 0;
+  size_t benchmarks = 0;
+  size_t faster = 0;           // significantly less time than the reference
+  size_t slower = 0;
+  size_t not_significant = 0;
+};
+
+double geometric_mean(const std::vector<double>& positive_values);
+
+struct Comparisons {
+  std::vector<InterpreterPair> pairs;
+  std::vector<Comparison> rows;      // pair order, then benchmark, then threads
+  std::vector<ScalingCurve> scaling; // benchmark order, then interpreter
+  std::vector<GroupGeomean> geomeans;
+
+  const Comparison* find(PairKind kind, const std::string& subject, const std::string& benchmark, int threads) const;
+};
+
+// usable_cpus: the CPUs the run could use (affinity list or machine), for oversubscription.
+Comparisons compare_within_run(const Cells& cells, int usable_cpus);
+
+// Two runs of the same matrix (last night vs tonight): B / A for every (interpreter label,
+// benchmark, threads) present in both.
+struct RunComparisonRow {
+  std::string interpreter;
+  std::string benchmark;
+  int threads = 1;
+  TimeMetric metric = TimeMetric::per_op;
+  RatioEstimate time;              // run B / run A
+  std::string note;                // e.g. "version 3.13.4 -> 3.13.5"
+};
+
+struct RunComparison {
+  std::string run_a;
+  std::string run_b;
+  std::vector<RunComparisonRow> rows;
+  std::vector<GroupGeomean> geomeans;  // subject = run B, reference = run A, per interpreter label
+  std::vector<std::string> notes;      // different machines, cells only in one run ...
+};
+
+RunComparison compare_runs(const std::string& run_a, const Cells& a, const std::string& run_b, const Cells& b);
+
+}  // namespace ftbench::analysis
