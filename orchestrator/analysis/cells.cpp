@@ -190,9 +190,9 @@ const CounterStats* Cell::counter(const std::string& name) const {
   return nullptr;
 }
 
-const Cell* Cells::find(const std::string& benchmark, const std::string& interpreter, int threads) const {
+const Cell* Cells::find(const std::string& benchmark, const std::string& interpreter, int thread_count) const {
   for (const auto& c : cells)
-    if (c.key.benchmark == benchmark && c.key.interpreter == interpreter && c.key.threads == threads) return &c;
+    if (c.key.benchmark == benchmark && c.key.interpreter == interpreter && c.key.threads == thread_count) return &c;
   return nullptr;
 }
 

@@ -118,7 +118,7 @@ struct Cells {
   RunCounts counts;
   size_t baseline = 0;                        // index into interpreters
 
-  const Cell* find(const std::string& benchmark, const std::string& interpreter, int threads) const;
+  const Cell* find(const std::string& benchmark, const std::string& interpreter, int thread_count) const;
   const InterpreterInfo* interpreter(const std::string& label) const;
   const BenchmarkInfo* benchmark(const std::string& id) const;
   std::vector<std::string> counter_names() const;  // every counter seen, first-seen order

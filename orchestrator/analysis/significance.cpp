@@ -12,24 +12,30 @@ namespace {
 // is from A with probability i/(i+j), and then beats all j values of B): only additions of
 // positive numbers, so the tails stay accurate, unlike the polynomial-division shortcut.
 std::vector<double> u_distribution(size_t m, size_t n) {
-  // row[j] holds p(i, j, .) for the current i.
-  std::vector<std::vector<double>> row(n + 1, std::vector<double>{1.0});  // i = 0: U = 0 surely
+  // One flat buffer per i: p(i, j, .) for j = 0..n, each of length i*j + 1, back to back.
+  auto offsets = [n](size_t i) {
+    std::vector<size_t> off(n + 2, 0);
+    for (size_t j = 0; j <= n; ++j) off[j + 1] = off[j] + i * j + 1;
+    return off;
+  };
+  auto prev_off = offsets(0);
+  std::vector<double> prev(prev_off[n + 1], 1.0);  // i = 0: U = 0 surely, for every j
   for (size_t i = 1; i <= m; ++i) {
-    std::vector<std::vector<double>> next(n + 1);
-    next[0] = {1.0};  // j = 0: U = 0 surely
+    const auto off = offsets(i);
+    std::vector<double> cur(off[n + 1], 0.0);
+    cur[off[0]] = 1.0;  // j = 0: U = 0 surely
     for (size_t j = 1; j <= n; ++j) {
-      std::vector<double> dist(i * j + 1, 0.0);
       const double from_a = static_cast<double>(i) / static_cast<double>(i + j);
       const double from_b = 1.0 - from_a;
-      const auto& prev_a = row[j];       // p(i-1, j, .), shifted by j
-      const auto& prev_b = next[j - 1];  // p(i, j-1, .)
-      for (size_t u = 0; u < prev_a.size(); ++u) dist[u + j] += from_a * prev_a[u];
-      for (size_t u = 0; u < prev_b.size(); ++u) dist[u] += from_b * prev_b[u];
-      next[j] = std::move(dist);
+      const size_t len_a = (i - 1) * j + 1;  // p(i-1, j, .), shifted by j
+      for (size_t u = 0; u < len_a; ++u) cur[off[j] + u + j] += from_a * prev[prev_off[j] + u];
+      const size_t len_b = i * (j - 1) + 1;  // p(i, j-1, .)
+      for (size_t u = 0; u < len_b; ++u) cur[off[j] + u] += from_b * cur[off[j - 1] + u];
     }
-    row = std::move(next);
+    prev = std::move(cur);
+    prev_off = off;
   }
-  return row[n];
+  return std::vector<double>(prev.begin() + static_cast<std::ptrdiff_t>(prev_off[n]), prev.end());
 }
 
 // The largest c with P(U <= c) <= tail, and that probability; c = -1 when even U = 0 is too

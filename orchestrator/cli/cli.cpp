@@ -18,6 +18,8 @@ constexpr const char* kUsage = R"(usage: orchestrate [run] --config FILE [option
        orchestrate script PATH [options] [-- ARGS]    benchmark/diagnose your own script
        orchestrate interpreters [--json]               list the CPython interpreters found here
        orchestrate doctor [--json]                     what this machine can count, and why not
+       orchestrate report RUN_DIR [--format F,...]     rewrite a run's reports and dashboard
+       orchestrate compare RUN_A RUN_B                 compare two runs (B / A, with significance)
        orchestrate --version
 
 `orchestrate run --help` (or any subcommand with --help) lists its options.
@@ -46,6 +48,8 @@ int run(int argc, char** argv) {
     if (first == "script") return commands::script_command(rest);
     if (first == "interpreters") return commands::interpreters_command(rest);
     if (first == "doctor") return commands::doctor_command(rest);
+    if (first == "report") return commands::report_command(rest);
+    if (first == "compare") return commands::compare_command(rest);
     if (!first.empty() && first[0] == '-') return commands::run_command(args);  // `run` is the default
     std::fprintf(stderr, "orchestrate: unknown command '%s'\n%s", first.c_str(), kUsage);
     return commands::kExitUsage;

@@ -13,6 +13,8 @@ int run_command(const Args& args);           // orchestrate [run] --config FILE 
 int script_command(const Args& args);        // orchestrate script PATH [-- ARGS]
 int interpreters_command(const Args& args);  // orchestrate interpreters [--json]
 int doctor_command(const Args& args);        // orchestrate doctor [--json]
+int report_command(const Args& args);        // orchestrate report RUN_DIR [--format ...] [--results-root DIR]
+int compare_command(const Args& args);       // orchestrate compare RUN_A RUN_B [--markdown|--json]
 
 // Exit statuses, documented in README.md.
 inline constexpr int kExitOk = 0;

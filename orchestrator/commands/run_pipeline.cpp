@@ -13,8 +13,10 @@
 #include "discovery/discovery.h"
 #include "perf/profiles.h"
 #include "plan/resolve.h"
+#include "report/report.h"
 #include "results/run_store.h"
 #include "run/adaptive.h"
+#include "run/bytecode.h"
 #include "run/executor.h"
 #include "run/process.h"
 #include "run/scheduler.h"
@@ -211,6 +213,8 @@ int run_pipeline(const PipelineRequest& request) {
   run::ConsoleProgress progress(::isatty(STDERR_FILENO) != 0);
   run::SchedulerOptions options;
   options.workloads_dir = workloads_dir;
+  options.pycache_root = store->dir() / "pycache";
+  run::precompile_workloads(manifest.plan, workloads_dir, options.pycache_root);
   options.affinity = affinity;
   options.stop_signal = &g_stop_signal;
   manifest.status = "running";
@@ -239,6 +243,7 @@ int run_pipeline(const PipelineRequest& request) {
   record_usage(manifest);
   store->write_manifest(manifest);
   store->write_merged(manifest, runs);
+  report::report_finished_run(store->dir(), manifest, runs, stdout);  // formats, index, summary table
 
   size_t failed = static_cast<size_t>(std::count_if(runs.begin(), runs.end(), [](auto& r) {
     return r.status == results::RunStatus::failed;

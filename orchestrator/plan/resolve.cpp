@@ -9,6 +9,7 @@
 
 #include "run/process.h"
 #include "util/error.h"
+#include "util/json.h"
 
 extern char** environ;
 
@@ -59,7 +60,11 @@ std::vector<ResolvedInterpreter> resolve_interpreters(const config::RunConfig& c
 std::vector<Benchmark> load_catalog(const discovery::InterpreterFacts& python, const std::filesystem::path& workloads_dir) {
   auto env = child_environment({}, workloads_dir);
   auto run = run::run_and_capture({python.path.string(), "-m", "ftbench", "list", "--json"}, env, std::chrono::seconds(60));
-  if (run.timed_out || !run.status.success())
+  // Exit status 1 with a listing means some workloads failed to load: they are still listed
+  // (below) so a run records their failure instead of silently skipping them.
+  bool listed = !run.timed_out && !run.status.signaled && (run.status.code == 0 || run.status.code == 1) &&
+                run.out.find("\"workloads\"") != std::string::npos;
+  if (!listed)
     throw UserError("cannot list the workload suite with " + python.path.string() + " (" +
                     (run.timed_out ? std::string("timed out") : run.status.describe()) + "): " +
                     run.err.substr(0, 300) + " -- is " + workloads_dir.string() + " the workloads/ folder?");
@@ -87,6 +92,16 @@ std::vector<Benchmark> load_catalog(const discovery::InterpreterFacts& python, c
       for (const auto& t : it->value.GetArray())
         if (t.IsString()) b.tags.emplace_back(t.GetString());
     if (!b.id.empty()) out.push_back(std::move(b));
+  }
+  if (auto errors = util::get_array(doc, "errors")) {
+    for (const auto& e : errors->GetArray()) {
+      Benchmark b;
+      b.id = util::get_string(e, "id");
+      if (b.id.empty()) continue;
+      b.summary = "cannot be loaded: " + util::get_string(e, "message");
+      spdlog::warn("workload {} {}; its runs will record the error", b.id, b.summary);
+      out.push_back(std::move(b));
+    }
   }
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.id < b.id; });
   return out;
@@ -122,7 +137,8 @@ std::vector<int> resolve_threads(const std::vector<config::ThreadSetting>& setti
 }
 
 std::map<std::string, std::string> child_environment(const std::map<std::string, std::string>& interpreter_env,
-                                                     const std::filesystem::path& workloads_dir) {
+                                                     const std::filesystem::path& workloads_dir,
+                                                     const std::filesystem::path& pycache_prefix) {
   // Like pyperf's worker environment: enough for locale and temp files, nothing that changes
   // the interpreter's behaviour behind our back.
   static const std::set<std::string> allowed{"PATH", "HOME", "TMPDIR", "TEMP", "TMP", "LANG", "LANGUAGE", "TZ", "USER",
@@ -138,6 +154,7 @@ std::map<std::string, std::string> child_environment(const std::map<std::string,
   if (!env.count("PATH")) env["PATH"] = "/usr/local/bin:/usr/bin:/bin";
   env["PYTHONPATH"] = workloads_dir.string();
   env["PYTHONDONTWRITEBYTECODE"] = "1";  // keep the source tree clean across interpreters
+  if (!pycache_prefix.empty()) env["PYTHONPYCACHEPREFIX"] = pycache_prefix.string();
   for (const auto& [k, v] : interpreter_env) env[k] = v;
   return env;
 }

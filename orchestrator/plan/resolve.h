@@ -27,10 +27,12 @@ std::vector<Benchmark> select_benchmarks(const std::vector<Benchmark>& catalog,
 std::vector<int> resolve_threads(const std::vector<config::ThreadSetting>& settings, int usable_cpus);
 
 // The environment every child gets: a small allow-list of the caller's variables (locale,
-// PATH, HOME, TMPDIR) plus the harness location, then the interpreter's own variables.
-// Everything else, PYTHON_GIL and PYTHONPATH included, is not inherited.
+// PATH, HOME, TMPDIR) plus the harness location and bytecode cache (run/bytecode.h), then the
+// interpreter's own variables. Everything else, PYTHON_GIL and PYTHONPATH included, is not
+// inherited. Children never write bytecode.
 std::map<std::string, std::string> child_environment(const std::map<std::string, std::string>& interpreter_env,
-                                                     const std::filesystem::path& workloads_dir);
+                                                     const std::filesystem::path& workloads_dir,
+                                                     const std::filesystem::path& pycache_prefix = {});
 
 // Where the Python side lives: --workloads-dir, else $FTBENCH_WORKLOADS_DIR, else the source
 // tree this binary was built from.

@@ -128,6 +128,7 @@ void write_json(JsonWriter& w, const ProcessRun& r) {
     w.Null();
   }
   put(w, "gil_enabled_at_exit", r.gil_enabled_at_exit);
+  put(w, "checked", r.checked);
   w.Key("counter_capabilities");
   w.StartArray();
   for (const auto& c : r.capabilities) {
@@ -213,6 +214,7 @@ ProcessRun read_process_run(const rapidjson::Value& v) {
     r.workload = info;
   }
   r.gil_enabled_at_exit = get_bool(v, "gil_enabled_at_exit", true);
+  r.checked = get_bool(v, "checked");
   if (auto caps = get_array(v, "counter_capabilities"))
     for (const auto& c : caps->GetArray())
       r.capabilities.push_back({get_string(c, "name"), get_string(c, "status"), get_string(c, "message"),

@@ -93,6 +93,7 @@ struct ProcessRun {
   std::optional<ChildInterpreter> child;
   std::optional<WorkloadInfo> workload;
   bool gil_enabled_at_exit = true;
+  bool checked = false;           // the workload's self-check ran (and passed) before bye
   std::vector<EventCapability> capabilities;
   std::vector<Iteration> iterations;
 };

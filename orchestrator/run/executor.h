@@ -16,6 +16,7 @@ struct ItemContext {
   std::filesystem::path stdout_path;   // where the child's stdout goes
   std::filesystem::path stderr_path;   // where the child's stderr goes
   std::vector<int> cpus;               // affinity; empty: none
+  std::filesystem::path pycache_dir;   // PYTHONPYCACHEPREFIX (run/bytecode.h); empty: none
   const std::atomic<int>* stop_signal = nullptr;  // non-zero: SIGINT/SIGTERM received
 };
 

@@ -1,6 +1,6 @@
 // One interpreter process, driven through the harness channel:
 //   spawn -> hello -> attach counters -> start -> { ready -> snapshot, enable, go -> done ->
-//   disable, snapshot, ack } x (warm-ups + iterations) -> stop -> bye -> exit.
+//   disable, snapshot, ack } x (warm-ups + iterations), the last ack being a stop -> bye -> exit.
 // Anything off that path (timeout, early exit, garbage, an error message) ends the run as
 // failed with the reason and the tail of the child's stderr; the suite goes on.
 #include <signal.h>
@@ -79,7 +79,9 @@ class Session {
   std::optional<rapidjson::Document> expect(const std::string& type);
   bool send(const std::string& json);
   void read_hello(const rapidjson::Document& hello);
-  bool run_iteration(int index, bool warmup);
+  // The last iteration is answered with stop instead of ack: the workload's check() then
+  // inspects the state the measured iterations left (workloads/PROTOCOL.md).
+  bool run_iteration(int index, bool warmup, bool last);
 
   const plan::PlanItem& item_;
   const ItemContext& ctx_;
@@ -177,7 +179,7 @@ void Session::read_hello(const rapidjson::Document& hello) {
   }
 }
 
-bool Session::run_iteration(int index, bool warmup) {
+bool Session::run_iteration(int index, bool warmup, bool last) {
   auto ready = expect("ready");
   if (!ready) return false;
   if (get_int(*ready, "iteration", -1) != index) {
@@ -211,6 +213,7 @@ bool Session::run_iteration(int index, bool warmup) {
   if (counters_)
     for (const auto& v : perf::difference(before, counters_->read())) it.counters.push_back(to_result(v));
   run_.iterations.push_back(std::move(it));
+  if (last) return send(R"({"type":"stop"})");
   return send(R"({"type":"ack","iteration":)" + std::to_string(index) + "}");
 }
 
@@ -222,7 +225,7 @@ void Session::run() {
 
   SpawnOptions options;
   options.argv = harness_command(plan, item_);
-  options.env = plan::child_environment(interp.env, ctx_.workloads_dir);
+  options.env = plan::child_environment(interp.env, ctx_.workloads_dir, ctx_.pycache_dir);
   options.stdout_path = ctx_.stdout_path;
   options.stderr_path = ctx_.stderr_path;
   options.fds = {{ends.command_read.get(), 3}, {ends.event_write.get(), 4}};
@@ -240,6 +243,13 @@ void Session::run() {
   auto hello = expect("hello");
   if (!hello) return;
   read_hello(*hello);
+  // A workload that cannot be imported says hello without an operation count and then its
+  // error; there is nothing to start.
+  if (auto w = get_object(*hello, "workload"); !w || !w->HasMember("ops_per_iteration") ||
+                                               !(*w)["ops_per_iteration"].IsInt64()) {
+    if (expect("bye")) fail("the harness could not set up the workload but sent no error");
+    return;
+  }
 
   // The child has only its main thread now; inherit=1 follows every thread it starts later.
   if (!plan.events.empty()) {
@@ -262,13 +272,11 @@ void Session::run() {
 
   int total = plan.warmups + plan.iterations;
   for (int k = 0; k < total; ++k)
-    if (!run_iteration(k, k < plan.warmups)) return;
+    if (!run_iteration(k, k < plan.warmups, /*last=*/k + 1 == total)) return;
 
-  // The harness offers one more iteration; declining it ends the process.
-  if (!expect("ready")) return;
-  if (!send(R"({"type":"stop"})")) return;
   auto bye = expect("bye");
   if (!bye) return;
+  run_.checked = get_bool(*bye, "checked", false);
   run_.gil_enabled_at_exit = get_bool(*bye, "gil_enabled", true);
   auto status = child_->wait_for(std::chrono::seconds(10));
   if (!status) {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,6 +50,8 @@ struct ChildSetup : bp::extend::handler {
   template <class Executor>
   void on_exec_setup(Executor&) const {
     ::setpgid(0, 0);
+    // If the orchestrator is SIGKILLed, its benchmark process must not run on unattended.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     // Move sources out of the way first so a source equal to another mapping's target is
     // not clobbered by an earlier dup2.
     int moved[16];

@@ -36,6 +36,7 @@ class ConsoleProgress : public ProgressSink {
 
 struct SchedulerOptions {
   std::filesystem::path workloads_dir;
+  std::filesystem::path pycache_root;  // per-interpreter bytecode caches (run/bytecode.h); empty: none
   config::Affinity affinity;
   const std::atomic<int>* stop_signal = nullptr;
   std::chrono::seconds merge_interval{30};  // how often results.json is rewritten mid-run

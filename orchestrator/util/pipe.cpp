@@ -1,6 +1,7 @@
 #include "util/pipe.h"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>

@@ -178,6 +178,7 @@ class Smoke(TempDirTest):
                          {(l, t) for l in interps for t in (1, 2)})
         for r in runs:
             self.assertEqual(r["status"], "ok", r["failure"])
+            self.assertTrue(r["checked"], "the workload's self-check did not run")
             child = r["child"]
             ft = r["interpreter"] == "3.13t"
             self.assertEqual(child["free_threaded_build"], ft)
@@ -301,8 +302,13 @@ class Resume(TempDirTest):
         proc.kill()
         proc.communicate(timeout=60)
         run_dir = run_dir_in(self.tmp)
-        # Children run in their own process group: a SIGKILLed orchestrator leaves the one in
-        # flight behind; it loses its channel and exits by itself.
+        # The process in flight dies with its orchestrator (PR_SET_PDEATHSIG).
+        for _ in range(100):
+            if "--channel-out" not in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout:
+                break
+            time.sleep(0.05)
+        else:
+            self.fail("a benchmark process outlived its SIGKILLed orchestrator")
         before = {os.path.basename(p) for p in glob.glob(os.path.join(run_dir, "runs", "*.json"))}
         out = orchestrate("--resume", run_dir)
         self.assertEqual(out.returncode, 0, out.stderr)

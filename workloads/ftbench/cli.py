@@ -151,7 +151,17 @@ def _list(argv):
     args = parser.parse_args(argv)
     if not os.path.isdir(args.suite_dir):
         parser.error("suite folder {} does not exist".format(args.suite_dir))
-    specs, errors = suite.load_all(args.suite_dir)
+    # Importing a workload module may print (a module-level print, a noisy import): keep that
+    # off stdout, which carries the listing the orchestrator parses.
+    sys.stdout.flush()
+    saved_stdout = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        specs, errors = suite.load_all(args.suite_dir)
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved_stdout, 1)
+        os.close(saved_stdout)
     if args.json:
         json.dump({"protocol": PROTOCOL_VERSION, "suite_dir": os.path.abspath(args.suite_dir),
                    "workloads": [spec.describe() for spec in specs], "errors": errors},

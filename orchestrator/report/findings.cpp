@@ -1,0 +1,101 @@
+#include "report/findings.h"
+
+#include <algorithm>
+
+#include "report/text_format.h"
+
+namespace ftbench::report {
+namespace {
+
+using analysis::GroupGeomean;
+using analysis::PairKind;
+
+std::string geomean_words(const GroupGeomean& g) {
+  std::string ratio = g.geomean >= 1 ? format_ratio(g.geomean) + " slower" : format_ratio(1.0 / g.geomean) + " faster";
+  std::string counts = std::to_string(g.slower) + " significantly slower, " + std::to_string(g.faster) +
+                       " faster, " + std::to_string(g.not_significant) + " n.s.";
+  return ratio + " (geometric mean over " + std::to_string(g.benchmarks) + " benchmark" +
+         (g.benchmarks == 1 ? "" : "s") + ": " + counts + ")";
+}
+
+const GroupGeomean* overall(const ReportModel& model, PairKind kind, const std::string& subject, int threads) {
+  for (const auto& g : model.comparisons().geomeans)
+    if (g.kind == kind && g.subject == subject && g.group == "all" && g.threads == threads) return &g;
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<std::string> key_findings(const ReportModel& model) {
+  std::vector<std::string> out;
+  const auto& cells = model.cells();
+  const auto& cmp = model.comparisons();
+  const int max_threads = cells.threads.empty() ? 1 : cells.threads.back();
+
+  for (const auto& pair : cmp.pairs) {
+    if (pair.kind == PairKind::versus_baseline) continue;
+    const std::string what = pair.kind == PairKind::free_threading
+                                 ? pair.subject + " (free-threaded) vs " + pair.reference + " (default build)"
+                                 : pair.subject + " (PYTHON_GIL=1) vs " + pair.reference + " (GIL off)";
+    if (const auto* g = overall(model, pair.kind, pair.subject, 1)) out.push_back(what + ", 1 thread: " + geomean_words(*g));
+    if (max_threads > 1)
+      if (const auto* g = overall(model, pair.kind, pair.subject, max_threads))
+        out.push_back(what + ", " + std::to_string(max_threads) + " threads: " + geomean_words(*g));
+  }
+
+  // Scaling of each GIL-free interpreter: the best and any that get slower with threads.
+  for (const auto& interp : cells.interpreters) {
+    if (!interp.free_threaded_build || interp.gil_enabled) continue;
+    struct Best {
+      const analysis::ScalingCurve* curve;
+      const analysis::ScalingPoint* point;
+    };
+    std::vector<Best> points;
+    for (const auto& curve : cmp.scaling) {
+      if (curve.interpreter != interp.label) continue;
+      const analysis::ScalingPoint* top = nullptr;
+      for (const auto& p : curve.points)
+        if (p.threads > 1 && (!top || p.threads > top->threads)) top = &p;
+      if (top) points.push_back({&curve, top});
+    }
+    std::sort(points.begin(), points.end(), [](auto& a, auto& b) { return a.point->speedup > b.point->speedup; });
+    for (size_t i = 0; i < points.size() && i < 3; ++i) {
+      const auto& [curve, p] = points[i];
+      if (p->speedup < 1.2) break;
+      std::string line = curve->benchmark + " scales " + format_ratio(p->speedup, 1) + " at " +
+                         std::to_string(p->threads) + " threads on " + interp.label + " (" +
+                         format_percent(p->efficiency) + " efficiency, " + to_string(curve->kind) + " scaling";
+      // The default build of the same version, for contrast.
+      for (const auto& other : cmp.scaling)
+        if (other.benchmark == curve->benchmark && other.interpreter != interp.label) {
+          const auto* info = cells.interpreter(other.interpreter);
+          if (!info || info->free_threaded_build || info->major != interp.major || info->minor != interp.minor) continue;
+          if (const auto* q = other.at(p->threads)) line += "; " + other.interpreter + ": " + format_ratio(q->speedup, 1);
+          break;
+        }
+      out.push_back(line + ")");
+    }
+    for (const auto& [curve, p] : points)
+      // Clear evidence of less throughput than one thread: the whole interval below 1.
+      if (p->speedup_ci.high < 1.0)
+        out.push_back(curve->benchmark + " on " + interp.label + " does not scale: " + format_ratio(p->speedup, 2) +
+                      " at " + std::to_string(p->threads) + " threads (" + format_percent(p->efficiency) +
+                      " efficiency)");
+  }
+
+  size_t total = 0, ns = 0;
+  for (const auto& c : cmp.rows)
+    if (c.time.valid) {
+      ++total;
+      if (!c.time.significant) ++ns;
+    }
+  if (total)
+    out.push_back(std::to_string(ns) + " of " + std::to_string(total) +
+                  " interpreter comparisons are not significant at 5% (marked n.s., never counted as wins or losses)");
+  if (cells.counts.failed)
+    out.push_back(std::to_string(cells.counts.failed) + " of " + std::to_string(cells.counts.finished) +
+                  " processes failed and are excluded (see Failures)");
+  return out;
+}
+
+}  // namespace ftbench::report

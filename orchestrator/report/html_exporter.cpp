@@ -1,0 +1,115 @@
+#include "report/html_exporter.h"
+
+#include "report/analysis_json.h"
+#include "report/exporter.h"
+#include "util/files.h"
+
+namespace fs = std::filesystem;
+
+namespace ftbench::report {
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string json_for_script(const std::string& json) {
+  std::string out;
+  out.reserve(json.size());
+  for (char c : json) {
+    if (c == '<') out += "\\u003c";  // '<' only occurs inside JSON strings, where this is the same character
+    else out += c;
+  }
+  return out;
+}
+
+std::string js_for_script(const std::string& js) {
+  std::string out;
+  out.reserve(js.size());
+  for (size_t i = 0; i < js.size(); ++i) {
+    // "</script" and "<!--" end or confuse a script element; "<\/" and "<\!" mean the same in JS strings and regexes.
+    if (js[i] == '<' && i + 1 < js.size() && (js[i + 1] == '/' || js[i + 1] == '!')) {
+      const auto rest = js.substr(i + 1, 7);
+      bool closes = rest.size() >= 7 && (rest[0] == '/') &&
+                    std::equal(rest.begin() + 1, rest.end(), "script", [](char a, char b) {
+                      return std::tolower(static_cast<unsigned char>(a)) == b;
+                    });
+      bool comment = js.compare(i, 4, "<!--") == 0;
+      if (closes || comment) {
+        out += "<\\";
+        continue;
+      }
+    }
+    out += js[i];
+  }
+  return out;
+}
+
+std::string fill_template(const std::string& page, const std::vector<std::pair<std::string, std::string>>& slots) {
+  std::string out;
+  out.reserve(page.size());
+  size_t pos = 0;
+  while (pos < page.size()) {
+    size_t open = page.find("{{", pos);
+    if (open == std::string::npos) break;
+    size_t close = page.find("}}", open + 2);
+    if (close == std::string::npos) break;
+    const std::string name = page.substr(open + 2, close - open - 2);
+    out.append(page, pos, open - pos);
+    bool filled = false;
+    for (const auto& [slot, text] : slots)
+      if (slot == name) {
+        out += text;
+        filled = true;
+        break;
+      }
+    if (!filled) out.append(page, open, close + 2 - open);
+    pos = close + 2;
+  }
+  out.append(page, pos, std::string::npos);
+  return out;
+}
+
+std::string dashboard_html(const ReportModel& model, const DashboardAssets& assets) {
+  AnalysisJsonOptions options;
+  options.pretty = false;
+  options.include_values = true;
+  const std::string data = analysis_json(model, options);
+  const std::string title = "ftbench " + model.manifest.run_id;
+  return fill_template(assets.page, {{"TITLE", html_escape(title)},
+                                     {"STYLE", assets.style},
+                                     {"DATA", json_for_script(data)},
+                                     {"VEGA", js_for_script(assets.vega)},
+                                     {"VEGA_LITE", js_for_script(assets.vega_lite)},
+                                     {"VEGA_EMBED", js_for_script(assets.vega_embed)},
+                                     {"APP", js_for_script(assets.script)}});
+}
+
+namespace {
+
+class HtmlExporter final : public Exporter {
+ public:
+  std::string format() const override { return "html"; }
+  std::vector<fs::path> write(const ReportModel& model, const fs::path& run_dir) const override {
+    const auto assets = load_dashboard_assets();
+    const auto path = run_dir / "dashboard.html";
+    util::write_file_atomically(path, dashboard_html(model, assets));
+    return {path};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Exporter> make_html_exporter() { return std::make_unique<HtmlExporter>(); }
+
+}  // namespace ftbench::report

@@ -1,0 +1,24 @@
+#pragma once
+// dashboard.html: one self-contained page per run (libraries, script, style and data inlined:
+// it opens offline and can be published as a static file).
+
+#include <string>
+
+#include "report/dashboard_assets.h"
+#include "report/report_model.h"
+
+namespace ftbench::report {
+
+std::string dashboard_html(const ReportModel& model, const DashboardAssets& assets);
+
+// Text made safe inside <script>: JSON with every '<' as \u003c, scripts with "</script" and
+// "<!--" broken up, so the HTML parser never ends the element early.
+std::string json_for_script(const std::string& json);
+std::string js_for_script(const std::string& js);
+
+// Replaces each {{NAME}} slot of `page` once, in one pass (inserted text is never rescanned).
+std::string fill_template(const std::string& page, const std::vector<std::pair<std::string, std::string>>& slots);
+
+std::string html_escape(const std::string& text);
+
+}  // namespace ftbench::report

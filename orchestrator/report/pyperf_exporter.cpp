@@ -1,0 +1,235 @@
+#include "report/pyperf_exporter.h"
+
+#include <algorithm>
+
+#include "report/exporter.h"
+#include "util/files.h"
+#include "util/json.h"
+
+namespace fs = std::filesystem;
+
+namespace ftbench::report {
+namespace {
+
+// pyperf rejects empty strings and line breaks in metadata values.
+std::string clean(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  std::replace(text.begin(), text.end(), '\r', ' ');
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  while (!text.empty() && text.front() == ' ') text.erase(text.begin());
+  return text;
+}
+
+template <class W>
+void put_text(W& w, const char* key, const std::string& value) {
+  auto v = clean(value);
+  if (!v.empty()) util::put(w, key, v);
+}
+
+// "2026-11-28T16:59:39Z" -> "2026-11-28 16:59:39": what pyperf writes and every Python's
+// datetime.fromisoformat reads.
+std::string pyperf_date(std::string iso) {
+  if (iso.size() >= 19) iso = iso.substr(0, 19);
+  std::replace(iso.begin(), iso.end(), 'T', ' ');
+  return iso;
+}
+
+// [0,1,2,3,6] -> "0-3,6", pyperf's cpu_affinity format.
+std::string cpu_list(std::vector<int> cpus) {
+  std::sort(cpus.begin(), cpus.end());
+  std::string out;
+  for (size_t i = 0; i < cpus.size();) {
+    size_t j = i;
+    while (j + 1 < cpus.size() && cpus[j + 1] == cpus[j] + 1) ++j;
+    out += (out.empty() ? "" : ",") + std::to_string(cpus[i]);
+    if (j > i) out += "-" + std::to_string(cpus[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string aslr_text(int aslr) {
+  switch (aslr) {
+    case 0: return "No randomization";
+    case 1: return "Conservative randomization";
+    default: return "Full randomization";
+  }
+}
+
+// The ok runs of one cell, in process order.
+std::vector<const results::ProcessRun*> cell_runs(const ReportModel& model, const std::string& interpreter,
+                                                  const std::string& benchmark, int threads) {
+  std::vector<const results::ProcessRun*> out;
+  for (const auto& r : model.runs)
+    if (r.status == results::RunStatus::ok && r.interpreter == interpreter && r.benchmark == benchmark &&
+        r.threads == threads)
+      out.push_back(&r);
+  std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->process_index < b->process_index; });
+  return out;
+}
+
+// One operation count for every iteration of the cell (warm-ups included), or 0.
+int64_t constant_ops(const std::vector<const results::ProcessRun*>& runs) {
+  int64_t ops = -1;
+  for (const auto* r : runs)
+    for (const auto& it : r->iterations) {
+      if (it.ops <= 0) return 0;
+      if (ops < 0) ops = it.ops;
+      else if (ops != it.ops) return 0;
+    }
+  return ops < 0 ? 0 : ops;
+}
+
+template <class W>
+bool write_benchmark(W& w, const ReportModel& model, const analysis::BenchmarkInfo& bench,
+                     const analysis::InterpreterInfo& interp, int threads) {
+  const auto runs = cell_runs(model, interp.label, bench.id, threads);
+  const int64_t ops = constant_ops(runs);
+  const double divisor = 1e9 * static_cast<double>(ops > 0 ? ops : 1);
+  // pyperf: values > 0, warm-ups >= 0, a run has at least one of them.
+  bool any = false;
+  for (const auto* r : runs)
+    for (const auto& it : r->iterations)
+      if (it.region_ns > 0) any = true;
+  if (!any) return false;
+
+  w.StartObject();
+  w.Key("metadata");
+  w.StartObject();
+  util::put(w, "name", bench.id + "[threads=" + std::to_string(threads) + "]");
+  util::put(w, "threads", threads);
+  if (ops > 0) util::put(w, "inner_loops", ops);
+  put_text(w, "description", bench.summary);
+  put_text(w, "ftbench_benchmark", bench.id);
+  put_text(w, "ftbench_scaling", bench.scaling);
+  put_text(w, "ftbench_op_name", bench.op_name);
+  std::vector<std::string> tags{bench.group};
+  for (const auto& t : bench.tags)
+    if (!t.empty() && t != "all" && std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
+  util::put(w, "tags", tags);
+  w.EndObject();
+
+  w.Key("runs");
+  w.StartArray();
+  for (const auto* r : runs) {
+    std::vector<double> warmups, values;
+    bool gil_on = false;
+    for (const auto& it : r->iterations) {
+      if (it.region_ns <= 0) continue;
+      const double v = static_cast<double>(it.region_ns) / divisor;
+      (it.warmup ? warmups : values).push_back(v);
+      if (!it.warmup && it.gil_enabled) gil_on = true;
+    }
+    if (warmups.empty() && values.empty()) continue;
+    w.StartObject();
+    w.Key("metadata");
+    w.StartObject();
+    if (!r->started_at.empty()) util::put(w, "date", pyperf_date(r->started_at));
+    if (r->duration_s > 0) util::put(w, "duration", r->duration_s);
+    if (!r->cpus.empty()) util::put(w, "cpu_affinity", cpu_list(r->cpus));
+    util::put(w, "ftbench_process_index", r->process_index);
+    if (interp.free_threaded_build) util::put(w, "gil_enabled", gil_on);
+    w.EndObject();
+    if (!warmups.empty()) {
+      w.Key("warmups");
+      w.StartArray();
+      for (double v : warmups) {
+        w.StartArray();
+        w.Int(1);
+        w.Double(v);
+        w.EndArray();
+      }
+      w.EndArray();
+    }
+    w.Key("values");
+    w.StartArray();
+    for (double v : values) w.Double(v);
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return true;
+}
+
+std::string document(const ReportModel& model, const analysis::InterpreterInfo& interp, bool& has_benchmarks) {
+  const auto& m = model.manifest;
+  const auto& mi = m.machine;
+  rapidjson::StringBuffer buf;
+  util::JsonWriter w(buf);
+  w.StartObject();
+  util::put(w, "version", "1.0");
+  w.Key("metadata");
+  w.StartObject();
+  util::put(w, "unit", "second");
+  util::put(w, "loops", 1);
+  put_text(w, "python_implementation", interp.implementation.empty() ? "cpython" : interp.implementation);
+  put_text(w, "python_version", interp.version);
+  put_text(w, "python_executable", interp.executable);
+  put_text(w, "python_compiler", interp.compiler);
+  put_text(w, "python_configure_args", interp.configure_args);
+  util::put(w, "free_threaded_build", interp.free_threaded_build);
+  // Whether the GIL was on in this interpreter's processes (PYTHON_GIL=1 included); a run's
+  // own gil_enabled overrides it if an import switched the GIL back on.
+  util::put(w, "gil_enabled", interp.gil_enabled);
+  for (const auto& [k, v] : interp.env) put_text(w, ("env_" + k).c_str(), v);
+  put_text(w, "hostname", mi.hostname);
+  put_text(w, "cpu_model_name", mi.cpu_model);
+  if (mi.logical_cpus > 0) util::put(w, "cpu_count", mi.logical_cpus);
+  if (!mi.kernel_release.empty()) put_text(w, "platform", "Linux-" + mi.kernel_release + "-" + mi.architecture);
+  if (mi.aslr) util::put(w, "aslr", aslr_text(*mi.aslr));
+  put_text(w, "boot_id", mi.boot_id);
+  put_text(w, "ftbench_run_id", m.run_id);
+  put_text(w, "ftbench_interpreter", interp.label);
+  w.EndObject();
+  w.Key("benchmarks");
+  w.StartArray();
+  has_benchmarks = false;
+  for (const auto& b : model.cells().benchmarks)
+    for (int t : model.cells().threads)
+      if (write_benchmark(w, model, b, interp, t)) has_benchmarks = true;
+  w.EndArray();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize()) + "\n";
+}
+
+class PyperfExporter final : public Exporter {
+ public:
+  std::string format() const override { return "pyperf"; }
+  std::vector<fs::path> write(const ReportModel& model, const fs::path& run_dir) const override {
+    std::vector<fs::path> written;
+    const auto dir = run_dir / "pyperf";
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    for (const auto& doc : pyperf_documents(model)) {
+      util::write_file_atomically(dir / doc.file_name, doc.json);
+      written.push_back(dir / doc.file_name);
+    }
+    return written;
+  }
+};
+
+}  // namespace
+
+std::string pyperf_file_name(const std::string& label) {
+  std::string out;
+  for (char c : label) {
+    const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+    out += keep ? c : '_';
+  }
+  return (out.empty() ? "interpreter" : out) + ".json";
+}
+
+std::vector<PyperfFile> pyperf_documents(const ReportModel& model) {
+  std::vector<PyperfFile> out;
+  for (const auto& interp : model.cells().interpreters) {
+    bool has = false;
+    auto json = document(model, interp, has);
+    if (has) out.push_back({interp.label, pyperf_file_name(interp.label), std::move(json)});
+  }
+  return out;
+}
+
+std::unique_ptr<Exporter> make_pyperf_exporter() { return std::make_unique<PyperfExporter>(); }
+
+}  // namespace ftbench::report

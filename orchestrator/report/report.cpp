@@ -1,0 +1,63 @@
+#include "report/report.h"
+
+#include <spdlog/spdlog.h>
+
+#include "report/exporter.h"
+#include "report/index_page.h"
+#include "report/terminal_table.h"
+#include "util/error.h"
+
+namespace fs = std::filesystem;
+
+namespace ftbench::report {
+
+ReportOutcome write_reports(const ReportModel& model, const fs::path& run_dir, const std::vector<std::string>& formats,
+                            const std::optional<fs::path>& results_root) {
+  ReportOutcome outcome;
+  for (const auto& format : formats) {
+    try {
+      auto files = make_exporter(format)->write(model, run_dir);
+      if (format == "html" && !files.empty()) outcome.dashboard = files.front();
+      outcome.written.insert(outcome.written.end(), files.begin(), files.end());
+    } catch (const std::exception& e) {
+      // One format failing (no dashboard assets, a full disk) leaves the others written.
+      outcome.errors.push_back(format + ": " + e.what());
+    }
+  }
+  if (results_root) {
+    try {
+      outcome.index = write_index(*results_root);
+      outcome.written.push_back(*outcome.index);
+    } catch (const std::exception& e) {
+      outcome.errors.push_back("index: " + std::string(e.what()));
+    }
+  }
+  return outcome;
+}
+
+void report_finished_run(const fs::path& run_dir, const results::Manifest& manifest,
+                         const std::vector<results::ProcessRun>& runs, std::FILE* out) {
+  try {
+    auto formats = manifest.formats.empty() ? std::vector<std::string>{"json"} : manifest.formats;
+    std::vector<std::string> valid;
+    for (const auto& f : formats) {
+      try {
+        valid.push_back(parse_formats({f}).front());
+      } catch (const UserError& e) {
+        spdlog::warn("{}", e.what());
+      }
+    }
+    const auto model = build_model(manifest, runs);
+    const auto outcome = write_reports(model, run_dir, valid, run_dir.parent_path());
+    std::fputs(("\n" + summary_table(model)).c_str(), out);
+    for (const auto& e : outcome.errors) spdlog::warn("report {}", e);
+    if (outcome.dashboard) std::fprintf(out, "\ndashboard: %s\n", outcome.dashboard->c_str());
+    if (outcome.index) std::fprintf(out, "all runs:  %s\n", outcome.index->c_str());
+    std::fflush(out);
+  } catch (const std::exception& e) {
+    spdlog::warn("could not write the reports ({}); the results are saved: `orchestrate report {}` retries",
+                 e.what(), run_dir.string());
+  }
+}
+
+}  // namespace ftbench::report

@@ -1,0 +1,24 @@
+#pragma once
+// Everything an exporter needs: the run as stored (manifest, process results) and its analysis.
+
+#include <vector>
+
+#include "analysis/analysis.h"
+#include "results/manifest.h"
+#include "results/results.h"
+
+namespace ftbench::report {
+
+struct ReportModel {
+  results::Manifest manifest;
+  std::vector<results::ProcessRun> runs;
+  analysis::RunAnalysis analysis;
+
+  const analysis::Cells& cells() const { return analysis.cells; }
+  const analysis::Comparisons& comparisons() const { return analysis.comparisons; }
+  const analysis::InterpreterInfo& baseline() const { return analysis.cells.interpreters.at(analysis.cells.baseline); }
+};
+
+ReportModel build_model(results::Manifest manifest, std::vector<results::ProcessRun> runs);
+
+}  // namespace ftbench::report

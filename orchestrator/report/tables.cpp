@@ -1,0 +1,292 @@
+#include "report/tables.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace ftbench::report {
+
+using analysis::Cell;
+using analysis::PairKind;
+using analysis::Quantity;
+using analysis::Summary;
+using Align = TextTable::Align;
+
+namespace {
+
+std::string threads_list(const std::vector<int>& threads) {
+  std::string out;
+  for (int t : threads) out += (out.empty() ? "" : ",") + std::to_string(t);
+  return out;
+}
+
+// The time the summary shows: per operation where known.
+const Summary* headline_stats(const Cell& c) {
+  if (c.time_per_op_stats) return &*c.time_per_op_stats;
+  if (c.time_stats) return &*c.time_stats;
+  return nullptr;
+}
+
+std::string cell_time(const Cell* c) {
+  if (!c) return "-";
+  const auto* s = headline_stats(*c);
+  if (!s) return c->processes_failed ? "failed" : "-";
+  std::string out = analysis::format_duration_ns(s->median);
+  if (c->time_stats && c->time_stats->unstable()) out += " !";
+  return out;
+}
+
+std::string interpreter_heading(const analysis::InterpreterInfo& i) {
+  return i.label + (i.baseline ? " (baseline)" : "");
+}
+
+std::string speedup_text(const analysis::ScalingPoint& p) {
+  std::string out = format_ratio(p.speedup) + " (" + format_percent(p.efficiency) + (p.significant ? "" : ", n.s.") + ")";
+  if (p.oversubscribed) out += " ^";
+  return out;
+}
+
+}  // namespace
+
+std::string run_headline(const ReportModel& model) {
+  const auto& m = model.manifest;
+  const auto& c = model.cells();
+  return "Run " + m.run_id + " (" + m.status + "): " + std::to_string(c.counts.finished) + " of " +
+         std::to_string(c.counts.planned) + " processes finished, " + std::to_string(c.counts.failed) + " failed; " +
+         std::to_string(c.interpreters.size()) + " interpreters x " + std::to_string(c.benchmarks.size()) +
+         " benchmarks x threads " + threads_list(c.threads);
+}
+
+std::string machine_line(const results::Manifest& manifest) {
+  const auto& mi = manifest.machine;
+  std::string out = (mi.hostname.empty() ? "machine" : mi.hostname) + ": " +
+                    (mi.cpu_model.empty() ? "unknown CPU" : mi.cpu_model) + ", " + std::to_string(mi.logical_cpus) +
+                    " logical CPUs (" + std::to_string(mi.physical_cores) + " cores" + (mi.smt ? ", SMT" : "") + "), " +
+                    std::to_string(mi.usable_cpus.size()) + " usable";
+  if (mi.governor) out += ", governor " + *mi.governor;
+  if (mi.turbo) out += ", turbo " + *mi.turbo;
+  if (!mi.kernel_release.empty()) out += ", Linux " + mi.kernel_release;
+  out += ", PMU " + (mi.pmu.empty() ? std::string("none") : mi.pmu);
+  return out;
+}
+
+std::string time_unit_caption(const ReportModel& model) {
+  return "Median time per operation (per iteration where a workload reports no operation count); \"!\" = stability "
+         "warning. Ratios: interpreter / " +
+         model.baseline().label +
+         " (baseline) medians; Mann-Whitney U test at 5%: \"slower\"/\"faster\" are significant, \"(n.s.)\" is not.";
+}
+
+TextTable time_table(const ReportModel& model) {
+  const auto& cells = model.cells();
+  const auto& base = model.baseline();
+  std::vector<std::string> headers{"benchmark", "threads"};
+  std::vector<Align> align{Align::left, Align::right};
+  for (const auto& i : cells.interpreters) {
+    headers.push_back(interpreter_heading(i));
+    align.push_back(Align::right);
+    if (!i.baseline) {
+      headers.push_back("vs " + base.label);
+      align.push_back(Align::left);
+    }
+  }
+  TextTable table(headers, align);
+  for (const auto& b : cells.benchmarks) {
+    bool first = true;
+    for (int t : cells.threads) {
+      bool any = std::any_of(cells.interpreters.begin(), cells.interpreters.end(),
+                             [&](auto& i) { return cells.find(b.id, i.label, t) != nullptr; });
+      if (!any) continue;
+      std::vector<std::string> row{first ? b.id : "", std::to_string(t)};
+      first = false;
+      for (const auto& i : cells.interpreters) {
+        row.push_back(cell_time(cells.find(b.id, i.label, t)));
+        if (!i.baseline) {
+          const auto* c = model.comparisons().find(PairKind::versus_baseline, i.label, b.id, t);
+          row.push_back(c ? describe_time_ratio(c->time) : "-");
+        }
+      }
+      table.add_row(std::move(row));
+    }
+  }
+  return table;
+}
+
+TextTable pair_table(const ReportModel& model, PairKind kind) {
+  TextTable table({"benchmark", "threads", "comparison", "ratio", "95% CI", "p"},
+                  {Align::left, Align::right, Align::left, Align::left, Align::left, Align::right});
+  for (const auto& c : model.comparisons().rows) {
+    if (c.kind != kind) continue;
+    table.add_row({c.benchmark, std::to_string(c.threads), c.subject + " / " + c.reference,
+                   describe_time_ratio(c.time), c.time.valid ? format_interval(c.time.ci) : "-",
+                   c.time.valid ? format_p_value(c.time.test.p_value) : "-"});
+  }
+  return table;
+}
+
+TextTable scaling_table(const ReportModel& model) {
+  std::vector<int> counts;
+  for (int t : model.cells().threads)
+    if (t != 1) counts.push_back(t);
+  std::vector<std::string> headers{"benchmark", "scaling", "interpreter"};
+  std::vector<Align> align{Align::left, Align::left, Align::left};
+  for (int t : counts) {
+    headers.push_back(std::to_string(t) + " threads");
+    align.push_back(Align::right);
+  }
+  TextTable table(headers, align);
+  std::string last;
+  for (const auto& curve : model.comparisons().scaling) {
+    std::vector<std::string> row{curve.benchmark == last ? "" : curve.benchmark,
+                                 curve.benchmark == last ? "" : to_string(curve.kind), curve.interpreter};
+    last = curve.benchmark;
+    for (int t : counts) {
+      const auto* p = curve.at(t);
+      row.push_back(p ? speedup_text(*p) : "-");
+    }
+    table.add_row(std::move(row));
+  }
+  return table;
+}
+
+TextTable geomean_table(const std::vector<analysis::GroupGeomean>& geomeans, bool run_comparison) {
+  TextTable table({"group", "threads", "comparison", "geomean", "benchmarks", "faster", "slower", "n.s."},
+                  {Align::left, Align::right, Align::left, Align::right, Align::right, Align::right, Align::right,
+                   Align::right});
+  for (const auto& g : geomeans)
+    table.add_row({g.group, std::to_string(g.threads),
+                   run_comparison ? g.subject + ": B / A" : g.subject + " / " + g.reference, format_ratio(g.geomean, 3),
+                   std::to_string(g.benchmarks), std::to_string(g.faster), std::to_string(g.slower),
+                   std::to_string(g.not_significant)});
+  return table;
+}
+
+TextTable counter_table(const ReportModel& model) {
+  const auto& cells = model.cells();
+  std::vector<std::string> headers{"counter", "benchmark", "threads"};
+  std::vector<Align> align{Align::left, Align::left, Align::right};
+  for (const auto& i : cells.interpreters) {
+    headers.push_back(i.label);
+    align.push_back(Align::right);
+  }
+  TextTable table(headers, align);
+  for (const auto& name : cells.counter_names()) {
+    for (const auto& b : cells.benchmarks)
+      for (int t : cells.threads) {
+        std::vector<std::string> row{name, b.id, std::to_string(t)};
+        bool any_counted = false, any_cell = false;
+        for (const auto& i : cells.interpreters) {
+          const auto* cell = cells.find(b.id, i.label, t);
+          const auto* k = cell ? cell->counter(name) : nullptr;
+          if (!k) {
+            row.push_back("-");
+            continue;
+          }
+          any_cell = true;
+          if (k->per_op_stats) {
+            row.push_back(analysis::format_count(k->per_op_stats->median) + "/op");
+            any_counted = true;
+          } else if (k->per_iteration_stats) {
+            row.push_back(analysis::format_count(k->per_iteration_stats->median) + "/iter");
+            any_counted = true;
+          } else {
+            row.push_back(k->status);
+          }
+        }
+        if (any_cell && any_counted) table.add_row(std::move(row));
+      }
+  }
+  return table;
+}
+
+std::vector<std::string> counter_notes(const ReportModel& model) {
+  // counter -> status -> (cells, message)
+  struct Seen {
+    size_t cells = 0;
+    std::string message;
+  };
+  std::map<std::string, std::map<std::string, Seen>> seen;
+  std::map<std::string, size_t> cells_with;
+  std::map<std::string, bool> multiplexed;
+  for (const auto& c : model.cells().cells)
+    for (const auto& k : c.counters) {
+      ++cells_with[k.name];
+      if (k.counted() && k.mean_running_fraction < 0.999) multiplexed[k.name] = true;
+      if (k.counted()) continue;
+      auto& s = seen[k.name][k.status];
+      ++s.cells;
+      if (s.message.empty()) s.message = k.message;
+    }
+  std::vector<std::string> lines;
+  for (const auto& name : model.cells().counter_names()) {
+    for (const auto& [status, s] : seen[name])
+      lines.push_back(name + ": " + status + " in " +
+                      (s.cells == cells_with[name] ? std::string("every cell") : std::to_string(s.cells) + " cells") +
+                      (s.message.empty() ? "" : ": " + s.message));
+    if (multiplexed[name])
+      lines.push_back(name + ": multiplexed (the PMU was shared): values are scaled estimates");
+  }
+  return lines;
+}
+
+TextTable failure_table(const ReportModel& model) {
+  TextTable table({"interpreter", "benchmark", "threads", "process", "reason", "detail"},
+                  {Align::left, Align::left, Align::right, Align::right, Align::left, Align::left});
+  for (const auto& f : model.cells().failures)
+    table.add_row({f.interpreter, f.benchmark, std::to_string(f.threads), std::to_string(f.process_index), f.reason,
+                   f.detail});
+  return table;
+}
+
+std::vector<std::string> stability_lines(const ReportModel& model) {
+  std::vector<std::string> lines;
+  for (const auto& c : model.cells().cells) {
+    if (!c.time_stats || !c.time_stats->unstable()) continue;
+    std::string line = c.key.benchmark + " " + c.key.interpreter + " threads=" + std::to_string(c.key.threads) + ": ";
+    bool first = true;
+    for (const auto& w : c.time_stats->warnings) {
+      line += (first ? "" : "; ") + w.reason;
+      first = false;
+    }
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string stability_summary(const ReportModel& model) {
+  std::map<analysis::Instability, size_t> by_kind;
+  size_t unstable = 0, total = 0;
+  for (const auto& c : model.cells().cells) {
+    if (!c.time_stats) continue;
+    ++total;
+    if (c.time_stats->unstable()) ++unstable;
+    std::set<analysis::Instability> kinds;
+    for (const auto& w : c.time_stats->warnings) kinds.insert(w.kind);
+    for (auto k : kinds) ++by_kind[k];
+  }
+  if (unstable == 0) return "Stability: no warnings in " + std::to_string(total) + " cells.";
+  std::string out = "Stability: " + std::to_string(unstable) + " of " + std::to_string(total) + " cells have warnings (";
+  bool first = true;
+  for (const auto& [k, n] : by_kind) {
+    out += (first ? "" : ", ") + analysis::to_string(k) + " " + std::to_string(n);
+    first = false;
+  }
+  return out + ").";
+}
+
+TextTable run_comparison_rows(const analysis::RunComparison& comparison) {
+  TextTable table({"interpreter", "benchmark", "threads", "A", "B", "B / A", "95% CI", "p", "note"},
+                  {Align::left, Align::left, Align::right, Align::right, Align::right, Align::left, Align::left,
+                   Align::right, Align::left});
+  for (const auto& r : comparison.rows) {
+    const auto unit = r.metric == analysis::TimeMetric::per_op ? Quantity::duration_per_op_ns : Quantity::duration_ns;
+    table.add_row({r.interpreter, r.benchmark, std::to_string(r.threads),
+                   r.time.valid ? analysis::format_quantity(r.time.median_a, unit) : "-",
+                   r.time.valid ? analysis::format_quantity(r.time.median_b, unit) : "-", describe_time_ratio(r.time),
+                   r.time.valid ? format_interval(r.time.ci) : "-",
+                   r.time.valid ? format_p_value(r.time.test.p_value) : "-", r.note});
+  }
+  return table;
+}
+
+}  // namespace ftbench::report

@@ -1,0 +1,48 @@
+#pragma once
+// The tables every text report shares (terminal summary, summary.md), built once from the
+// model and rendered plain or as Markdown by TextTable.
+
+#include <string>
+#include <vector>
+
+#include "analysis/compare.h"
+#include "report/report_model.h"
+#include "report/text_format.h"
+
+namespace ftbench::report {
+
+// Median time per operation (per iteration where operations are unknown) of every cell, one
+// column per interpreter, each non-baseline one followed by its ratio to the baseline.
+// A trailing "!" marks a cell with stability warnings.
+TextTable time_table(const ReportModel& model);
+
+// One pair kind (free-threaded vs default build, GIL switch): ratio, interval and p-value.
+TextTable pair_table(const ReportModel& model, analysis::PairKind kind);
+
+// Speedup over one thread (and efficiency) per benchmark, interpreter and thread count.
+TextTable scaling_table(const ReportModel& model);
+
+// Geometric mean of time ratios per suite group, pair and thread count.
+TextTable geomean_table(const std::vector<analysis::GroupGeomean>& geomeans, bool run_comparison = false);
+
+// Every counter per operation, per cell; counters that were not counted show their status.
+TextTable counter_table(const ReportModel& model);
+// "cycles: not_supported in every cell: no PMU on this machine ...": why counters are missing.
+std::vector<std::string> counter_notes(const ReportModel& model);
+
+TextTable failure_table(const ReportModel& model);
+
+// "scaling/x 3.13t t=4: stdev 1.2 ms is 14% of the mean 8.6 ms" lines.
+std::vector<std::string> stability_lines(const ReportModel& model);
+// One line: how many cells carry which kind of warning.
+std::string stability_summary(const ReportModel& model);
+
+// Two runs compared: B / A per interpreter, benchmark and threads.
+TextTable run_comparison_rows(const analysis::RunComparison& comparison);
+
+// One-line descriptions used as headings and captions.
+std::string run_headline(const ReportModel& model);
+std::string machine_line(const results::Manifest& manifest);
+std::string time_unit_caption(const ReportModel& model);
+
+}  // namespace ftbench::report

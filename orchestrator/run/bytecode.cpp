@@ -1,0 +1,31 @@
+#include "run/bytecode.h"
+
+#include <spdlog/spdlog.h>
+
+#include "plan/resolve.h"
+#include "run/process.h"
+#include "util/error.h"
+
+namespace ftbench::run {
+
+std::filesystem::path pycache_dir(const std::filesystem::path& root, size_t interpreter_index) {
+  return root / std::to_string(interpreter_index);
+}
+
+void precompile_workloads(const plan::Plan& plan, const std::filesystem::path& workloads_dir,
+                          const std::filesystem::path& root) {
+  for (size_t i = 0; i < plan.interpreters.size(); ++i) {
+    const auto& interp = plan.interpreters[i];
+    auto env = plan::child_environment(interp.env, workloads_dir, pycache_dir(root, i));
+    env.erase("PYTHONDONTWRITEBYTECODE");  // this one step writes the cache
+    auto result = run_and_capture({interp.facts.path.string(), "-m", "compileall", "-q", workloads_dir.string()}, env,
+                                  std::chrono::minutes(5));
+    if (result.timed_out || !result.status.success())
+      throw UserError("cannot compile the workloads with " + interp.label + " (" + interp.facts.path.string() +
+                      "): " + (result.timed_out ? "timed out" : result.status.describe()) + ": " +
+                      (result.out + result.err).substr(0, 400));
+    spdlog::debug("compiled {} for {} into {}", workloads_dir.string(), interp.label, pycache_dir(root, i).string());
+  }
+}
+
+}  // namespace ftbench::run
