@@ -16,19 +16,18 @@ namespace fs = std::filesystem;
 namespace ftbench::commands {
 
 int report_command(const Args& args) {
-  std::vector<std::string> format_args;
-  std::string results_root;
   bool quiet = false;
   po::options_description opts("orchestrate report RUN_DIR [options]");
   opts.add_options()
-      ("format,f", po::value<std::vector<std::string>>(&format_args)->multitoken(),
+      ("format,f", po::value<std::vector<std::string>>()->multitoken(),
        "formats to write: json,csv,markdown,html,pyperf (default: all)")
-      ("results-root", po::value<std::string>(&results_root),
+      ("results-root", po::value<std::vector<std::string>>(),
        "where to regenerate index.html listing every run (default: the run directory's parent)")
       ("quiet,q", po::bool_switch(&quiet), "do not print the summary table")
       ("help,h", "this help");
   po::options_description hidden;
-  hidden.add_options()("run-dir", po::value<std::string>());
+  // Vectors, not strings: GCC 12 warns (falsely) inside boost's typed_value<std::string>.
+  hidden.add_options()("run-dir", po::value<std::vector<std::string>>());
   po::options_description all;
   all.add(opts).add(hidden);
   po::positional_options_description pos;
@@ -44,7 +43,10 @@ int report_command(const Args& args) {
   }
   if (!vm.count("run-dir")) throw UserError("report needs a run directory: orchestrate report results/<run-id>");
   util::setup_console_logging("info");
-  const fs::path run_dir = vm["run-dir"].as<std::string>();
+  const fs::path run_dir = vm["run-dir"].as<std::vector<std::string>>().front();
+  const auto format_args = vm.count("format") ? vm["format"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const fs::path results_root =
+      vm.count("results-root") ? fs::path(vm["results-root"].as<std::vector<std::string>>().back()) : run_dir.parent_path();
   auto store = results::RunStore::open(run_dir);
   auto manifest = store.read_manifest();
   std::vector<std::string> problems;
@@ -54,8 +56,7 @@ int report_command(const Args& args) {
 
   const auto formats = format_args.empty() ? report::known_formats() : report::parse_formats(format_args);
   const auto model = report::build_model(std::move(manifest), std::move(runs));
-  const auto outcome = report::write_reports(model, run_dir, formats,
-                                             results_root.empty() ? run_dir.parent_path() : fs::path(results_root));
+  const auto outcome = report::write_reports(model, run_dir, formats, results_root);
   if (!quiet) std::fputs(report::summary_table(model).c_str(), stdout);
   std::printf("\n");
   for (const auto& f : outcome.written) std::printf("wrote %s\n", f.c_str());

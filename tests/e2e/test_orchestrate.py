@@ -277,9 +277,15 @@ def wait_for_runs(root, count, proc, timeout=120):
 
 class Signals(TempDirTest):
     def test_sigint_keeps_finished_results(self):
+        self.check_stop_signal(signal.SIGINT)
+
+    def test_sigterm_keeps_finished_results(self):
+        self.check_stop_signal(signal.SIGTERM)
+
+    def check_stop_signal(self, signum):
         proc = start_long_run(self.tmp)
         wait_for_runs(self.tmp, 3, proc)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         _, err = proc.communicate(timeout=60)
         self.assertEqual(proc.returncode, 130, err)
         self.assertIn("--resume", err)
