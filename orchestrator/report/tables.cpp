@@ -118,7 +118,7 @@ TextTable pair_table(const ReportModel& model, PairKind kind) {
   for (const auto& c : model.comparisons().rows) {
     if (c.kind != kind) continue;
     table.add_row({c.benchmark, std::to_string(c.threads), c.subject + " / " + c.reference,
-                   describe_time_ratio(c.time), c.time.valid ? format_interval(c.time.ci) : "-",
+                   describe_time_ratio(c.time), describe_time_ratio_interval(c.time),
                    c.time.valid ? format_p_value(c.time.test.p_value) : "-"});
   }
   return table;
@@ -150,14 +150,45 @@ TextTable scaling_table(const ReportModel& model) {
 }
 
 TextTable geomean_table(const std::vector<analysis::GroupGeomean>& geomeans, bool run_comparison) {
-  TextTable table({"group", "threads", "comparison", "geomean", "benchmarks", "faster", "slower", "n.s."},
-                  {Align::left, Align::right, Align::left, Align::right, Align::right, Align::right, Align::right,
-                   Align::right});
+  // Pivot: one row per (comparison, group), one column per thread count.
+  std::vector<int> threads;
   for (const auto& g : geomeans)
-    table.add_row({g.group, std::to_string(g.threads),
-                   run_comparison ? g.subject + ": B / A" : g.subject + " / " + g.reference, format_ratio(g.geomean, 3),
-                   std::to_string(g.benchmarks), std::to_string(g.faster), std::to_string(g.slower),
-                   std::to_string(g.not_significant)});
+    if (std::find(threads.begin(), threads.end(), g.threads) == threads.end()) threads.push_back(g.threads);
+  std::sort(threads.begin(), threads.end());
+  std::vector<std::string> headers{"comparison", "group"};
+  std::vector<Align> align{Align::left, Align::left};
+  for (int t : threads) {
+    headers.push_back(std::to_string(t) + (t == 1 ? " thread" : " threads"));
+    align.push_back(Align::left);
+  }
+  TextTable table(headers, align);
+  std::vector<std::pair<std::string, std::string>> rows;  // (comparison, group) in first-seen order
+  auto name = [&](const analysis::GroupGeomean& g) {
+    return run_comparison ? g.subject + ": B / A" : g.subject + " / " + g.reference;
+  };
+  for (const auto& g : geomeans) {
+    std::pair<std::string, std::string> key{name(g), g.group};
+    if (std::find(rows.begin(), rows.end(), key) == rows.end()) rows.push_back(key);
+  }
+  for (const auto& [comparison, group] : rows) {
+    std::vector<std::string> row{comparison, group};
+    for (int t : threads) {
+      std::string cell = "-";
+      for (const auto& g : geomeans)
+        if (name(g) == comparison && g.group == group && g.threads == t) {
+          std::string counts;
+          auto add = [&](size_t n, const char* what) {
+            if (n) counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+          };
+          add(g.faster, "faster");
+          add(g.slower, "slower");
+          add(g.not_significant, "n.s.");
+          cell = format_ratio(g.geomean) + (counts.empty() ? "" : " (" + counts + ")");
+        }
+      row.push_back(cell);
+    }
+    table.add_row(std::move(row));
+  }
   return table;
 }
 
@@ -283,7 +314,7 @@ TextTable run_comparison_rows(const analysis::RunComparison& comparison) {
     table.add_row({r.interpreter, r.benchmark, std::to_string(r.threads),
                    r.time.valid ? analysis::format_quantity(r.time.median_a, unit) : "-",
                    r.time.valid ? analysis::format_quantity(r.time.median_b, unit) : "-", describe_time_ratio(r.time),
-                   r.time.valid ? format_interval(r.time.ci) : "-",
+                   describe_time_ratio_interval(r.time),
                    r.time.valid ? format_p_value(r.time.test.p_value) : "-", r.note});
   }
   return table;

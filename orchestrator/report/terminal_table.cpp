@@ -1,5 +1,6 @@
 #include "report/terminal_table.h"
 
+#include "report/findings.h"
 #include "report/tables.h"
 
 namespace ftbench::report {
@@ -16,6 +17,11 @@ void section(std::string& out, const std::string& title, const TextTable& table,
 
 std::string summary_table(const ReportModel& model) {
   std::string out = run_headline(model) + "\n" + machine_line(model.manifest) + "\n";
+  const auto findings = key_findings(model);
+  if (!findings.empty()) {
+    out += "\nKey findings\n";
+    for (const auto& f : findings) out += "  * " + f + "\n";
+  }
   section(out, "Time per operation", time_table(model), time_unit_caption(model));
   section(out, "Free-threaded build vs default build (same version)",
           pair_table(model, analysis::PairKind::free_threading),
@@ -25,18 +31,16 @@ std::string summary_table(const ReportModel& model) {
   section(out, "Scaling: speedup over 1 thread (efficiency)", scaling_table(model),
           "strong: T(1)/T(N), efficiency = speedup/N; weak: N*T(1)/T(N), efficiency = T(1)/T(N); ideal = N and "
           "100%; n.s. = not different from 1 thread; ^ = more threads than usable CPUs");
-  bool groups = false;
-  std::vector<analysis::GroupGeomean> all;
-  for (const auto& g : model.comparisons().geomeans) {
+  std::vector<analysis::GroupGeomean> all;  // per suite group: summary.md and the dashboard
+  for (const auto& g : model.comparisons().geomeans)
     if (g.group == "all") all.push_back(g);
-    else groups = true;
-  }
-  section(out, "Geometric mean of time ratios", geomean_table(groups ? model.comparisons().geomeans : all));
+  section(out, "Geometric mean of time ratios over all benchmarks", geomean_table(all),
+          "counts: benchmarks significantly faster / slower / not significant");
   out += "\n" + stability_summary(model) + "\n";
   for (const auto& n : model.cells().notes) out += "note: " + n + "\n";
   const auto& failures = model.cells().failures;
   if (!failures.empty()) {
-    out += "\n" + std::to_string(failures.size()) + " failed processes (excluded from every statistic):\n";
+    out += "\nFailed processes, excluded from every statistic: " + std::to_string(failures.size()) + "\n";
     size_t shown = 0;
     for (const auto& f : failures) {
       if (++shown > 10) {

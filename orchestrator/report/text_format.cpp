@@ -40,6 +40,13 @@ std::string describe_time_ratio(const analysis::RatioEstimate& r) {
   return format_ratio(r.ratio);
 }
 
+std::string describe_time_ratio_interval(const analysis::RatioEstimate& r) {
+  if (!r.valid) return "-";
+  if (r.significant && r.change == analysis::Change::lower && r.ratio <= 1)
+    return format_interval({1.0 / r.ci.high, 1.0 / r.ci.low, r.ci.confidence});
+  return format_interval(r.ci);
+}
+
 size_t display_width(const std::string& text) {
   size_t w = 0;
   for (char ch : text)

@@ -14,6 +14,9 @@ namespace ftbench::report {
 // (both factors >= 1), or the plain ratio marked "(n.s.)" when the difference is not
 // significant: "1.02x (n.s.)". "n/a" when it could not be computed.
 std::string describe_time_ratio(const analysis::RatioEstimate& r);
+// The ratio's interval in the same orientation as describe_time_ratio's words: inverted for
+// "faster" (so "1.47x faster [1.45, 1.49]"), as is otherwise.
+std::string describe_time_ratio_interval(const analysis::RatioEstimate& r);
 // "[1.21, 1.38]": the interval of the ratio.
 std::string format_interval(const analysis::Interval& ci, int decimals = 2);
 std::string format_ratio(double ratio, int decimals = 2);  // "1.30x"

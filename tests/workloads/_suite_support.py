@@ -2,6 +2,7 @@
 
 Not a test module (the leading underscore keeps it out of ``suite_*.py`` discovery).
 """
+import importlib.machinery
 import importlib.util
 import os
 import sys
@@ -63,14 +64,26 @@ def discover_ids():
 
 
 _modules = {}
+_PACKAGE = "ftbench_suite_test"
+
+
+def _suite_package():
+    # Like ftbench.suite: suite modules are submodules of a package rooted at the suite
+    # folder, so their relative imports of helper modules (``from .._shared import x``) work.
+    if _PACKAGE not in sys.modules:
+        spec = importlib.machinery.ModuleSpec(_PACKAGE, None, is_package=True)
+        spec.submodule_search_locations = [SUITE_DIR]
+        sys.modules[_PACKAGE] = importlib.util.module_from_spec(spec)
 
 
 def load(workload_id):
-    """Import workloads/suite/<id>.py (cached) and return the module."""
+    """Import workloads/suite/<id>.py (cached) and return the module; an id may also name a
+    helper module (``memory/ordering/_walk``)."""
     mod = _modules.get(workload_id)
     if mod is None:
+        _suite_package()
         path = os.path.join(SUITE_DIR, *workload_id.split("/")) + ".py"
-        name = "ftbench_suite_test." + workload_id.replace("/", ".")
+        name = _PACKAGE + "." + workload_id.replace("/", ".")
         spec = importlib.util.spec_from_file_location(name, path)
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)

@@ -101,11 +101,14 @@ class LockPatterns(unittest.TestCase):
 
 class Specialization(unittest.TestCase):
     def test_operand_types(self):
-        typed = support.load("specialization/typed_operations")
-        dynamic = support.load("specialization/dynamic_operations")
+        # both workloads build their inputs with the shared helper; typed keeps the three
+        # per-type lists, dynamic interleaves them
+        operations = support.load("specialization/_operations")
+        self.assertIs(support.new_instance("specialization/typed_operations").interleaved, False)
+        self.assertIs(support.new_instance("specialization/dynamic_operations").interleaved, True)
         n = 300
-        ints, floats, strs = typed.make_operands(n)
-        mixed = dynamic.make_operands(n)
+        ints, floats, strs = operations.make_operands(n)
+        mixed = operations.interleave(ints, floats, strs)
         # typed: every site (list) is monomorphic
         for part, kind in ((ints, int), (floats, float), (strs, str)):
             self.assertTrue(part)
@@ -145,12 +148,13 @@ class MemoryOrdering(unittest.TestCase):
     def test_strided_visits_every_element_once(self):
         seq = support.load("memory/ordering/sequential")
         strided = support.load("memory/ordering/strided")
-        w = strided.WORDS_PER_RECORD
+        walk = support.load("memory/ordering/_walk")     # the kernel both share
+        w = walk.WORDS_PER_RECORD
         for nrec in (1, 63, 64, 65, 1000, 4096):
             with self.subTest(nrec=nrec):
                 rs, rq = _Recorder(), _Recorder()
-                strided._kernel(rs, nrec)
-                seq._kernel(rq, nrec)
+                walk.kernel(rs, nrec, strided.WORKLOAD.stride_records)
+                walk.kernel(rq, nrec, seq.WORKLOAD.stride_records)
                 expected = [r * w for r in range(nrec)]
                 self.assertEqual(sorted(rs.reads), expected, "each element exactly once")
                 self.assertEqual(rq.reads, expected, "sequential in address order")
@@ -161,8 +165,9 @@ class MemoryOrdering(unittest.TestCase):
 
     def test_element_and_stride_bytes(self):
         strided = support.load("memory/ordering/strided")
-        self.assertEqual(strided.RECORD_BYTES, LINE)              # one element per line
-        self.assertGreaterEqual(strided.STRIDE_RECORDS * strided.RECORD_BYTES, 4096)
+        walk = support.load("memory/ordering/_walk")
+        self.assertEqual(walk.RECORD_BYTES, LINE)                 # one element per line
+        self.assertGreaterEqual(strided.STRIDE_RECORDS * walk.RECORD_BYTES, 4096)
 
     def test_runs_read_all_values(self):
         for wid in ("memory/ordering/sequential", "memory/ordering/strided"):
@@ -180,11 +185,11 @@ class MemoryOrdering(unittest.TestCase):
                 wl = support.new_instance(wid)
                 support.drive(wl, 2, 3, iterations=1)
                 self.assertIsNone(wl.check())
-                mod = support.load(wid)
+                record_bytes = support.load("memory/ordering/_alignment").RECORD_BYTES
                 for t, first in enumerate(wl.first_element_address):
                     lo, hi = wl.chunks[t]
                     for k in range(hi - lo):
-                        addr = first + k * mod.RECORD_BYTES
+                        addr = first + k * record_bytes
                         if misaligned:
                             self.assertNotEqual(addr % 8, 0)
                             self.assertGreater(addr % LINE + 8, LINE, "must straddle a line")

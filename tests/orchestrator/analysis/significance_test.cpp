@@ -136,8 +136,8 @@ TEST(RatioEstimate, TinySamplesSayTheirRealConfidence) {
   ASSERT_TRUE(r.valid);
   EXPECT_FALSE(r.significant);
   EXPECT_NEAR(r.ci.confidence, 1 - 2.0 / 6.0, 1e-12);
-  EXPECT_DOUBLE_EQ(r.ci.low, 2.0 / 1.1);
-  EXPECT_DOUBLE_EQ(r.ci.high, 2.1 / 1.0);
+  EXPECT_NEAR(r.ci.low, 2.0 / 1.1, 1e-12);
+  EXPECT_NEAR(r.ci.high, 2.1 / 1.0, 1e-12);
 }
 
 }  // namespace

@@ -52,6 +52,10 @@ class SyntheticRun {
 
   SyntheticRun& interpreter(SyntheticInterpreter interp);
   SyntheticRun& benchmark(SyntheticBenchmark bench);
+  SyntheticRun& benchmark(const std::string& id, const std::string& scaling = "strong",
+                          const std::string& op_name = "op") {
+    return benchmark(SyntheticBenchmark{id, scaling, op_name, "", {}});
+  }
   // `processes` processes of 1 warm-up + `iterations` measured iterations each.
   SyntheticRun& cell(const std::string& interpreter, const std::string& benchmark, int threads, int processes,
                      int iterations, int64_t ops, const Draw& draw, const std::vector<SyntheticCounter>& counters = {});

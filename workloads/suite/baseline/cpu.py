@@ -20,7 +20,7 @@ specialisation.
 """
 import math
 
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 def _kernel(n):
@@ -32,31 +32,21 @@ def _kernel(n):
     return acc
 
 
-class CpuBaseline(Workload):
-    scaling = WEAK
+class CpuBaseline(_shared.PerThreadResults):
     tags = ("baseline", "cpu")
     sizes = {"default": 400_000, "quick": 16_000}
     op_name = "sin*cos accumulate"
+    mismatch = "thread {t} accumulated {got!r}, expected {want!r}"
 
     def setup(self, threads, size):
-        self.threads, self.size = threads, size
+        super().setup(threads, size)
         self.expected = _kernel(size)
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
 
     def run_thread(self, index):
         self.results[index] = _kernel(self.size)
 
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        for i, r in enumerate(self.results):
-            if r != self.expected:
-                return "thread %d accumulated %r, expected %r" % (i, r, self.expected)
-        return None
+    def expected_results(self):
+        return [self.expected] * self.threads
 
 
 WORKLOAD = CpuBaseline

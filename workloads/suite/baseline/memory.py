@@ -16,7 +16,7 @@ its creating thread (biased reference counting's non-atomic local path), so time
 near flat up to the core count; the 1-thread time is higher than on the GIL builds
 (specialisation disabled in 3.13t, mimalloc instead of pymalloc, larger object headers).
 """
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 WINDOW = 100
 WIDTH = 100
@@ -29,32 +29,18 @@ def _kernel(n):
     return window
 
 
-class MemoryBaseline(Workload):
-    scaling = WEAK
+class MemoryBaseline(_shared.PerThreadResults):
     tags = ("baseline", "memory", "allocation")
     sizes = {"default": 40_000, "quick": 1_600}
     op_name = "list built"
-
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.last = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.last = [None] * self.threads
+    mismatch = "thread {t}: last list built is wrong"
 
     def run_thread(self, index):
         window = _kernel(self.size)
-        self.last[index] = window[(self.size - 1) % WINDOW]
+        self.results[index] = window[(self.size - 1) % WINDOW]
 
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        expected = [j * j for j in range(WIDTH)]
-        for i, lst in enumerate(self.last):
-            if lst != expected:
-                return "thread %d: last list built is wrong" % i
-        return None
+    def expected_results(self):
+        return [[j * j for j in range(WIDTH)]] * self.threads
 
 
 WORKLOAD = MemoryBaseline

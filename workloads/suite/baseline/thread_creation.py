@@ -19,25 +19,18 @@ thread-list lock and in the kernel; expect only modest scaling on both.
 """
 import threading
 
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 def _noop():
     pass
 
 
-class ThreadCreation(Workload):
-    scaling = WEAK
+class ThreadCreation(_shared.PerThreadResults):
     tags = ("baseline", "threads")
     sizes = {"default": 1_000, "quick": 50}
     op_name = "thread start+join"
-
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.started = [0] * threads
-
-    def before_iteration(self, iteration):
-        self.started = [0] * self.threads
+    mismatch = "worker {t} started {got} threads, expected {want}"
 
     def run_thread(self, index):
         Thread = threading.Thread
@@ -47,16 +40,7 @@ class ThreadCreation(Workload):
             t.start()
             t.join()
             done += 1
-        self.started[index] = done
-
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        for i, n in enumerate(self.started):
-            if n != self.size:
-                return "worker %d started %d threads, expected %d" % (i, n, self.size)
-        return None
+        self.results[index] = done
 
 
 WORKLOAD = ThreadCreation

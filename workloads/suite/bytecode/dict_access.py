@@ -15,7 +15,7 @@ keys object is read optimistically) and the dict is owned by the reading thread 
 biased refcount), so the threads scale: near-flat time up to the core count, with a higher
 1-thread time because specialisation is disabled in 3.13t.
 """
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 def _run(n):
@@ -34,33 +34,18 @@ def _run(n):
     return total
 
 
-class DictAccess(Workload):
-    scaling = WEAK
+class DictAccess(_shared.PerThreadResults):
     tags = ("bytecode", "dict")
     sizes = {"default": 4_000_000, "quick": 160_000}
     op_name = "dict lookup"
-
-    def setup(self, threads, size):
-        if size % 8:
-            raise ValueError("size must be a multiple of 8")
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+    unroll = 8
+    mismatch = "thread {t} summed {got!r}, expected {want!r}"
 
     def run_thread(self, index):
         self.results[index] = _run(self.size)
 
-    def ops(self, threads, size):
-        return threads * (size // 8) * 8
-
-    def check(self):
-        want = (self.size // 8) * 36
-        for i, r in enumerate(self.results):
-            if r != want:
-                return "thread %d summed %r, expected %r" % (i, r, want)
-        return None
+    def expected_results(self):
+        return [(self.size // 8) * 36] * self.threads
 
 
 WORKLOAD = DictAccess

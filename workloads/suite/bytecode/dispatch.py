@@ -15,7 +15,7 @@ specialisation is disabled, so each call takes the generic CALL path: the 1-thre
 noticeably higher, but threads run in parallel so the time at N threads stays near flat up
 to the core count. 3.14t re-enables CALL specialisation.
 """
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 def _run(n):
@@ -38,32 +38,15 @@ def _run(n):
     return total
 
 
-class Dispatch(Workload):
-    scaling = WEAK
+class Dispatch(_shared.PerThreadResults):
     tags = ("bytecode", "call")
     sizes = {"default": 2_000_000, "quick": 80_000}
     op_name = "call"
-
-    def setup(self, threads, size):
-        if size % 10:
-            raise ValueError("size must be a multiple of 10")
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+    unroll = 10
+    mismatch = "thread {t} made {got!r} calls, expected {want}"
 
     def run_thread(self, index):
         self.results[index] = _run(self.size)
-
-    def ops(self, threads, size):
-        return threads * (size // 10) * 10
-
-    def check(self):
-        for i, r in enumerate(self.results):
-            if r != self.size:
-                return "thread %d made %r calls, expected %d" % (i, r, self.size)
-        return None
 
 
 WORKLOAD = Dispatch

@@ -14,7 +14,7 @@ build (3.13t) both sites run unspecialised (specialisation is disabled in 3.13t)
 1-thread time is higher, but the threads run in parallel: near-flat time up to the core
 count. Compare with bytecode/dispatch for the cost of the arguments and the cell read.
 """
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 def _run(n):
@@ -46,33 +46,18 @@ def _expected(n):
     return 10 * js + trips * (55 + 10)
 
 
-class FunctionCall(Workload):
-    scaling = WEAK
+class FunctionCall(_shared.PerThreadResults):
     tags = ("bytecode", "call", "closure")
     sizes = {"default": 1_000_000, "quick": 40_000}
     op_name = "call"
-
-    def setup(self, threads, size):
-        if size % 10:
-            raise ValueError("size must be a multiple of 10")
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+    unroll = 10
+    mismatch = "thread {t} computed {got!r}, expected {want!r}"
 
     def run_thread(self, index):
         self.results[index] = _run(self.size)
 
-    def ops(self, threads, size):
-        return threads * (size // 10) * 10
-
-    def check(self):
-        want = _expected(self.size)
-        for i, r in enumerate(self.results):
-            if r != want:
-                return "thread %d computed %r, expected %r" % (i, r, want)
-        return None
+    def expected_results(self):
+        return [_expected(self.size)] * self.threads
 
 
 WORKLOAD = FunctionCall

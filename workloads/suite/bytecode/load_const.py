@@ -25,66 +25,30 @@ compiled with exec() from source text at import time, which on 3.13.5t immortali
 these constants whichever way the module was loaded; ``constants()`` returns them so their
 state can be inspected (sys.getrefcount).
 """
-from ftbench.workload import Workload, WEAK
+from . import _constants
 
-# The kernel is compiled from source text with exec() at import time, so the state of its
-# constants (mortal or immortal on free-threaded builds) does not depend on whether this
-# module itself was imported from a .pyc or compiled from source: on 3.13.5t a code object
-# unmarshalled from a .pyc, one made by compile() and one made by exec(str) do not give their
-# constants the same treatment.
-_KERNEL_SOURCE = """
-def _run(n):
-    x = None
-    for _ in range(n // 10):
-        x = 123456789
-        x = 2.5
-        x = (1, 2, 3)
-        x = b"bytes"
-        x = 10 ** 12
-        x = 987654321
-        x = 7.25
-        x = ("x", 1.5)
-        x = 3.0e10
-        x = b"more bytes"
-    return x
-"""
-_namespace = {}
-exec(_KERNEL_SOURCE, _namespace)
-_run = _namespace["_run"]
+# The kernel: ``x = <constant>`` for each of these, ten per loop trip, compiled with exec()
+# at import time (see _constants.compile_kernel).
+_run, constants = _constants.compile_kernel((
+    '123456789',
+    '2.5',
+    '(1, 2, 3)',
+    'b"bytes"',
+    '10 ** 12',
+    '987654321',
+    '7.25',
+    '("x", 1.5)',
+    '3.0e10',
+    'b"more bytes"',
+))
 
 
-def constants():
-    """The constant objects the kernel loads (for tests and inspection)."""
-    return tuple(c for c in _run.__code__.co_consts
-                 if c is not None and not (type(c) is int and -5 <= c <= 256))
-
-
-class LoadConst(Workload):
-    scaling = WEAK
+class LoadConst(_constants.ConstantLoads):
     tags = ("bytecode", "refcount", "immortal")
-    sizes = {"default": 5_000_000, "quick": 200_000}
-    op_name = "constant load"
-
-    def setup(self, threads, size):
-        if size % 10:
-            raise ValueError("size must be a multiple of 10")
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+    last_constant = b"more bytes"
 
     def run_thread(self, index):
         self.results[index] = _run(self.size)
-
-    def ops(self, threads, size):
-        return threads * (size // 10) * 10
-
-    def check(self):
-        for i, r in enumerate(self.results):
-            if r != b"more bytes":
-                return "thread %d: unexpected last constant %r" % (i, r)
-        return None
 
 
 WORKLOAD = LoadConst

@@ -25,67 +25,30 @@ mortal). The kernel is compiled with exec() from source text at import time so t
 does not depend on how the harness loaded this module; ``constants()`` returns the strings
 so their state can be inspected (sys.getrefcount).
 """
-from ftbench.workload import Workload, WEAK
+from . import _constants
+
+# The kernel: ``x = <constant>`` for each of these, ten per loop trip, compiled with exec()
+# at import time (see _constants.compile_kernel).
+_run, constants = _constants.compile_kernel((
+    '"a string constant"',
+    '"another string constant"',
+    '"third string, with punctuation"',
+    '"fourth string constant"',
+    '"fifth string constant"',
+    '"sixth string constant"',
+    '"seventh string constant"',
+    '"eighth string constant"',
+    '"ninth string constant"',
+    '"last string constant"',
+))
 
 
-# The kernel is compiled from source text with exec() at import time, so the state of its
-# constants (mortal or immortal on free-threaded builds) does not depend on whether this
-# module itself was imported from a .pyc or compiled from source: on 3.13.5t a code object
-# unmarshalled from a .pyc, one made by compile() and one made by exec(str) do not give their
-# constants the same treatment.
-_KERNEL_SOURCE = """
-def _run(n):
-    x = None
-    for _ in range(n // 10):
-        x = "a string constant"
-        x = "another string constant"
-        x = "third string, with punctuation"
-        x = "fourth string constant"
-        x = "fifth string constant"
-        x = "sixth string constant"
-        x = "seventh string constant"
-        x = "eighth string constant"
-        x = "ninth string constant"
-        x = "last string constant"
-    return x
-"""
-_namespace = {}
-exec(_KERNEL_SOURCE, _namespace)
-_run = _namespace["_run"]
-
-
-def constants():
-    """The constant objects the kernel loads (for tests and inspection)."""
-    return tuple(c for c in _run.__code__.co_consts
-                 if c is not None and not (type(c) is int and -5 <= c <= 256))
-
-
-class LoadStringConst(Workload):
-    scaling = WEAK
+class LoadStringConst(_constants.ConstantLoads):
     tags = ("bytecode", "refcount", "immortal", "string")
-    sizes = {"default": 5_000_000, "quick": 200_000}
-    op_name = "constant load"
-
-    def setup(self, threads, size):
-        if size % 10:
-            raise ValueError("size must be a multiple of 10")
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+    last_constant = "last string constant"
 
     def run_thread(self, index):
         self.results[index] = _run(self.size)
-
-    def ops(self, threads, size):
-        return threads * (size // 10) * 10
-
-    def check(self):
-        for i, r in enumerate(self.results):
-            if r != "last string constant":
-                return "thread %d: unexpected last constant %r" % (i, r)
-        return None
 
 
 WORKLOAD = LoadStringConst

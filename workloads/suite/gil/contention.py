@@ -14,7 +14,7 @@ the threads run truly in parallel, so time stays near flat up to the core count 
 per thread than 3.12: no specialisation in 3.13t, and large ints are allocated from
 per-thread mimalloc heaps), then grows once threads outnumber cores.
 """
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 def _kernel(n):
@@ -24,32 +24,18 @@ def _kernel(n):
     return total
 
 
-class GilContention(Workload):
-    scaling = WEAK
+class GilContention(_shared.PerThreadResults):
     tags = ("gil", "cpu")
     sizes = {"default": 1_000_000, "quick": 40_000}
     op_name = "multiply-add"
-
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+    mismatch = "thread {t} computed {got!r}, expected {want!r}"
 
     def run_thread(self, index):
         self.results[index] = _kernel(self.size)
 
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
+    def expected_results(self):
         n = self.size
-        want = (n - 1) * n * (2 * n - 1) // 6
-        for i, r in enumerate(self.results):
-            if r != want:
-                return "thread %d computed %r, expected %r" % (i, r, want)
-        return None
+        return [(n - 1) * n * (2 * n - 1) // 6] * self.threads
 
 
 WORKLOAD = GilContention

@@ -17,7 +17,7 @@ are touched at creation and free: nested functions do not get deferred reference
 the shared code object should not be a bottleneck; expect near-flat scaling up to the core
 count, and any shortfall to show up as HITM on those shared objects.
 """
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 def _kernel(n):
@@ -29,30 +29,13 @@ def _kernel(n):
     return accu
 
 
-class Closure(Workload):
-    scaling = WEAK
+class Closure(_shared.PerThreadResults):
     tags = ("scaling", "closure", "allocation", "ftscalingbench")
     sizes = {"default": 500_000, "quick": 20_000}
     op_name = "closure created+called"
 
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
-
     def run_thread(self, index):
         self.results[index] = _kernel(self.size)
-
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        for t, r in enumerate(self.results):
-            if r != self.size:
-                return "thread %d returned %r, expected %d" % (t, r, self.size)
-        return None
 
 
 WORKLOAD = Closure

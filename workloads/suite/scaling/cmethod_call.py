@@ -14,7 +14,7 @@ Expected: GIL builds (3.12, 3.13): LOAD_ATTR_METHOD_NO_DICT + CALL_METHOD_DESCRI
 call needs no lock (int is immutable), so threads should scale near-flat up to the core
 count.
 """
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 def _kernel(n):
@@ -33,31 +33,17 @@ def _expected(n):
     return total
 
 
-class CMethodCall(Workload):
-    scaling = WEAK
+class CMethodCall(_shared.PerThreadResults):
     tags = ("scaling", "call", "ftscalingbench")
     sizes = {"default": 1_000_000, "quick": 40_000}
     op_name = "C method call"
-
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+    mismatch = "thread {t} summed {got!r}, expected {want}"
 
     def run_thread(self, index):
         self.results[index] = _kernel(self.size)
 
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        want = _expected(self.size)
-        for t, r in enumerate(self.results):
-            if r != want:
-                return "thread %d summed %r, expected %d" % (t, r, want)
-        return None
+    def expected_results(self):
+        return [_expected(self.size)] * self.threads
 
 
 WORKLOAD = CMethodCall

@@ -14,7 +14,7 @@ critical section (uncontended here, so a cheap mutex lock/unlock on a line the t
 reads take the lock-free path; no specialisation in 3.13t, so slower per op, but the threads
 scale near-flat up to the core count because nothing is shared.
 """
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 def _kernel(n):
@@ -27,31 +27,17 @@ def _kernel(n):
     return total
 
 
-class DictOps(Workload):
-    scaling = WEAK
+class DictOps(_shared.PerThreadResults):
     tags = ("scaling", "dict")
     sizes = {"default": 1_000_000, "quick": 40_000}
     op_name = "dict store+lookup"
-
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+    mismatch = "thread {t} summed {got!r}, expected {want}"
 
     def run_thread(self, index):
         self.results[index] = _kernel(self.size)
 
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        want = sum(i & 63 for i in range(self.size))
-        for t, r in enumerate(self.results):
-            if r != want:
-                return "thread %d summed %r, expected %d" % (t, r, want)
-        return None
+    def expected_results(self):
+        return [sum(i & 63 for i in range(self.size))] * self.threads
 
 
 WORKLOAD = DictOps

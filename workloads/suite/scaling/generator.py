@@ -14,7 +14,7 @@ thread that created it (non-atomic refcounts, mimalloc per-thread heap), and the
 generator function and code object are deferred-refcounted, so threads should scale
 near-flat up to the core count.
 """
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 def simple_gen():
@@ -30,33 +30,18 @@ def _kernel(n):
     return accu
 
 
-class Generator(Workload):
-    scaling = WEAK
+class Generator(_shared.PerThreadResults):
     tags = ("scaling", "generator", "ftscalingbench")
     sizes = {"default": 2_000_000, "quick": 80_000}
     op_name = "value yielded"
-
-    def setup(self, threads, size):
-        if size % 10:
-            raise ValueError("size must be a multiple of 10")
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+    unroll = 10
+    mismatch = "thread {t} summed {got!r}, expected {want}"
 
     def run_thread(self, index):
         self.results[index] = _kernel(self.size)
 
-    def ops(self, threads, size):
-        return threads * (size // 10) * 10
-
-    def check(self):
-        want = (self.size // 10) * 45
-        for t, r in enumerate(self.results):
-            if r != want:
-                return "thread %d summed %r, expected %d" % (t, r, want)
-        return None
+    def expected_results(self):
+        return [(self.size // 10) * 45] * self.threads
 
 
 WORKLOAD = Generator

@@ -14,7 +14,7 @@ and ``pop`` take the list's per-object critical section (uncontended: the list i
 the thread), indexing is lock-free; unspecialised in 3.13t so slower per op, but nothing is
 shared, so the threads scale near-flat up to the core count.
 """
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 def _kernel(n):
@@ -29,31 +29,18 @@ def _kernel(n):
     return total, tab
 
 
-class ListOps(Workload):
-    scaling = WEAK
+class ListOps(_shared.PerThreadResults):
     tags = ("scaling", "list")
     sizes = {"default": 1_000_000, "quick": 40_000}
     op_name = "append+index+pop"
-
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+    mismatch = "thread {t}: wrong result"
 
     def run_thread(self, index):
         self.results[index] = _kernel(self.size)
 
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        want = sum(i & 63 for i in range(self.size))
-        for t, r in enumerate(self.results):
-            if r is None or r[0] != want or r[1] != list(range(64)):
-                return "thread %d: wrong result" % t
-        return None
+    def expected_results(self):
+        # (total, tab): the sum of the values read, and the list back at its starting state
+        return [(sum(i & 63 for i in range(self.size)), list(range(64)))] * self.threads
 
 
 WORKLOAD = ListOps

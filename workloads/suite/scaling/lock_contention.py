@@ -16,28 +16,17 @@ free-threaded build may be slightly worse: waiters park on futexes and wake on a
 core, so the counter's cache line migrates at every hand-off (futex calls and context
 switches per iteration grow with N).
 """
-import threading
-
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 BATCH = 256
 
 
-class LockContention(Workload):
-    scaling = WEAK
+class LockContention(_shared.SharedCounter):
     tags = ("scaling", "lock", "contention")
     sizes = {"default": 1_024_000, "quick": 40_960}
     op_name = "locked increment"
-
-    def setup(self, threads, size):
-        if size % BATCH:
-            raise ValueError("size must be a multiple of %d" % BATCH)
-        self.threads, self.size = threads, size
-        self.lock = threading.Lock()
-        self.box = [0]
-
-    def before_iteration(self, iteration):
-        self.box[0] = 0
+    unroll = BATCH
+    mismatch = "counter is %d, expected %d"
 
     def run_thread(self, index):
         lock = self.lock
@@ -46,15 +35,6 @@ class LockContention(Workload):
             with lock:
                 for _ in range(BATCH):
                     box[0] += 1
-
-    def ops(self, threads, size):
-        return threads * (size // BATCH) * BATCH
-
-    def check(self):
-        want = self.threads * (self.size // BATCH) * BATCH
-        if self.box[0] != want:
-            return "counter is %d, expected %d" % (self.box[0], want)
-        return None
 
 
 WORKLOAD = LockContention

@@ -18,55 +18,25 @@ per-thread heap), so threads scale near-flat up to the core count (the original 
 published 3.77x at 4 threads); the shared heap type's refcount (incref per instance) is
 the one shared line, as in scaling/object_creation.
 """
-from ftbench.workload import Workload, WEAK
-
-POOL = 64
-
-
-class Particle(object):
-    __slots__ = ("x", "owner")
-
-    def __init__(self, x, owner):
-        self.x = x
-        self.owner = owner
+from . import _object_churn
+from ._object_churn import POOL, Particle, kernel
 
 
-def _kernel(pool, n, owner, start):
-    total = 0
-    for i in range(start, start + n):
-        j = i & 63
-        pool[j] = Particle(i, owner)
-        total += pool[(j + 1) & 63].x
-    return total
-
-
-class ObjectChurnPerThread(Workload):
-    scaling = WEAK
+class ObjectChurnPerThread(_object_churn.ObjectChurn):
     tags = ("scaling", "allocation", "churn", "refcount")
-    sizes = {"default": 500_000, "quick": 20_000}
-    op_name = "allocate+store+read"
 
     def setup(self, threads, size):
-        self.threads, self.size = threads, size
+        super().setup(threads, size)
         self.pools = [None] * threads
-        self.done = [0] * threads
-
-    def before_iteration(self, iteration):
-        self.done = [0] * self.threads
 
     def run_thread(self, index):
         pool = [Particle(-1, index) for _ in range(POOL)]   # thread-owned pool
-        _kernel(pool, self.size, index, index * 7)
+        kernel(pool, self.size, index, index * 7)
         self.pools[index] = pool
         self.done[index] = self.size
 
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
+    def check_pools(self):
         for t in range(self.threads):
-            if self.done[t] != self.size:
-                return "thread %d did not finish" % t
             pool = self.pools[t]
             if len(pool) != POOL or any(type(p) is not Particle or p.owner != t for p in pool):
                 return "thread %d pool holds objects from another thread" % t

@@ -21,53 +21,22 @@ the list's item array and the objects' headers ping-pong between cores: expect p
 to rise with threads, possibly slower in total than one thread (the original suite
 published 0.29x at 2 threads).
 """
-from ftbench.workload import Workload, WEAK
-
-POOL = 64
-
-
-class Particle(object):
-    __slots__ = ("x", "owner")
-
-    def __init__(self, x, owner):
-        self.x = x
-        self.owner = owner
+from . import _object_churn
+from ._object_churn import POOL, Particle, kernel
 
 
-def _kernel(pool, n, owner, start):
-    total = 0
-    for i in range(start, start + n):
-        j = i & 63
-        pool[j] = Particle(i, owner)
-        total += pool[(j + 1) & 63].x
-    return total
-
-
-class ObjectChurnShared(Workload):
-    scaling = WEAK
+class ObjectChurnShared(_object_churn.ObjectChurn):
     tags = ("scaling", "allocation", "churn", "refcount", "contention")
-    sizes = {"default": 500_000, "quick": 20_000}
-    op_name = "allocate+store+read"
 
     def setup(self, threads, size):
-        self.threads, self.size = threads, size
+        super().setup(threads, size)
         self.pool = [Particle(-1, -1) for _ in range(POOL)]   # shared, made by main thread
-        self.done = [0] * threads
-
-    def before_iteration(self, iteration):
-        self.done = [0] * self.threads
 
     def run_thread(self, index):
-        _kernel(self.pool, self.size, index, index * 7)
+        kernel(self.pool, self.size, index, index * 7)
         self.done[index] = self.size
 
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        for t in range(self.threads):
-            if self.done[t] != self.size:
-                return "thread %d did not finish" % t
+    def check_pools(self):
         pool = self.pool
         if len(pool) != POOL or any(type(p) is not Particle for p in pool):
             return "shared pool corrupted"

@@ -16,7 +16,7 @@ the build gives heap types per-thread reference counts (added in 3.14), that cou
 atomic on a cache line all cores write, and scaling falls short of flat. Compare 3.13t with
 3.14t to see the fix.
 """
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 class MyObject:
@@ -30,30 +30,17 @@ def _kernel(n):
     return o
 
 
-class ObjectCreation(Workload):
-    scaling = WEAK
+class ObjectCreation(_shared.PerThreadResults):
     tags = ("scaling", "allocation", "ftscalingbench")
     sizes = {"default": 1_000_000, "quick": 40_000}
     op_name = "instance created"
-
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.last = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.last = [None] * self.threads
+    mismatch = "thread {t} did not create MyObject instances"
 
     def run_thread(self, index):
-        self.last[index] = type(_kernel(self.size))
+        self.results[index] = type(_kernel(self.size))
 
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        for t, cls in enumerate(self.last):
-            if cls is not MyObject:
-                return "thread %d did not create MyObject instances" % t
-        return None
+    def expected_results(self):
+        return [MyObject] * self.threads
 
 
 WORKLOAD = ObjectCreation

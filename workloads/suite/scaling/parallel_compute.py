@@ -18,11 +18,7 @@ stays flat once threads outnumber cores; the 1-thread time is higher than on 3.1
 """
 from ftbench.workload import Workload, STRONG
 
-
-def _chunk(total, parts, index):
-    base, extra = divmod(total, parts)
-    lo = index * base + min(index, extra)
-    return lo, lo + base + (1 if index < extra else 0)
+from .._shared import chunk
 
 
 def _kernel(lo, hi):
@@ -57,7 +53,7 @@ class ParallelCompute(Workload):
         self.partials = [None] * self.threads
 
     def run_thread(self, index):
-        lo, hi = _chunk(self.size, self.threads, index)
+        lo, hi = chunk(self.size, self.threads, index)
         self.partials[index] = _kernel(lo, hi)
 
     def ops(self, threads, size):

@@ -15,7 +15,7 @@ shared function object's refcount from being written on every call, so threads s
 scale near-flat up to the core count; time growing with threads would show remaining
 refcount contention on it (3.14t's stack references remove most of it).
 """
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 def next_number(i):
@@ -29,30 +29,13 @@ def _kernel(n):
     return accu
 
 
-class PyFunctionCall(Workload):
-    scaling = WEAK
+class PyFunctionCall(_shared.PerThreadResults):
     tags = ("scaling", "call", "ftscalingbench")
     sizes = {"default": 1_000_000, "quick": 40_000}
     op_name = "function call"
 
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
-
     def run_thread(self, index):
         self.results[index] = _kernel(self.size)
-
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        for t, r in enumerate(self.results):
-            if r != self.size:
-                return "thread %d returned %r, expected %d" % (t, r, self.size)
-        return None
 
 
 WORKLOAD = PyFunctionCall

@@ -18,7 +18,7 @@ lines, so threads should scale near-flat up to the core count. A shortfall point
 remaining refcount contention on the shared function or class (3.14t's stack references
 remove most of it).
 """
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 
 class Counter:
@@ -30,33 +30,17 @@ class Counter:
         return self.i
 
 
-class PyMethodCall(Workload):
-    scaling = WEAK
+class PyMethodCall(_shared.PerThreadResults):
     tags = ("scaling", "call", "ftscalingbench")
     sizes = {"default": 600_000, "quick": 24_000}
     op_name = "method call"
-
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+    mismatch = "thread {t} counted {got!r}, expected {want}"
 
     def run_thread(self, index):
         c = Counter()
         for _ in range(self.size):
             c.next_number()
         self.results[index] = c.i
-
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        for t, r in enumerate(self.results):
-            if r != self.size:
-                return "thread %d counted %r, expected %d" % (t, r, self.size)
-        return None
 
 
 WORKLOAD = PyMethodCall

@@ -17,7 +17,7 @@ thread-local reads about 2x slower at ~10 threads on 3.13t).
 """
 import threading
 
-from ftbench.workload import Workload, WEAK
+from .. import _shared
 
 tl = threading.local()
 
@@ -35,35 +35,20 @@ def _kernel(n, value):
     return total
 
 
-class ThreadLocalRead(Workload):
-    scaling = WEAK
+class ThreadLocalRead(_shared.PerThreadResults):
     tags = ("scaling", "threading_local", "ftscalingbench")
     sizes = {"default": 2_000_000, "quick": 80_000}
     op_name = "attribute read"
-
-    def setup(self, threads, size):
-        if size % 5:
-            raise ValueError("size must be a multiple of 5")
-        self.threads, self.size = threads, size
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+    unroll = 5
+    mismatch = "thread {t} summed {got!r}, expected {want}"
 
     def run_thread(self, index):
         # each thread stores its own value: a read that saw another thread's
         # attribute would make check() fail
         self.results[index] = _kernel(self.size, index + 1)
 
-    def ops(self, threads, size):
-        return threads * (size // 5) * 5
-
-    def check(self):
-        for t, r in enumerate(self.results):
-            want = (self.size // 5) * 5 * (t + 1)
-            if r != want:
-                return "thread %d summed %r, expected %d" % (t, r, want)
-        return None
+    def expected_results(self):
+        return [(self.size // 5) * 5 * (t + 1) for t in range(self.threads)]
 
 
 WORKLOAD = ThreadLocalRead

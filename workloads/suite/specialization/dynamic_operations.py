@@ -19,24 +19,7 @@ typed and dynamic run the same generic code: expect about equal per-op times, bo
 near-flat with threads. 3.14t re-enables BINARY_OP/COMPARE_OP specialisation, restoring the
 typed advantage.
 """
-import gc
-
-from ftbench.workload import Workload, WEAK
-
-KINDS = 3
-
-
-def make_operands(n, seed=0):
-    """Same pairs as typed_operations.make_operands, interleaved int, float, str, int, ..."""
-    per = n // KINDS
-    ints = [(1000 + (i * 7919 + seed) % 100000, 1000 + (i * 104729 + seed) % 100000)
-            for i in range(per)]
-    floats = [(a + 0.5, b + 0.25) for a, b in ints]
-    strs = [("k%d" % a, "v%d" % b) for a, b in ints]
-    mixed = []
-    for triple in zip(ints, floats, strs):
-        mixed.extend(triple)
-    return mixed
+from . import _operations
 
 
 def _kernel(mixed):
@@ -48,43 +31,11 @@ def _kernel(mixed):
     return lt
 
 
-class DynamicOperations(Workload):
-    scaling = WEAK
-    tags = ("specialization", "bytecode")
-    sizes = {"default": 900_000, "quick": 36_000}
-    op_name = "operand pair (add + compare)"
-
-    def setup(self, threads, size):
-        if size % KINDS:
-            raise ValueError("size must be a multiple of %d" % KINDS)
-        self.threads, self.size = threads, size
-        # Build ~size tuples per thread with the collector paused: the free-threaded
-        # build's collector is not generational, so collections triggered while
-        # building a large heap would rescan all of it (seconds of setup on 3.13t).
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            self.inputs = [make_operands(size, seed=t) for t in range(threads)]
-        finally:
-            if was_enabled:
-                gc.enable()
-        self.expected = [sum(1 for x, y in inp if x < y) for inp in self.inputs]
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+class DynamicOperations(_operations.Operations):
+    interleaved = True         # inputs[t] = int, float, str, int, ... pairs in one list
 
     def run_thread(self, index):
         self.results[index] = _kernel(self.inputs[index])
-
-    def ops(self, threads, size):
-        return threads * (size // KINDS) * KINDS
-
-    def check(self):
-        for t in range(self.threads):
-            if self.results[t] != self.expected[t]:
-                return "thread %d counted %r, expected %r" % (t, self.results[t], self.expected[t])
-        return None
 
 
 WORKLOAD = DynamicOperations

@@ -22,21 +22,7 @@ scale near-flat with threads (each thread has its own inputs; the objects are cr
 the main thread, so their refcounts take the atomic shared path equally in both).
 3.14t re-enables BINARY_OP/COMPARE_OP specialisation, which restores the gap.
 """
-import gc
-
-from ftbench.workload import Workload, WEAK
-
-KINDS = 3
-
-
-def make_operands(n, seed=0):
-    """Return (ints, floats, strs): n // 3 pairs each; identical values in both workloads."""
-    per = n // KINDS
-    ints = [(1000 + (i * 7919 + seed) % 100000, 1000 + (i * 104729 + seed) % 100000)
-            for i in range(per)]
-    floats = [(a + 0.5, b + 0.25) for a, b in ints]
-    strs = [("k%d" % a, "v%d" % b) for a, b in ints]
-    return ints, floats, strs
+from . import _operations
 
 
 def _kernel(ints, floats, strs):
@@ -56,45 +42,12 @@ def _kernel(ints, floats, strs):
     return lt
 
 
-class TypedOperations(Workload):
-    scaling = WEAK
-    tags = ("specialization", "bytecode")
-    sizes = {"default": 900_000, "quick": 36_000}
-    op_name = "operand pair (add + compare)"
-
-    def setup(self, threads, size):
-        if size % KINDS:
-            raise ValueError("size must be a multiple of %d" % KINDS)
-        self.threads, self.size = threads, size
-        # Build ~size tuples per thread with the collector paused: the free-threaded
-        # build's collector is not generational, so collections triggered while
-        # building a large heap would rescan all of it (seconds of setup on 3.13t).
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            self.inputs = [make_operands(size, seed=t) for t in range(threads)]
-        finally:
-            if was_enabled:
-                gc.enable()
-        self.expected = [sum(1 for part in inp for x, y in part if x < y)
-                         for inp in self.inputs]
-        self.results = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.results = [None] * self.threads
+class TypedOperations(_operations.Operations):
+    interleaved = False        # inputs[t] = (ints, floats, strs): one loop per type
 
     def run_thread(self, index):
         ints, floats, strs = self.inputs[index]
         self.results[index] = _kernel(ints, floats, strs)
-
-    def ops(self, threads, size):
-        return threads * (size // KINDS) * KINDS
-
-    def check(self):
-        for t in range(self.threads):
-            if self.results[t] != self.expected[t]:
-                return "thread %d counted %r, expected %r" % (t, self.results[t], self.expected[t])
-        return None
 
 
 WORKLOAD = TypedOperations

@@ -19,24 +19,13 @@ also reached through atomic (shared-path) reference counting, and waiters park o
 than N x the 1-thread time; watch futex calls, context switches and HITM events rise.
 Compare gil/lock_patterns/per_thread_lock (same ops, no contention).
 """
-import threading
-
-from ftbench.workload import Workload, WEAK
+from ... import _shared
 
 
-class SharedLock(Workload):
-    scaling = WEAK
+class SharedLock(_shared.SharedCounter):
     tags = ("gil", "lock", "contention")
     sizes = {"default": 500_000, "quick": 20_000}
     op_name = "lock round trip"
-
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.lock = threading.Lock()
-        self.box = [0]
-
-    def before_iteration(self, iteration):
-        self.box[0] = 0
 
     def run_thread(self, index):
         acquire = self.lock.acquire
@@ -46,15 +35,6 @@ class SharedLock(Workload):
             acquire()
             box[0] += 1
             release()
-
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        want = self.threads * self.size
-        if self.box[0] != want:
-            return "shared counter is %d, expected %d" % (self.box[0], want)
-        return None
 
 
 WORKLOAD = SharedLock

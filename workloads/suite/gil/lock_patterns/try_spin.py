@@ -17,25 +17,20 @@ line with failed compare-and-swaps (high HITM, few futex calls), which is cheape
 parking when hold times are tiny but collapses when threads outnumber cores (a spinner
 can burn its whole time slice while the holder is descheduled).
 """
-import threading
-
-from ftbench.workload import Workload, WEAK
+from ... import _shared
 
 
-class TrySpin(Workload):
-    scaling = WEAK
+class TrySpin(_shared.SharedCounter):
     tags = ("gil", "lock", "contention", "spin")
     sizes = {"default": 500_000, "quick": 20_000}
     op_name = "lock round trip"
 
     def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.lock = threading.Lock()
-        self.box = [0]
+        super().setup(threads, size)
         self.spins = [0] * threads
 
     def before_iteration(self, iteration):
-        self.box[0] = 0
+        super().before_iteration(iteration)
         self.spins = [0] * self.threads
 
     def run_thread(self, index):
@@ -49,15 +44,6 @@ class TrySpin(Workload):
             box[0] += 1
             release()
         self.spins[index] = spins
-
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        want = self.threads * self.size
-        if self.box[0] != want:
-            return "shared counter is %d, expected %d" % (self.box[0], want)
-        return None
 
 
 WORKLOAD = TrySpin

@@ -21,59 +21,13 @@ in the writer's cache, so the line ping-pongs between cores (high HITM / snoop c
 expect per-op time well above false_sharing_padded's at 2+ threads, while at 1 thread the
 two are equal.
 """
-import ctypes
+from . import _false_sharing
 
-from ftbench.workload import Workload, WEAK
-
-SLOT_BYTES = 8             # adjacent uint64 counters: 8 per 64-byte line
-ALIGN = 128
+SLOT_BYTES = 8          # adjacent uint64 counters: 8 per 64-byte line
 
 
-class FalseSharingBaseline(Workload):
-    scaling = WEAK
-    tags = ("memory", "ordering", "false_sharing", "cache")
-    sizes = {"default": 1_000_000, "quick": 40_000}
-    op_name = "increment"
+class FalseSharingBaseline(_false_sharing.FalseSharing):
     slot_bytes = SLOT_BYTES
-
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.buf = bytearray(threads * self.slot_bytes + 2 * ALIGN)
-        c = (ctypes.c_char * len(self.buf)).from_buffer(self.buf)
-        addr = ctypes.addressof(c)
-        del c
-        base = (-addr) % ALIGN
-        self.offsets = [base + t * self.slot_bytes for t in range(threads)]
-        self.addresses = [addr + off for off in self.offsets]
-        self.whole = memoryview(self.buf)
-
-    def before_iteration(self, iteration):
-        self.whole[:] = bytes(len(self.buf))
-
-    def _view(self, t):
-        off = self.offsets[t]
-        return self.whole[off:off + 8].cast("Q")
-
-    def run_thread(self, index):
-        v = self._view(index)
-        for _ in range(self.size):
-            v[0] += 1
-        v.release()
-
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        for t in range(self.threads):
-            v = self._view(t)
-            got = v[0]
-            v.release()
-            if got != self.size:
-                return "thread %d counter is %d, expected %d" % (t, got, self.size)
-        return None
-
-    def teardown(self):
-        self.whole.release()
 
 
 WORKLOAD = FalseSharingBaseline

@@ -19,59 +19,13 @@ baseline. Free-threaded build (3.13t): each line stays in its writer's cache, so
 near flat up to the core count and HITM stays near zero; the baseline/padded ratio at N
 threads is the cost of false sharing.
 """
-import ctypes
+from . import _false_sharing
 
-from ftbench.workload import Workload, WEAK
-
-SLOT_BYTES = 128           # two lines per counter: defeats the adjacent-line (128-byte pair) prefetcher
-ALIGN = 128
+SLOT_BYTES = 128        # two lines per counter: defeats the adjacent-line (128-byte pair) prefetcher
 
 
-class FalseSharingPadded(Workload):
-    scaling = WEAK
-    tags = ("memory", "ordering", "false_sharing", "cache")
-    sizes = {"default": 1_000_000, "quick": 40_000}
-    op_name = "increment"
+class FalseSharingPadded(_false_sharing.FalseSharing):
     slot_bytes = SLOT_BYTES
-
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        self.buf = bytearray(threads * self.slot_bytes + 2 * ALIGN)
-        c = (ctypes.c_char * len(self.buf)).from_buffer(self.buf)
-        addr = ctypes.addressof(c)
-        del c
-        base = (-addr) % ALIGN
-        self.offsets = [base + t * self.slot_bytes for t in range(threads)]
-        self.addresses = [addr + off for off in self.offsets]
-        self.whole = memoryview(self.buf)
-
-    def before_iteration(self, iteration):
-        self.whole[:] = bytes(len(self.buf))
-
-    def _view(self, t):
-        off = self.offsets[t]
-        return self.whole[off:off + 8].cast("Q")
-
-    def run_thread(self, index):
-        v = self._view(index)
-        for _ in range(self.size):
-            v[0] += 1
-        v.release()
-
-    def ops(self, threads, size):
-        return threads * size
-
-    def check(self):
-        for t in range(self.threads):
-            v = self._view(t)
-            got = v[0]
-            v.release()
-            if got != self.size:
-                return "thread %d counter is %d, expected %d" % (t, got, self.size)
-        return None
-
-    def teardown(self):
-        self.whole.release()
 
 
 WORKLOAD = FalseSharingPadded

@@ -23,70 +23,14 @@ towards 1/N up to the core count (then memory bandwidth); the 1-thread time is a
 same as on 3.12 (memoryview subscripts are not specialised on any build; measured 61 vs
 62 ms here).
 """
-import ctypes
+from . import _walk
 
-from ftbench.workload import Workload, STRONG
-
-RECORD_BYTES = 64          # one element per cache line
-WORDS_PER_RECORD = RECORD_BYTES // 8
+STRIDE_RECORDS = 1      # consecutive reads are consecutive records: one pass in address order
 
 
-def _chunk(total, parts, index):
-    base, extra = divmod(total, parts)
-    lo = index * base + min(index, extra)
-    return lo, lo + base + (1 if index < extra else 0)
-
-
-def _kernel(mv, nrec):
-    """Sum word 0 of records 0..nrec-1 of ``mv`` (an int64 view), in address order."""
-    s = 0
-    for i in range(0, nrec * WORDS_PER_RECORD, WORDS_PER_RECORD):
-        s += mv[i]
-    return s
-
-
-class Sequential(Workload):
-    scaling = STRONG
+class Sequential(_walk.MemoryWalk):
     tags = ("memory", "ordering", "cache")
-    sizes = {"default": 1 << 20, "quick": 1 << 15}
-    op_name = "element read"
-
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        nbytes = size * RECORD_BYTES
-        self.buf = bytearray(nbytes + RECORD_BYTES)
-        c = (ctypes.c_char * len(self.buf)).from_buffer(self.buf)
-        addr = ctypes.addressof(c)
-        del c
-        self.base = (-addr) % RECORD_BYTES          # first 64-byte boundary in buf
-        self.base_address = addr + self.base
-        self.view = memoryview(self.buf)[self.base:self.base + nbytes].cast("q")
-        for r in range(size):
-            self.view[r * WORDS_PER_RECORD] = r
-        self.sums = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.sums = [None] * self.threads
-
-    def run_thread(self, index):
-        lo, hi = _chunk(self.size, self.threads, index)
-        mv = self.view[lo * WORDS_PER_RECORD:hi * WORDS_PER_RECORD]
-        self.sums[index] = _kernel(mv, hi - lo)
-        mv.release()
-
-    def ops(self, threads, size):
-        return size
-
-    def check(self):
-        if any(s is None for s in self.sums):
-            return "a worker did not finish"
-        want = self.size * (self.size - 1) // 2
-        if sum(self.sums) != want:
-            return "sum of elements read is %d, expected %d" % (sum(self.sums), want)
-        return None
-
-    def teardown(self):
-        self.view.release()
+    stride_records = STRIDE_RECORDS
 
 
 WORKLOAD = Sequential

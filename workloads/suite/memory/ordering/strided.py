@@ -24,74 +24,14 @@ speed-up with threads (GIL serialisation). Free-threaded (3.13t): time falls tow
 up to the core count; because each thread is latency-bound rather than bandwidth-bound,
 strided gains at least as much from parallel threads as sequential does.
 """
-import ctypes
+from . import _walk
 
-from ftbench.workload import Workload, STRONG
-
-RECORD_BYTES = 64          # one element per cache line
-WORDS_PER_RECORD = RECORD_BYTES // 8
-STRIDE_RECORDS = 64        # 64 records x 64 bytes = 4096 bytes between consecutive reads
+STRIDE_RECORDS = 64     # 64 records x 64 bytes = 4096 bytes between consecutive reads
 
 
-def _chunk(total, parts, index):
-    base, extra = divmod(total, parts)
-    lo = index * base + min(index, extra)
-    return lo, lo + base + (1 if index < extra else 0)
-
-
-def _kernel(mv, nrec):
-    """Sum word 0 of records 0..nrec-1 of ``mv`` (an int64 view), in stride order."""
-    s = 0
-    end = nrec * WORDS_PER_RECORD
-    step = STRIDE_RECORDS * WORDS_PER_RECORD
-    for offset in range(0, step, WORDS_PER_RECORD):
-        for i in range(offset, end, step):
-            s += mv[i]
-    return s
-
-
-class Strided(Workload):
-    scaling = STRONG
+class Strided(_walk.MemoryWalk):
     tags = ("memory", "ordering", "cache", "tlb")
-    sizes = {"default": 1 << 20, "quick": 1 << 15}
-    op_name = "element read"
-
-    def setup(self, threads, size):
-        self.threads, self.size = threads, size
-        nbytes = size * RECORD_BYTES
-        self.buf = bytearray(nbytes + RECORD_BYTES)
-        c = (ctypes.c_char * len(self.buf)).from_buffer(self.buf)
-        addr = ctypes.addressof(c)
-        del c
-        self.base = (-addr) % RECORD_BYTES          # first 64-byte boundary in buf
-        self.base_address = addr + self.base
-        self.view = memoryview(self.buf)[self.base:self.base + nbytes].cast("q")
-        for r in range(size):
-            self.view[r * WORDS_PER_RECORD] = r
-        self.sums = [None] * threads
-
-    def before_iteration(self, iteration):
-        self.sums = [None] * self.threads
-
-    def run_thread(self, index):
-        lo, hi = _chunk(self.size, self.threads, index)
-        mv = self.view[lo * WORDS_PER_RECORD:hi * WORDS_PER_RECORD]
-        self.sums[index] = _kernel(mv, hi - lo)
-        mv.release()
-
-    def ops(self, threads, size):
-        return size
-
-    def check(self):
-        if any(s is None for s in self.sums):
-            return "a worker did not finish"
-        want = self.size * (self.size - 1) // 2
-        if sum(self.sums) != want:
-            return "sum of elements read is %d, expected %d" % (sum(self.sums), want)
-        return None
-
-    def teardown(self):
-        self.view.release()
+    stride_records = STRIDE_RECORDS
 
 
 WORKLOAD = Strided

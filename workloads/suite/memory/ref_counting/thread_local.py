@@ -23,39 +23,14 @@ near-flat up to the core count.
 """
 import threading
 
-from ftbench.workload import Workload, WEAK
-
-POOL = 100
-
-
-class Obj(object):
-    __slots__ = ("creator", "serial")
-
-    def __init__(self, serial):
-        self.creator = threading.get_ident()
-        self.serial = serial
+from . import _refs
+from ._refs import POOL, Obj, kernel
 
 
-def _kernel(pool, rounds):
-    b = None
-    for _ in range(rounds):
-        for a in pool:      # reference store 1: the loop variable takes the next object
-            b = a           # reference store 2: a second local takes it too
-    return b
-
-
-class ThreadLocalRefs(Workload):
-    scaling = WEAK
-    tags = ("memory", "refcount", "biased_refcount")
-    sizes = {"default": 8_000_000, "quick": 320_000}
-    op_name = "reference store"
-
+class ThreadLocalRefs(_refs.RefStores):
     def setup(self, threads, size):
-        if size % (2 * POOL):
-            raise ValueError("size must be a multiple of %d" % (2 * POOL))
-        self.threads, self.size = threads, size
+        super().setup(threads, size)
         self.pools = [None] * threads        # created lazily by each worker
-        self.users = [None] * threads        # ident of the worker that used pool t
 
     def _pool_for(self, index):
         me = threading.get_ident()
@@ -67,13 +42,10 @@ class ThreadLocalRefs(Workload):
 
     def run_thread(self, index):
         pool = self._pool_for(index)
-        last = _kernel(pool, self.size // (2 * POOL))
+        last = kernel(pool, self.size // (2 * POOL))
         if last is not pool[-1]:
             raise AssertionError("kernel did not walk the pool")
         self.users[index] = threading.get_ident()
-
-    def ops(self, threads, size):
-        return threads * (size // (2 * POOL)) * 2 * POOL
 
     def check(self):
         for t in range(self.threads):

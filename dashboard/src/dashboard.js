@@ -1,0 +1,544 @@
+// ftbench dashboard: builds the page from the analysis embedded in #ftbench-data (the same
+// document as analysis.json, plus each cell's values) with Vega-Lite charts.
+//
+// The page tells a test harness when it is done: <html data-ftbench-rendered="ok"> once
+// every chart has rendered ("error" if any failed; data-ftbench-charts is their number).
+(function () {
+  'use strict';
+
+  var root = document.documentElement;
+  root.dataset.ftbenchRendered = 'pending';
+  var app = document.getElementById('app');
+  var pending = [];
+
+  // ---------- small helpers ----------
+  function el(tag, attrs) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        if (k === 'text') node.textContent = attrs[k];
+        else if (k === 'html') node.innerHTML = attrs[k];
+        else if (k === 'class') node.className = attrs[k];
+        else node.setAttribute(k, attrs[k]);
+      });
+    }
+    for (var i = 2; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === null || child === undefined) continue;
+      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+
+  function fmtNs(ns) {
+    if (ns === null || ns === undefined || !isFinite(ns)) return '-';
+    var units = [[1e9, 's'], [1e6, 'ms'], [1e3, 'us'], [1, 'ns']];
+    var u = units[3];
+    for (var i = 0; i < units.length; i++) if (Math.abs(ns) >= units[i][0]) { u = units[i]; break; }
+    var v = ns / u[0];
+    var digits = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
+    return v.toFixed(digits) + ' ' + u[1];
+  }
+  function fmtCount(v) {
+    if (v === null || v === undefined || !isFinite(v)) return '-';
+    var a = Math.abs(v);
+    if (a === 0) return '0';
+    if (a >= 1e5 || a < 1e-3) return v.toExponential(2);
+    if (a >= 100) return v.toFixed(0);
+    if (a >= 10) return v.toFixed(1);
+    if (a >= 1) return v.toFixed(2);
+    return v.toPrecision(3);
+  }
+  function fmtRatio(r, digits) { return (isFinite(r) ? r.toFixed(digits === undefined ? 2 : digits) : '-') + 'x'; }
+  function fmtPct(f) { return isFinite(f) ? Math.round(f * 100) + '%' : '-'; }
+  function fmtP(p) { return p < 0.001 ? 'p<0.001' : 'p=' + p.toFixed(3); }
+  // pyperf's words: factors >= 1, "n.s." when the test does not reject.
+  function ratioWords(c) {
+    if (!c.valid) return 'n/a';
+    if (!c.significant) return fmtRatio(c.ratio) + ' n.s.';
+    if (c.change === 'higher' && c.ratio >= 1) return fmtRatio(c.ratio) + ' slower';
+    if (c.change === 'lower' && c.ratio <= 1) return fmtRatio(1 / c.ratio) + ' faster';
+    return fmtRatio(c.ratio);
+  }
+  function ratioClass(c) {
+    if (!c.valid || !c.significant) return 'ns';
+    return c.change === 'higher' ? 'slower' : 'faster';
+  }
+  function threadsLabel(n) { return n + (n === 1 ? ' thread' : ' threads'); }
+
+  var data = JSON.parse(document.getElementById('ftbench-data').textContent);
+  var interpreters = data.interpreters;
+  var labels = interpreters.map(function (i) { return i.label; });
+  var benchmarkIds = data.benchmarks.map(function (b) { return b.id; });
+  var benchmarkById = {};
+  data.benchmarks.forEach(function (b) { benchmarkById[b.id] = b; });
+  var threads = data.run.threads.slice();
+  var threadLabels = threads.map(threadsLabel);
+  var baseline = interpreters.filter(function (i) { return i.baseline; })[0] || interpreters[0];
+
+  // Colours that say what an interpreter is: default builds in blues (the baseline in slate),
+  // free-threaded builds with the GIL off in oranges, with the GIL switched on in purples.
+  var colours = (function () {
+    var blues = ['#0969da', '#54aeff', '#0a3069', '#218bff'];
+    var oranges = ['#e16f24', '#bc4c00', '#fb8f44', '#953800'];
+    var purples = ['#8250df', '#c297ff', '#6639ba'];
+    var range = [];
+    var b = 0, o = 0, p = 0;
+    interpreters.forEach(function (i) {
+      if (i.baseline) range.push('#57606a');
+      else if (i.free_threaded_build && !i.gil_enabled) range.push(oranges[o++ % oranges.length]);
+      else if (i.free_threaded_build) range.push(purples[p++ % purples.length]);
+      else range.push(blues[b++ % blues.length]);
+    });
+    return { domain: labels, range: range };
+  })();
+  var threadColours = (function () {
+    var ramp = ['#9ecae1', '#4292c6', '#2171b5', '#08519c', '#08306b', '#041a3a'];
+    if (threads.length <= 1) return { domain: threadLabels, range: ['#2171b5'] };
+    var start = Math.max(0, ramp.length - threads.length - 1);
+    return { domain: threadLabels, range: ramp.slice(start, start + threads.length) };
+  })();
+
+  var vlConfig = {
+    font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+    view: { stroke: '#d0d7de' },
+    axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 600, gridColor: '#eaeef2', labelColor: '#1f2328', titleColor: '#57606a' },
+    header: { labelFontSize: 12, labelFontWeight: 600, titleFontSize: 12 },
+    legend: { labelFontSize: 11, titleFontSize: 11, orient: 'top', direction: 'horizontal', titleFontWeight: 600 }
+  };
+
+  function embed(container, spec) {
+    spec.config = vlConfig;
+    if (!spec.background) spec.background = 'white';
+    var done = vegaEmbed(container, spec, { renderer: 'svg', actions: false, mode: 'vega-lite' })
+      .then(function (result) { container.dataset.rendered = 'true'; return result; });
+    pending.push(done);
+  }
+
+  function card(title, caption, chartId) {
+    var chart = el('div', { class: 'chart', 'data-chart': chartId });
+    return { node: el('div', { class: 'card' }, el('h3', { text: title }), caption ? el('p', { class: 'caption', text: caption }) : null, chart), chart: chart };
+  }
+
+  function section(title, lead) {
+    var s = el('section', null, el('h2', { text: title }), lead ? el('p', { class: 'lead', text: lead }) : null);
+    app.appendChild(s);
+    return s;
+  }
+
+  function logDomain(values) {
+    var lo = Infinity, hi = -Infinity;
+    values.forEach(function (v) { if (v > 0 && isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } });
+    if (!isFinite(lo)) return [0.5, 2];
+    lo = Math.min(lo, 1); hi = Math.max(hi, 1);
+    return [lo / 1.15, hi * 1.6];  // room on the right for the labels
+  }
+
+  // ---------- header, findings, interpreters ----------
+  function header() {
+    var run = data.run, m = data.machine;
+    var failed = data.counts.failed;
+    var status = el('span', { class: 'badge ' + (run.status === 'complete' && !failed ? 'complete' : run.status === 'complete' ? 'failed' : run.status), text: run.status + (failed ? ', ' + failed + ' failed' : '') });
+    var machine = m.hostname + ': ' + m.cpu_model + ', ' + m.logical_cpus + ' logical CPUs (' + m.physical_cores + ' cores' + (m.smt ? ', SMT' : '') + '), ' +
+      run.usable_cpus + ' usable' + (m.governor ? ', governor ' + m.governor : '') + (m.turbo ? ', turbo ' + m.turbo : '') +
+      ', Linux ' + m.kernel_release + ', PMU ' + (m.pmu || 'none');
+    var meta = 'config ' + run.config_name + ' · started ' + run.created_at.replace('T', ' ').replace('Z', ' UTC') + ' · ' +
+      data.counts.finished + '/' + data.counts.planned + ' processes · ' + run.warmups + ' warm-up + ' + run.iterations +
+      ' iterations per process · size ' + run.size + ' · orchestrate ' + run.tool_version + ' (' + run.git_revision + ')';
+    app.appendChild(el('header', { class: 'run' },
+      el('h1', { text: 'ftbench · ' + run.run_id }), status,
+      el('div', { class: 'meta', text: machine }),
+      el('div', { class: 'meta', text: meta })));
+    if (data.findings && data.findings.length) {
+      var ul = el('ul');
+      data.findings.forEach(function (f) { ul.appendChild(el('li', { text: f })); });
+      app.appendChild(el('div', { class: 'findings' }, el('h2', { text: 'Key findings' }), ul));
+    }
+  }
+
+  function interpreterTable() {
+    var s = section('Interpreters', 'Labels as in the config. "GIL" is what the processes reported (PYTHON_GIL included), not what the file name suggests.');
+    var t = el('table', { class: 'data' });
+    t.appendChild(el('thead', null, el('tr', null, el('th', { text: 'label' }), el('th', { text: 'version' }), el('th', { text: 'build' }),
+      el('th', { text: 'GIL' }), el('th', { text: 'environment' }), el('th', { text: 'executable' }), el('th', { text: 'compiler / configure' }))));
+    var tb = el('tbody');
+    interpreters.forEach(function (i) {
+      var env = Object.keys(i.env).map(function (k) { return k + '=' + i.env[k]; }).join(' ');
+      tb.appendChild(el('tr', null,
+        el('td', null, el('b', { text: i.label }), i.baseline ? el('span', { class: 'badge base', text: 'baseline' }) : null),
+        el('td', { text: i.short_name }),
+        el('td', null, el('span', { class: 'badge ' + (i.free_threaded_build ? 'ft' : 'gil'), text: i.free_threaded_build ? 'free-threaded' : 'default' })),
+        el('td', { text: i.gil_enabled ? 'on' : 'off' }),
+        el('td', null, env ? el('code', { text: env }) : null),
+        el('td', null, el('code', { text: i.executable })),
+        el('td', { class: 'small', text: i.compiler + (i.configure_args ? ' · ' + i.configure_args : '') })));
+    });
+    t.appendChild(tb);
+    s.appendChild(t);
+  }
+
+  // ---------- ratio dot plots (pairs) ----------
+  function comparisonRows(kind, subject) {
+    return data.comparisons.filter(function (c) { return c.kind === kind && c.valid && (!subject || c.subject === subject); })
+      .map(function (c) {
+        return {
+          benchmark: c.benchmark, threads: c.threads, threadsLabel: threadsLabel(c.threads), subject: c.subject, reference: c.reference,
+          ratio: c.ratio, lo: c.ci.low, hi: c.ci.high, significant: c.significant, p: fmtP(c.p_value), words: ratioWords(c),
+          verdict: c.significant ? 'significant' : 'not significant (n.s.)'
+        };
+      });
+  }
+
+  // One row per benchmark, one dot per thread count (or per interpreter), whiskers = 95 % CI,
+  // filled = significant, hollow = n.s.; the dashed line at 1 is "no difference".
+  function ratioDotSpec(rows, opts) {
+    var x = { type: 'quantitative', scale: { type: 'log', domain: logDomain(rows.map(function (r) { return r.lo; }).concat(rows.map(function (r) { return r.hi; }))), nice: false }, axis: { title: opts.xTitle, grid: true, tickCount: 6 } };
+    var y = { field: 'benchmark', type: 'nominal', sort: benchmarkIds, axis: { title: null, labelLimit: 340 } };
+    var yOffset = { field: opts.offsetField, type: 'nominal', sort: opts.offsetSort };
+    var color = { field: opts.offsetField, type: 'nominal', scale: opts.colours, legend: { title: opts.legendTitle } };
+    var tooltip = [
+      { field: 'benchmark' }, { field: 'threads' }, { field: 'subject' }, { field: 'reference' },
+      { field: 'words', title: 'ratio' }, { field: 'lo', title: 'CI low', format: '.3f' }, { field: 'hi', title: 'CI high', format: '.3f' },
+      { field: 'p', title: 'Mann-Whitney' }, { field: 'verdict' }];
+    function enc(extra) { var e = { y: y, yOffset: yOffset, tooltip: tooltip }; Object.keys(extra).forEach(function (k) { e[k] = extra[k]; }); return e; }
+    return {
+      width: opts.width || 600,
+      height: { step: opts.step || 13 },
+      data: { values: rows },
+      layer: [
+        { mark: { type: 'rule', strokeDash: [5, 4], color: '#57606a', strokeWidth: 1 }, encoding: { x: { datum: 1, type: 'quantitative' } } },
+        { mark: { type: 'rule', strokeWidth: 1.6 }, encoding: enc({ x: Object.assign({ field: 'lo' }, x), x2: { field: 'hi' }, color: color }) },
+        { transform: [{ filter: 'datum.significant' }], mark: { type: 'point', filled: true, size: 55, opacity: 1 }, encoding: enc({ x: { field: 'ratio', type: 'quantitative' }, color: color }) },
+        { transform: [{ filter: '!datum.significant' }], mark: { type: 'point', filled: false, size: 55, strokeWidth: 1.6, fill: 'white', opacity: 1 }, encoding: enc({ x: { field: 'ratio', type: 'quantitative' }, color: color }) },
+        { mark: { type: 'text', align: 'left', dx: 5, fontSize: 10 }, encoding: enc({ x: { field: 'hi', type: 'quantitative' }, text: { field: 'words' }, color: { condition: { test: 'datum.significant', value: '#1f2328' }, value: '#8c959f' } }) }
+      ]
+    };
+  }
+
+  function pairSections() {
+    var ftPairs = data.pairs.filter(function (p) { return p.kind === 'free_threading'; });
+    var gilPairs = data.pairs.filter(function (p) { return p.kind === 'gil_switch'; });
+    if (ftPairs.length) {
+      var s = section('Free-threaded build vs default build',
+        'Time ratio of the free-threaded build (GIL off) to the default build of the same version, per benchmark and thread count. ' +
+        'Right of the dashed line: free-threading costs time; left: it wins. Whiskers: 95% interval of the ratio. Hollow dots: not significant (Mann-Whitney, 5%).');
+      var grid = el('div', { class: 'grid' });
+      s.appendChild(grid);
+      ftPairs.forEach(function (p, n) {
+        var rows = comparisonRows('free_threading', p.subject);
+        if (!rows.length) return;
+        var c = card(p.title, null, 'free-threading-' + n);
+        grid.appendChild(c.node);
+        embed(c.chart, ratioDotSpec(rows, { offsetField: 'threadsLabel', offsetSort: threadLabels, colours: threadColours, legendTitle: 'threads',
+          xTitle: 'time ratio ' + p.subject + ' / ' + p.reference + ' (log scale; < 1: ' + p.subject + ' faster)' }));
+      });
+    }
+    if (gilPairs.length) {
+      var g = section('The same free-threaded binary with PYTHON_GIL=1',
+        'Time with the GIL switched back on over time without it: same binary, same build flags, so the difference is the GIL alone. At one thread it shows what the GIL itself costs or saves; at many threads, what it takes away.');
+      var grid2 = el('div', { class: 'grid' });
+      g.appendChild(grid2);
+      gilPairs.forEach(function (p, n) {
+        var rows = comparisonRows('gil_switch', p.subject);
+        if (!rows.length) return;
+        var c = card(p.title, null, 'gil-switch-' + n);
+        grid2.appendChild(c.node);
+        embed(c.chart, ratioDotSpec(rows, { offsetField: 'threadsLabel', offsetSort: threadLabels, colours: threadColours, legendTitle: 'threads',
+          xTitle: 'time ratio ' + p.subject + ' / ' + p.reference + ' (log scale; > 1: the GIL costs time)' }));
+      });
+    }
+    var rows = comparisonRows('versus_baseline');
+    if (rows.length) {
+      var b = section('Every interpreter against the baseline (' + baseline.label + ')',
+        'Time ratio interpreter / ' + baseline.label + ' per benchmark, one panel per thread count. Filled: significant; hollow: n.s.');
+      var c = card('Relative to ' + baseline.label, null, 'versus-baseline');
+      b.appendChild(c.node);
+      var others = labels.filter(function (l) { return l !== baseline.label; });
+      var spec = ratioDotSpec(rows, { offsetField: 'subject', offsetSort: others, colours: colours, legendTitle: 'interpreter', width: threads.length > 2 ? 300 : 420, step: 11,
+        xTitle: 'time ratio vs ' + baseline.label + ' (log)' });
+      embed(c.chart, {
+        data: spec.data,
+        facet: { column: { field: 'threadsLabel', type: 'ordinal', sort: threadLabels, title: null } },
+        spec: { width: spec.width, height: spec.height, layer: spec.layer },
+        resolve: { scale: { x: 'shared' } }
+      });
+    }
+  }
+
+  // ---------- time per operation bars ----------
+  function unitFor(maxNs) {
+    if (maxNs >= 1e9) return { scale: 1e9, name: 's' };
+    if (maxNs >= 1e6) return { scale: 1e6, name: 'ms' };
+    if (maxNs >= 1e3) return { scale: 1e3, name: 'us' };
+    return { scale: 1, name: 'ns' };
+  }
+
+  function timeBars() {
+    var rows = [];
+    data.benchmarks.forEach(function (b) {
+      var cells = data.cells.filter(function (c) { return c.benchmark === b.id && (c.time_per_op || c.time); });
+      if (!cells.length) return;
+      var perOp = cells.every(function (c) { return c.time_per_op; });
+      var stats = function (c) { return perOp ? c.time_per_op : c.time; };
+      var unit = unitFor(Math.max.apply(null, cells.map(function (c) { return stats(c).median; })));
+      var title = b.id + ' · ' + unit.name + (perOp ? ' per ' + (b.op_name || 'op') : ' per iteration');
+      cells.forEach(function (c) {
+        var s = stats(c);
+        rows.push({
+          facet: title, benchmark: b.id, interpreter: c.interpreter, threads: c.threads, threadsLabel: String(c.threads),
+          value: s.median / unit.scale, lo: s.median_ci.low / unit.scale, hi: s.median_ci.high / unit.scale,
+          shown: fmtNs(s.median), n: s.n, warnings: c.time && c.time.warnings.length ? c.time.warnings.map(function (w) { return w.reason; }).join('; ') : 'none'
+        });
+      });
+    });
+    if (!rows.length) return;
+    var order = [];
+    rows.forEach(function (r) { if (order.indexOf(r.facet) < 0) order.push(r.facet); });
+    var s = section('Time per operation', 'Median time per operation of every interpreter, per benchmark and thread count (bars), with the 95% distribution-free interval of the median (whiskers). Lower is faster. Each panel has its own scale.');
+    var c = card('Median time per operation', 'Bars: median over all measured iterations of all processes; whiskers: 95% interval of the median.', 'time-bars');
+    s.appendChild(c.node);
+    var tooltip = [{ field: 'benchmark' }, { field: 'interpreter' }, { field: 'threads' }, { field: 'shown', title: 'median' },
+      { field: 'lo', title: 'CI low', format: '.4g' }, { field: 'hi', title: 'CI high', format: '.4g' }, { field: 'n' }, { field: 'warnings' }];
+    embed(c.chart, {
+      data: { values: rows },
+      facet: { field: 'facet', type: 'nominal', sort: order, title: null, header: { labelLimit: 420 } },
+      columns: 3,
+      spec: {
+        width: 360, height: 170,
+        encoding: {
+          x: { field: 'threadsLabel', type: 'ordinal', sort: threads.map(String), axis: { title: 'threads', labelAngle: 0 } },
+          xOffset: { field: 'interpreter', type: 'nominal', sort: labels },
+          tooltip: tooltip
+        },
+        layer: [
+          { mark: { type: 'bar', cornerRadiusTopLeft: 2, cornerRadiusTopRight: 2 }, encoding: { y: { field: 'value', type: 'quantitative', axis: { title: null } }, color: { field: 'interpreter', type: 'nominal', scale: colours, legend: { title: 'interpreter' } } } },
+          { mark: { type: 'rule', color: '#1f2328', strokeWidth: 1.2 }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } }
+        ]
+      },
+      resolve: { scale: { y: 'independent' } }
+    });
+  }
+
+  // ---------- scaling ----------
+  function scalingSection() {
+    if (!data.scaling.length) return;
+    var rows = [];
+    var maxThreads = Math.max.apply(null, threads);
+    data.scaling.forEach(function (curve) {
+      var b = benchmarkById[curve.benchmark] || {};
+      var facet = curve.benchmark + ' · ' + curve.kind + ' scaling';
+      curve.points.forEach(function (p) {
+        rows.push({
+          facet: facet, benchmark: curve.benchmark, kind: curve.kind, interpreter: curve.interpreter, threads: p.threads,
+          speedup: p.speedup, lo: p.speedup_ci.low, hi: p.speedup_ci.high, ideal: p.threads,
+          efficiency: fmtPct(p.efficiency), significant: p.significant ? 'yes' : 'no (n.s.)',
+          oversubscribed: p.oversubscribed ? 'yes' : 'no', op: b.op_name || ''
+        });
+      });
+    });
+    var order = [];
+    rows.forEach(function (r) { if (order.indexOf(r.facet) < 0) order.push(r.facet); });
+    var s = section('Scaling over threads',
+      'Speedup over one thread for each interpreter, against the ideal (dashed, speedup = N). Strong scaling (fixed total work): speedup = T(1)/T(N). ' +
+      'Weak scaling (fixed work per thread): scaled speedup = N·T(1)/T(N), i.e. throughput relative to one thread. Efficiency = speedup / N (in the tooltip). Whiskers: 95% intervals.');
+    var c = card('Speedup vs threads', data.run.usable_cpus && maxThreads > data.run.usable_cpus ? 'The red line marks the usable CPUs (' + data.run.usable_cpus + '): beyond it the ideal is out of reach.' : null, 'scaling');
+    s.appendChild(c.node);
+    var x = { field: 'threads', type: 'quantitative', scale: { type: 'log', base: 2, domain: [1, maxThreads], nice: false }, axis: { values: threads, format: 'd', title: 'threads' } };
+    var tooltip = [{ field: 'benchmark' }, { field: 'kind', title: 'scaling' }, { field: 'interpreter' }, { field: 'threads' },
+      { field: 'speedup', format: '.2f' }, { field: 'lo', title: 'CI low', format: '.2f' }, { field: 'hi', title: 'CI high', format: '.2f' },
+      { field: 'efficiency' }, { field: 'significant', title: 'differs from 1 thread' }, { field: 'oversubscribed' }];
+    var layers = [
+      { mark: { type: 'line', strokeDash: [6, 4], color: '#8c959f', strokeWidth: 1.5 }, encoding: { x: x, y: { field: 'ideal', type: 'quantitative' }, detail: { value: 'ideal' } } },
+      { mark: { type: 'rule', strokeWidth: 1.4 }, encoding: { x: x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'interpreter', type: 'nominal', scale: colours, legend: null } } },
+      { mark: { type: 'line', point: { size: 45, filled: true }, strokeWidth: 2.2 }, encoding: { x: x, y: { field: 'speedup', type: 'quantitative', axis: { title: 'speedup over 1 thread (ideal = N)' } }, color: { field: 'interpreter', type: 'nominal', scale: colours, legend: { title: 'interpreter' } }, tooltip: tooltip } }
+    ];
+    if (data.run.usable_cpus && maxThreads > data.run.usable_cpus)
+      layers.push({ mark: { type: 'rule', color: '#cf222e', strokeDash: [2, 3] }, encoding: { x: { datum: data.run.usable_cpus, type: 'quantitative' } } });
+    embed(c.chart, {
+      data: { values: rows },
+      facet: { field: 'facet', type: 'nominal', sort: order, title: null, header: { labelLimit: 420 } },
+      columns: 3,
+      spec: { width: 360, height: 230, layer: layers }
+    });
+  }
+
+  // ---------- geometric means ----------
+  function geomeanSection() {
+    if (!data.geomeans.length) return;
+    var s = section('Geometric means by suite group', 'Geometric mean of the time ratios over the benchmarks of each suite group (first path component), with how many benchmarks moved significantly. Below 1: the first interpreter is faster.');
+    var names = [], groups = [];
+    data.geomeans.forEach(function (g) {
+      var n = g.subject + ' / ' + g.reference;
+      if (names.indexOf(n) < 0) names.push(n);
+      if (groups.indexOf(g.group) < 0) groups.push(g.group);
+    });
+    var t = el('table', { class: 'data' });
+    var head = el('tr', null, el('th', { text: 'comparison' }), el('th', { text: 'group' }));
+    threads.forEach(function (n) { head.appendChild(el('th', { text: threadsLabel(n) })); });
+    t.appendChild(el('thead', null, head));
+    var tb = el('tbody');
+    names.forEach(function (name) {
+      groups.forEach(function (group) {
+        var row = data.geomeans.filter(function (g) { return g.subject + ' / ' + g.reference === name && g.group === group; });
+        if (!row.length) return;
+        var tr = el('tr', null, el('td', { text: name }), el('td', { text: group }));
+        threads.forEach(function (n) {
+          var g = row.filter(function (x) { return x.threads === n; })[0];
+          if (!g) { tr.appendChild(el('td', { class: 'num', text: '-' })); return; }
+          var cls = g.slower && !g.faster ? 'slower' : g.faster && !g.slower ? 'faster' : '';
+          tr.appendChild(el('td', { class: 'num' }, el('span', { class: cls, text: fmtRatio(g.geomean) }),
+            el('span', { class: 'small', text: ' ' + g.faster + ' faster · ' + g.slower + ' slower · ' + g.not_significant + ' n.s.' })));
+        });
+        tb.appendChild(tr);
+      });
+    });
+    t.appendChild(tb);
+    s.appendChild(t);
+  }
+
+  // ---------- counters ----------
+  function counterSection() {
+    var names = [];
+    data.cells.forEach(function (c) { c.counters.forEach(function (k) { if (names.indexOf(k.name) < 0) names.push(k.name); }); });
+    if (!names.length) return;
+    var s = section('Counters per operation',
+      'Hardware and software events divided by the operations of each iteration (median and 95% interval over the iterations in which the counter was counted; log scale). ' +
+      'A counter the machine could not count is listed with its reason below, never drawn as zero.');
+    var grid = el('div', { class: 'grid' });
+    s.appendChild(grid);
+    var unavailable = [];
+    names.forEach(function (name, n) {
+      var rows = [], zeros = 0, multiplexed = false, proxy = '', notCounted = {};
+      data.cells.forEach(function (c) {
+        var k = c.counters.filter(function (x) { return x.name === name; })[0];
+        if (!k) return;
+        if (k.status !== 'counted') { notCounted[k.status + ': ' + (k.message || 'no reason given')] = (notCounted[k.status + ': ' + (k.message || 'no reason given')] || 0) + 1; return; }
+        var st = k.per_op || k.per_iteration;
+        if (!st) return;
+        if (k.mean_running_fraction < 0.999) multiplexed = true;
+        if (k.proxy && k.note) proxy = k.note;
+        if (!(st.median > 0)) { zeros++; return; }
+        rows.push({ row: c.benchmark + ' · ' + threadsLabel(c.threads), benchmark: c.benchmark, threads: c.threads, interpreter: c.interpreter,
+          value: st.median, lo: Math.max(st.median_ci.low, st.median * 1e-3), hi: st.median_ci.high, shown: fmtCount(st.median),
+          unit: k.per_op ? 'per op' : 'per iteration', counted: k.counted_iterations + '/' + k.measured_iterations });
+      });
+      Object.keys(notCounted).forEach(function (reason) { unavailable.push({ name: name, reason: reason, cells: notCounted[reason] }); });
+      if (!rows.length) return;
+      var rowOrder = [];
+      data.benchmarks.forEach(function (b) { threads.forEach(function (t) { var r = b.id + ' · ' + threadsLabel(t); if (rows.some(function (x) { return x.row === r; })) rowOrder.push(r); }); });
+      var caption = [];
+      if (zeros) caption.push(zeros + ' cells with median 0 not drawn (log scale)');
+      if (multiplexed) caption.push('multiplexed: values are scaled estimates');
+      if (proxy) caption.push(proxy);
+      var c = card(name + ' per operation', caption.join(' · ') || null, 'counter-' + n);
+      grid.appendChild(c.node);
+      var tooltip = [{ field: 'benchmark' }, { field: 'threads' }, { field: 'interpreter' }, { field: 'shown', title: 'median' }, { field: 'unit' },
+        { field: 'lo', title: 'CI low', format: '.3g' }, { field: 'hi', title: 'CI high', format: '.3g' }, { field: 'counted', title: 'iterations counted' }];
+      var enc = function (extra) {
+        var e = { y: { field: 'row', type: 'nominal', sort: rowOrder, axis: { title: null, labelLimit: 360 } }, yOffset: { field: 'interpreter', type: 'nominal', sort: labels }, tooltip: tooltip };
+        Object.keys(extra).forEach(function (k) { e[k] = extra[k]; });
+        return e;
+      };
+      var xs = { type: 'quantitative', scale: { type: 'log' }, axis: { title: name + ' per operation (log)', format: '~g' } };
+      embed(c.chart, {
+        width: 420, height: { step: 7 },
+        data: { values: rows },
+        layer: [
+          { mark: { type: 'rule', strokeWidth: 1.2 }, encoding: enc({ x: Object.assign({ field: 'lo' }, xs), x2: { field: 'hi' }, color: { field: 'interpreter', type: 'nominal', scale: colours, legend: null } }) },
+          { mark: { type: 'point', filled: true, size: 30 }, encoding: enc({ x: { field: 'value', type: 'quantitative' }, color: { field: 'interpreter', type: 'nominal', scale: colours, legend: { title: 'interpreter' } } }) }
+        ]
+      });
+    });
+    if (unavailable.length) {
+      var box = el('div', { class: 'unavailable' });
+      unavailable.forEach(function (u) {
+        box.appendChild(el('div', { class: 'item' }, el('b', { text: u.name }), el('span', { class: 'small', text: ' · ' + u.cells + ' cells' }), el('div', { text: u.reason })));
+      });
+      s.appendChild(el('h3', { text: 'Not counted on this machine', style: 'font-size:14px;margin:16px 0 6px' }));
+      s.appendChild(box);
+    }
+  }
+
+  // ---------- statistics table ----------
+  function statsTable() {
+    var s = section('All cells', 'Every (benchmark, threads, interpreter): values are measured iterations of finished processes (warm-ups and failed processes excluded). Outliers (modified z-score > 3.5) are flagged, never dropped. Warnings follow pyperf\'s stability rules.');
+    var det = el('details', null, el('summary', { text: 'Show ' + data.cells.length + ' cells' }));
+    var t = el('table', { class: 'data' });
+    var cols = ['benchmark', 'threads', 'interpreter', 'n', 'processes', 'median / op', '95% CI of median', 'MAD', 'min', 'max', 'outliers', 'CPU / wall', 'vs ' + baseline.label, 'warnings'];
+    var head = el('tr');
+    cols.forEach(function (c) { head.appendChild(el('th', { text: c })); });
+    t.appendChild(el('thead', null, head));
+    var tb = el('tbody');
+    data.cells.forEach(function (c) {
+      var st = c.time_per_op || c.time;
+      if (!st) {
+        tb.appendChild(el('tr', null, el('td', { text: c.benchmark }), el('td', { class: 'num', text: String(c.threads) }), el('td', { text: c.interpreter }),
+          el('td', { colspan: String(cols.length - 3), class: 'slower', text: 'no measured values (' + c.processes_failed + ' processes failed)' })));
+        return;
+      }
+      var cmp = data.comparisons.filter(function (x) { return x.kind === 'versus_baseline' && x.subject === c.interpreter && x.benchmark === c.benchmark && x.threads === c.threads; })[0];
+      var warnings = c.time ? c.time.warnings.map(function (w) { return w.reason; }) : [];
+      var tr = el('tr', { class: warnings.length ? 'unstable' : '' },
+        el('td', { text: c.benchmark }), el('td', { class: 'num', text: String(c.threads) }), el('td', { text: c.interpreter }),
+        el('td', { class: 'num', text: String(st.n) }), el('td', { class: 'num', text: c.processes_ok + (c.processes_failed ? ' (+' + c.processes_failed + ' failed)' : '') }),
+        el('td', { class: 'num', text: fmtNs(st.median) }), el('td', { class: 'num', text: fmtNs(st.median_ci.low) + ' – ' + fmtNs(st.median_ci.high) }),
+        el('td', { class: 'num', text: fmtNs(st.mad) }), el('td', { class: 'num', text: fmtNs(st.min) }), el('td', { class: 'num', text: fmtNs(st.max) }),
+        el('td', { class: 'num', text: String(st.outliers.length) }),
+        el('td', { class: 'num', text: c.parallelism ? c.parallelism.median.toFixed(2) : '-' }),
+        el('td', { class: 'num ' + (cmp ? ratioClass(cmp) : ''), text: cmp ? ratioWords(cmp) : c.interpreter === baseline.label ? 'baseline' : '-' }),
+        el('td', { class: 'small warn', text: warnings.join('; ') }));
+      tb.appendChild(tr);
+    });
+    t.appendChild(tb);
+    det.appendChild(t);
+    s.appendChild(det);
+  }
+
+  function failuresSection() {
+    if (!data.failures.length && !data.notes.length) return;
+    var s = section('Failures and notes', data.failures.length ? data.failures.length + ' processes failed; they are excluded from every statistic and counted here.' : null);
+    data.failures.forEach(function (f) {
+      s.appendChild(el('div', { class: 'failure' },
+        el('b', { text: f.interpreter + ' · ' + f.benchmark + ' · ' + threadsLabel(f.threads) + ' · process ' + f.process_index }),
+        el('div', { text: f.reason }),
+        el('div', { class: 'small', text: [f.phase ? 'phase ' + f.phase : '', f.exit, f.detail].filter(Boolean).join(' · ') })));
+    });
+    if (data.notes.length) {
+      var ul = el('ul');
+      data.notes.forEach(function (n) { ul.appendChild(el('li', { text: n })); });
+      s.appendChild(ul);
+    }
+  }
+
+  function footer() {
+    app.appendChild(el('footer', null,
+      el('div', { text: 'Statistics: medians with distribution-free 95% intervals (binomial order statistics); ratios of medians with Hodges-Lehmann/Moses 95% intervals; ' +
+        'significance by the Mann-Whitney U test (alpha 0.05, exact for small samples without ties, tie-corrected normal approximation otherwise), no correction for multiple comparisons. ' +
+        'Definitions in docs/reports.md. Raw data: results.json, results.csv, analysis.json; pyperf-compatible files in pyperf/.' }),
+      el('div', { text: 'Generated by ftbench orchestrate ' + data.run.tool_version + '. Command: ' + data.run.command_line })));
+  }
+
+  try {
+    header();
+    interpreterTable();
+    pairSections();
+    scalingSection();
+    timeBars();
+    counterSection();
+    geomeanSection();
+    statsTable();
+    failuresSection();
+    footer();
+  } catch (e) {
+    console.error('dashboard: ' + (e && e.stack ? e.stack : e));
+    app.appendChild(el('div', { class: 'error-box', text: 'The dashboard could not be built: ' + e }));
+    pending.push(Promise.reject(e));
+  }
+
+  Promise.allSettled(pending).then(function (results) {
+    var failed = results.filter(function (r) { return r.status === 'rejected'; });
+    failed.forEach(function (r) { console.error('dashboard chart failed: ' + (r.reason && r.reason.message ? r.reason.message : r.reason)); });
+    root.dataset.ftbenchCharts = String(results.length);
+    root.dataset.ftbenchRendered = failed.length ? 'error' : 'ok';
+  });
+})();
