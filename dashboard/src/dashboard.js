@@ -92,17 +92,16 @@
     });
     return { domain: labels, range: range };
   })();
+  // Thread counts from cool to warm, distinct enough to tell 2 from 4 from 8 at a glance.
   var threadColours = (function () {
-    var ramp = ['#9ecae1', '#4292c6', '#2171b5', '#08519c', '#08306b', '#041a3a'];
-    if (threads.length <= 1) return { domain: threadLabels, range: ['#2171b5'] };
-    var start = Math.max(0, ramp.length - threads.length - 1);
-    return { domain: threadLabels, range: ramp.slice(start, start + threads.length) };
+    var ramp = ['#8c959f', '#54aeff', '#0969da', '#8250df', '#bf3989', '#cf222e', '#9a6700', '#1a7f37'];
+    return { domain: threadLabels, range: threadLabels.map(function (_, i) { return ramp[Math.min(i, ramp.length - 1)]; }) };
   })();
 
   var vlConfig = {
     font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
     view: { stroke: '#d0d7de' },
-    axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 600, gridColor: '#eaeef2', labelColor: '#1f2328', titleColor: '#57606a' },
+    axis: { labelOverlap: true, labelFontSize: 11, titleFontSize: 11, titleFontWeight: 600, gridColor: '#eaeef2', labelColor: '#1f2328', titleColor: '#57606a' },
     header: { labelFontSize: 12, labelFontWeight: 600, titleFontSize: 12 },
     legend: { labelFontSize: 11, titleFontSize: 11, orient: 'top', direction: 'horizontal', titleFontWeight: 600 }
   };
@@ -114,6 +113,9 @@
       .then(function (result) { container.dataset.rendered = 'true'; return result; });
     pending.push(done);
   }
+
+  // Usable width inside a card, for charts whose panels are sized by hand (facets).
+  function cardWidth(chart) { return Math.max(600, (chart.clientWidth || 1260) - 8); }
 
   function card(title, caption, chartId) {
     var chart = el('div', { class: 'chart', 'data-chart': chartId });
@@ -202,7 +204,8 @@
       { field: 'p', title: 'Mann-Whitney' }, { field: 'verdict' }];
     function enc(extra) { var e = { y: y, yOffset: yOffset, tooltip: tooltip }; Object.keys(extra).forEach(function (k) { e[k] = extra[k]; }); return e; }
     return {
-      width: opts.width || 600,
+      width: opts.width || 'container',
+      autosize: { type: 'fit-x', contains: 'padding' },
       height: { step: opts.step || 13 },
       data: { values: rows },
       layer: [
@@ -222,29 +225,29 @@
       var s = section('Free-threaded build vs default build',
         'Time ratio of the free-threaded build (GIL off) to the default build of the same version, per benchmark and thread count. ' +
         'Right of the dashed line: free-threading costs time; left: it wins. Whiskers: 95% interval of the ratio. Hollow dots: not significant (Mann-Whitney, 5%).');
-      var grid = el('div', { class: 'grid' });
+      var grid = el('div');
       s.appendChild(grid);
       ftPairs.forEach(function (p, n) {
         var rows = comparisonRows('free_threading', p.subject);
         if (!rows.length) return;
         var c = card(p.title, null, 'free-threading-' + n);
         grid.appendChild(c.node);
-        embed(c.chart, ratioDotSpec(rows, { offsetField: 'threadsLabel', offsetSort: threadLabels, colours: threadColours, legendTitle: 'threads',
-          xTitle: 'time ratio ' + p.subject + ' / ' + p.reference + ' (log scale; < 1: ' + p.subject + ' faster)' }));
+        embed(c.chart, ratioDotSpec(rows, { offsetField: 'threadsLabel', offsetSort: threadLabels, colours: threadColours, legendTitle: 'threads', step: 15,
+          xTitle: 'time ratio ' + p.subject + ' / ' + p.reference + ' (log scale; left of 1: ' + p.subject + ' faster, right: slower)' }));
       });
     }
     if (gilPairs.length) {
       var g = section('The same free-threaded binary with PYTHON_GIL=1',
         'Time with the GIL switched back on over time without it: same binary, same build flags, so the difference is the GIL alone. At one thread it shows what the GIL itself costs or saves; at many threads, what it takes away.');
-      var grid2 = el('div', { class: 'grid' });
+      var grid2 = el('div');
       g.appendChild(grid2);
       gilPairs.forEach(function (p, n) {
         var rows = comparisonRows('gil_switch', p.subject);
         if (!rows.length) return;
         var c = card(p.title, null, 'gil-switch-' + n);
         grid2.appendChild(c.node);
-        embed(c.chart, ratioDotSpec(rows, { offsetField: 'threadsLabel', offsetSort: threadLabels, colours: threadColours, legendTitle: 'threads',
-          xTitle: 'time ratio ' + p.subject + ' / ' + p.reference + ' (log scale; > 1: the GIL costs time)' }));
+        embed(c.chart, ratioDotSpec(rows, { offsetField: 'threadsLabel', offsetSort: threadLabels, colours: threadColours, legendTitle: 'threads', step: 15,
+          xTitle: 'time ratio ' + p.subject + ' / ' + p.reference + ' (log scale; right of 1: the GIL costs time)' }));
       });
     }
     var rows = comparisonRows('versus_baseline');
@@ -254,7 +257,8 @@
       var c = card('Relative to ' + baseline.label, null, 'versus-baseline');
       b.appendChild(c.node);
       var others = labels.filter(function (l) { return l !== baseline.label; });
-      var spec = ratioDotSpec(rows, { offsetField: 'subject', offsetSort: others, colours: colours, legendTitle: 'interpreter', width: threads.length > 2 ? 300 : 420, step: 11,
+      var panel = Math.max(180, Math.floor((cardWidth(c.chart) - 300) / threads.length) - 40);
+      var spec = ratioDotSpec(rows, { offsetField: 'subject', offsetSort: others, colours: colours, legendTitle: 'interpreter', width: panel, step: 11,
         xTitle: 'time ratio vs ' + baseline.label + ' (log)' });
       embed(c.chart, {
         data: spec.data,
@@ -304,7 +308,7 @@
       facet: { field: 'facet', type: 'nominal', sort: order, title: null, header: { labelLimit: 420 } },
       columns: 3,
       spec: {
-        width: 360, height: 170,
+        width: Math.floor(cardWidth(c.chart) / 3) - 70, height: 170,
         encoding: {
           x: { field: 'threadsLabel', type: 'ordinal', sort: threads.map(String), axis: { title: 'threads', labelAngle: 0 } },
           xOffset: { field: 'interpreter', type: 'nominal', sort: labels },
@@ -315,7 +319,7 @@
           { mark: { type: 'rule', color: '#1f2328', strokeWidth: 1.2 }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } }
         ]
       },
-      resolve: { scale: { y: 'independent' } }
+      resolve: { scale: { x: 'independent', xOffset: 'independent', y: 'independent' } }
     });
   }
 
@@ -331,7 +335,7 @@
         rows.push({
           facet: facet, benchmark: curve.benchmark, kind: curve.kind, interpreter: curve.interpreter, threads: p.threads,
           speedup: p.speedup, lo: p.speedup_ci.low, hi: p.speedup_ci.high, ideal: p.threads,
-          efficiency: fmtPct(p.efficiency), significant: p.significant ? 'yes' : 'no (n.s.)',
+          efficiency: fmtPct(p.efficiency), significant: p.significant ? 'yes' : 'no (n.s.)', label: fmtRatio(p.speedup, 1),
           oversubscribed: p.oversubscribed ? 'yes' : 'no', op: b.op_name || ''
         });
       });
@@ -349,8 +353,12 @@
       { field: 'efficiency' }, { field: 'significant', title: 'differs from 1 thread' }, { field: 'oversubscribed' }];
     var layers = [
       { mark: { type: 'line', strokeDash: [6, 4], color: '#8c959f', strokeWidth: 1.5 }, encoding: { x: x, y: { field: 'ideal', type: 'quantitative' }, detail: { value: 'ideal' } } },
-      { mark: { type: 'rule', strokeWidth: 1.4 }, encoding: { x: x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'interpreter', type: 'nominal', scale: colours, legend: null } } },
-      { mark: { type: 'line', point: { size: 45, filled: true }, strokeWidth: 2.2 }, encoding: { x: x, y: { field: 'speedup', type: 'quantitative', axis: { title: 'speedup over 1 thread (ideal = N)' } }, color: { field: 'interpreter', type: 'nominal', scale: colours, legend: { title: 'interpreter' } }, tooltip: tooltip } }
+      { mark: { type: 'rule', strokeWidth: 1.4 }, encoding: { x: x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'interpreter', type: 'nominal', scale: colours } } },
+      { mark: { type: 'line', point: { size: 45, filled: true }, strokeWidth: 2.2, opacity: 0.9 }, encoding: { x: x, y: { field: 'speedup', type: 'quantitative', axis: { title: 'speedup over 1 thread (ideal = N)' } }, color: { field: 'interpreter', type: 'nominal', scale: colours, legend: { title: 'interpreter' } }, tooltip: tooltip } },
+      // The end of each curve that moved says by how much; flat ones stay unlabelled.
+      { transform: [{ filter: 'datum.threads === ' + maxThreads + ' && abs(datum.speedup - 1) > 0.15' }],
+        mark: { type: 'text', align: 'right', dx: -6, dy: -8, fontSize: 11, fontWeight: 600 },
+        encoding: { x: x, y: { field: 'speedup', type: 'quantitative' }, text: { field: 'label' }, color: { field: 'interpreter', type: 'nominal', scale: colours } } }
     ];
     if (data.run.usable_cpus && maxThreads > data.run.usable_cpus)
       layers.push({ mark: { type: 'rule', color: '#cf222e', strokeDash: [2, 3] }, encoding: { x: { datum: data.run.usable_cpus, type: 'quantitative' } } });
@@ -358,7 +366,8 @@
       data: { values: rows },
       facet: { field: 'facet', type: 'nominal', sort: order, title: null, header: { labelLimit: 420 } },
       columns: 3,
-      spec: { width: 360, height: 230, layer: layers }
+      spec: { width: Math.floor(cardWidth(c.chart) / 3) - 70, height: 230, layer: layers },
+      resolve: { axis: { x: 'independent' } }  // an axis under every panel, none under the empty slots
     });
   }
 
@@ -441,7 +450,7 @@
       };
       var xs = { type: 'quantitative', scale: { type: 'log' }, axis: { title: name + ' per operation (log)', format: '~g' } };
       embed(c.chart, {
-        width: 420, height: { step: 7 },
+        width: 'container', autosize: { type: 'fit-x', contains: 'padding' }, height: { step: 7 },
         data: { values: rows },
         layer: [
           { mark: { type: 'rule', strokeWidth: 1.2 }, encoding: enc({ x: Object.assign({ field: 'lo' }, xs), x2: { field: 'hi' }, color: { field: 'interpreter', type: 'nominal', scale: colours, legend: null } }) },
@@ -496,7 +505,7 @@
 
   function failuresSection() {
     if (!data.failures.length && !data.notes.length) return;
-    var s = section('Failures and notes', data.failures.length ? data.failures.length + ' processes failed; they are excluded from every statistic and counted here.' : null);
+    var s = section('Failures and notes', data.failures.length ? 'Failed processes: ' + data.failures.length + '. They are excluded from every statistic and listed here with their reason.' : null);
     data.failures.forEach(function (f) {
       s.appendChild(el('div', { class: 'failure' },
         el('b', { text: f.interpreter + ' · ' + f.benchmark + ' · ' + threadsLabel(f.threads) + ' · process ' + f.process_index }),
@@ -520,6 +529,9 @@
 
   try {
     header();
+    if (!data.cells.length)
+      app.appendChild(el('div', { class: 'findings' }, el('h2', { text: 'No measurements yet' }),
+        el('p', { text: 'No process of this run has finished with results. The run may still be going, or was interrupted: `orchestrate --resume <run dir>` completes it.' })));
     interpreterTable();
     pairSections();
     scalingSection();

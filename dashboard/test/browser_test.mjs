@@ -5,7 +5,8 @@
 // uncaught exception, network request (the page must work offline) or chart that did not
 // render. Saves a full-page screenshot. Node's standard library only.
 //
-//   node browser_test.mjs --orchestrate BIN --results-root DIR --screenshot OUT.png [--chromium PATH]
+//   node browser_test.mjs --orchestrate BIN --results-root DIR --screenshot OUT.png
+//                         [--expect-sections 'Key findings|Scaling over threads'] [--chromium PATH]
 //
 // Exit status: 0 pass, 1 fail, 77 skipped (no Chromium; ctest SKIP_RETURN_CODE).
 
@@ -155,16 +156,20 @@ async function main() {
     const charts = await evaluate(browser, session, `Array.from(document.querySelectorAll('.chart')).map(c => ({
         id: c.dataset.chart, rendered: c.dataset.rendered === 'true',
         svgs: c.querySelectorAll('svg').length,
+        width: c.querySelector('svg') ? Math.round(c.querySelector('svg').getBoundingClientRect().width) : 0,
+        height: c.querySelector('svg') ? Math.round(c.querySelector('svg').getBoundingClientRect().height) : 0,
         marks: c.querySelectorAll('svg g[class^="mark-"] path, svg g[class^="mark-"] line, svg g[class^="mark-"] rect, svg g[class^="mark-"] text').length }))`);
     const expected = Number(await evaluate(browser, session, 'document.documentElement.dataset.ftbenchCharts || 0'));
     if (charts.length === 0) failures.push('no chart containers on the page');
     if (expected !== charts.length) failures.push(`${charts.length} chart containers but ${expected} charts embedded`);
     for (const c of charts) {
       if (!c.rendered || c.svgs < 1 || c.marks < 5) failures.push(`chart ${c.id} did not render (svg ${c.svgs}, marks ${c.marks})`);
+      // A chart sized to a container that has no width renders, invisibly, at width 0.
+      if (c.width < 200 || c.height < 40) failures.push(`chart ${c.id} is ${c.width}x${c.height} px: too small to read`);
     }
-    console.log(`dashboard: ${charts.length} charts: ${charts.map((c) => `${c.id} (${c.marks} marks)`).join(', ')}`);
+    console.log(`dashboard: ${charts.length} charts: ${charts.map((c) => `${c.id} (${c.width}x${c.height}, ${c.marks} marks)`).join(', ')}`);
     const text = await evaluate(browser, session, 'document.body.innerText');
-    for (const needle of ['Key findings', 'Free-threaded build vs default build', 'Scaling over threads', 'Counters per operation', 'Not counted on this machine', 'Failures'])
+    for (const needle of (args.expectSections || '').split('|').filter(Boolean))
       if (!text.includes(needle)) failures.push(`dashboard has no "${needle}" section`);
     if (/\bNaN\b|undefined/.test(text)) failures.push('dashboard text shows NaN or undefined');
 

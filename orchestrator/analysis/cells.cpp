@@ -259,6 +259,7 @@ Cells build_cells(const results::Manifest& manifest, const std::vector<results::
     }
     add_process(a, r);
   }
+  if (threads.empty()) threads.insert(plan.threads.begin(), plan.threads.end());  // nothing finished yet
   out.threads.assign(threads.begin(), threads.end());
 
   // Deterministic, readable order: plan order of benchmarks, then threads, then interpreters.

@@ -1,7 +1,6 @@
 #include "analysis/statistics.h"
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <numeric>

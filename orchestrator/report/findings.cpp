@@ -11,11 +11,14 @@ using analysis::GroupGeomean;
 using analysis::PairKind;
 
 std::string geomean_words(const GroupGeomean& g) {
+  const std::string over = std::to_string(g.benchmarks) + " benchmark" + (g.benchmarks == 1 ? "" : "s");
+  // Never a win or a loss without a significant benchmark behind it.
+  if (g.faster + g.slower == 0)
+    return "no significant difference (geometric mean " + format_ratio(g.geomean) + " over " + over + ", all n.s.)";
   std::string ratio = g.geomean >= 1 ? format_ratio(g.geomean) + " slower" : format_ratio(1.0 / g.geomean) + " faster";
   std::string counts = std::to_string(g.slower) + " significantly slower, " + std::to_string(g.faster) +
                        " faster, " + std::to_string(g.not_significant) + " n.s.";
-  return ratio + " (geometric mean over " + std::to_string(g.benchmarks) + " benchmark" +
-         (g.benchmarks == 1 ? "" : "s") + ": " + counts + ")";
+  return ratio + " (geometric mean over " + over + ": " + counts + ")";
 }
 
 const GroupGeomean* overall(const ReportModel& model, PairKind kind, const std::string& subject, int threads) {

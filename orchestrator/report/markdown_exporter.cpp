@@ -57,7 +57,7 @@ std::string markdown(const ReportModel& model) {
   section(out, "Counters per operation", counter_table(model),
           "Median per operation (per iteration where operations are unknown) over iterations in which the counter "
           "was counted. A status instead of a number: the counter was not available (see below), not zero.");
-  bullets(out, "Counters not available", counter_notes(model));
+  bullets(out, "Counter notes", counter_notes(model));
   section(out, "Failed processes (excluded from every statistic)", failure_table(model));
   out += "\n## Stability\n\n" + stability_summary(model) + "\n";
   const auto lines = stability_lines(model);

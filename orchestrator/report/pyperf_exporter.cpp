@@ -225,7 +225,13 @@ std::vector<PyperfFile> pyperf_documents(const ReportModel& model) {
   for (const auto& interp : model.cells().interpreters) {
     bool has = false;
     auto json = document(model, interp, has);
-    if (has) out.push_back({interp.label, pyperf_file_name(interp.label), std::move(json)});
+    if (!has) continue;
+    // Labels that clean to the same name ("3.13t+GIL", "3.13t GIL") get a numbered suffix.
+    const auto first = pyperf_file_name(interp.label);
+    auto name = first;
+    for (int n = 2; std::any_of(out.begin(), out.end(), [&](auto& f) { return f.file_name == name; }); ++n)
+      name = first.substr(0, first.size() - 5) + "-" + std::to_string(n) + ".json";
+    out.push_back({interp.label, name, std::move(json)});
   }
   return out;
 }

@@ -26,7 +26,8 @@ std::string format_interval(const analysis::Interval& ci, int decimals) {
 std::string format_p_value(double p) {
   if (p < 0.001) return "p<0.001";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "p=%.3f", p);
+  // Near the 5 % line three decimals would print 0.050 for a p that is just not significant.
+  std::snprintf(buf, sizeof buf, p >= 0.045 && p < 0.055 ? "p=%.4f" : "p=%.3f", p);
   return buf;
 }
 
@@ -42,9 +43,12 @@ std::string describe_time_ratio(const analysis::RatioEstimate& r) {
 
 std::string describe_time_ratio_interval(const analysis::RatioEstimate& r) {
   if (!r.valid) return "-";
-  if (r.significant && r.change == analysis::Change::lower && r.ratio <= 1)
-    return format_interval({1.0 / r.ci.high, 1.0 / r.ci.low, r.ci.confidence});
-  return format_interval(r.ci);
+  std::string text = r.significant && r.change == analysis::Change::lower && r.ratio <= 1
+                         ? format_interval({1.0 / r.ci.high, 1.0 / r.ci.low, r.ci.confidence})
+                         : format_interval(r.ci);
+  // Too few values for a 95 % interval: say what it is instead.
+  if (r.ci.confidence < analysis::kConfidence - 1e-9) text += " (" + format_percent(r.ci.confidence) + ")";
+  return text;
 }
 
 size_t display_width(const std::string& text) {

@@ -244,7 +244,8 @@ SyntheticRun demo_run(uint64_t seed) {
         // 3.12 vs 3.13 on baseline/cpu: the same distribution, so the comparison is n.s.
         const double sigma = bench == "baseline/cpu" ? 0.03 : 0.015;
         std::vector<SyntheticCounter> counters{
-            {"task-clock", base_ns * factor * (gil ? 1.0 : n), "counted", "", 1.0},
+            // CPU time per operation: the wall time per operation times the threads that run at once.
+            {"task-clock", base_ns * factor * (gil ? 1.0 : n) / (strong ? 1.0 : n), "counted", "", 1.0},
             {"context-switches", (gil && n > 1 ? 4e-4 : 2e-6) * n, "counted", "", 1.0},
             {"syscalls:sys_enter_futex", gil && n > 1 ? 3e-4 * n : 1e-6, "counted", "", 1.0},
             {"instructions", base_ns * 3.1, "counted", "", 0.66},
