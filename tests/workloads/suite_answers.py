@@ -252,3 +252,45 @@ class Constants(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class _Forbidden(object):
+    """Stands in for a shared memoryview: any use from a timed body is an error."""
+
+    def __getattr__(self, name):
+        raise AssertionError("the timed body used the shared view (.%s)" % name)
+
+    def __getitem__(self, key):
+        raise AssertionError("the timed body sliced the shared view")
+
+
+class SharedViewsStayOutOfTimedBodies(unittest.TestCase):
+    """Slicing or releasing views of one memoryview from several threads at once fails on
+    3.13t ("operation forbidden on released memoryview object"), intermittently: so the
+    timed bodies must only use per-thread views made in setup()."""
+
+    CASES = (
+        ("memory/ordering/false_sharing_baseline", "whole"),
+        ("memory/ordering/false_sharing_padded", "whole"),
+        ("memory/ordering/alignment", "whole"),
+        ("memory/ordering/alignment_misaligned", "whole"),
+        ("memory/ordering/sequential", "view"),
+        ("memory/ordering/strided", "view"),
+    )
+
+    def test_run_thread_never_touches_the_shared_view(self):
+        for wid, attr in self.CASES:
+            with self.subTest(workload=wid):
+                wl = support.new_instance(wid)
+                size = support.quick_size(wid)
+                wl.threads, wl.size = 2, size
+                wl.setup(2, size)
+                wl.before_iteration(0)
+                shared = getattr(wl, attr)
+                setattr(wl, attr, _Forbidden())
+                try:
+                    wl.run_thread(0)
+                    wl.run_thread(1)
+                finally:
+                    setattr(wl, attr, shared)
+                wl.teardown()
