@@ -4,6 +4,7 @@
 
 #include "commands/commands.h"
 #include "discovery/discovery.h"
+#include "results/codec.h"
 #include "util/json.h"
 
 namespace po = boost::program_options;
@@ -29,19 +30,7 @@ int interpreters_command(const Args& args) {
     w.StartObject();
     w.Key("interpreters");
     w.StartArray();
-    for (const auto& f : result.interpreters) {
-      w.StartObject();
-      util::put(w, "path", f.path.string());
-      util::put(w, "executable", f.executable.string());
-      util::put(w, "source", discovery::to_string(f.source));
-      util::put(w, "implementation", f.implementation);
-      util::put(w, "version", f.version_text);
-      util::put(w, "free_threaded_build", f.free_threaded_build);
-      util::put(w, "gil_enabled", f.gil_enabled);
-      util::put(w, "configure_args", f.configure_args);
-      util::put(w, "compiler", f.compiler);
-      w.EndObject();
-    }
+    for (const auto& f : result.interpreters) results::write_json(w, f);
     w.EndArray();
     if (vm.count("all")) {
       w.Key("rejected");

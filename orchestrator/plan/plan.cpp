@@ -24,16 +24,9 @@ std::vector<PlanItem> interleave(size_t interpreters, size_t benchmarks, const s
       for (int t : threads) {
         std::iota(order.begin(), order.end(), 0);
         std::shuffle(order.begin(), order.end(), rng);
-        for (size_t i : order) {
-          PlanItem item;
-          item.sequence = items.size();
-          item.round = round;
-          item.interpreter = i;
-          item.benchmark = b;
-          item.threads = t;
-          item.process_index = round;
-          items.push_back(item);
-        }
+        for (size_t i : order)
+          items.push_back({.sequence = items.size(), .round = round, .interpreter = i, .benchmark = b,
+                           .threads = t, .process_index = round});
       }
     }
   }

@@ -9,9 +9,7 @@ using util::put;
 
 std::string to_string(RunStatus s) { return s == RunStatus::ok ? "ok" : "failed"; }
 
-namespace {
-
-void write_facts(JsonWriter& w, const discovery::InterpreterFacts& f) {
+void write_json(JsonWriter& w, const discovery::InterpreterFacts& f) {
   w.StartObject();
   put(w, "path", f.path.string());
   put(w, "executable", f.executable.string());
@@ -24,6 +22,8 @@ void write_facts(JsonWriter& w, const discovery::InterpreterFacts& f) {
   put(w, "compiler", f.compiler);
   w.EndObject();
 }
+
+namespace {
 
 discovery::InterpreterFacts read_facts(const rapidjson::Value& v) {
   using namespace util;
@@ -294,7 +294,7 @@ void write_manifest_fields(JsonWriter& w, const Manifest& m) {
     for (const auto& [k, v] : i.env) put(w, k.c_str(), v);
     w.EndObject();
     w.Key("facts");
-    write_facts(w, i.facts);
+    write_json(w, i.facts);
     w.EndObject();
   }
   w.EndArray();

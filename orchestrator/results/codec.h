@@ -12,6 +12,7 @@ namespace ftbench::results {
 
 // The one place the results schema (docs/results-schema.md) is written and read.
 void write_json(util::JsonWriter& w, const ProcessRun& run);
+void write_json(util::JsonWriter& w, const discovery::InterpreterFacts& facts);  // also `interpreters --json`
 void write_json(util::JsonWriter& w, const Manifest& manifest);
 
 ProcessRun read_process_run(const rapidjson::Value& v);

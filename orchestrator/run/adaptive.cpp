@@ -56,16 +56,9 @@ std::vector<plan::PlanItem> next_adaptive_round(const plan::Plan& plan, const st
         if (!converged) need.push_back(i);
       }
       std::shuffle(need.begin(), need.end(), rng);
-      for (size_t i : need) {
-        plan::PlanItem item;
-        item.sequence = plan.items.size() + round.size();
-        item.round = next_round;
-        item.interpreter = i;
-        item.benchmark = b;
-        item.threads = t;
-        item.process_index = next_round;
-        round.push_back(item);
-      }
+      for (size_t i : need)
+        round.push_back({.sequence = plan.items.size() + round.size(), .round = next_round, .interpreter = i,
+                         .benchmark = b, .threads = t, .process_index = next_round});
     }
   }
   return round;
