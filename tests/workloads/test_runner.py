@@ -62,10 +62,15 @@ class Team(unittest.TestCase):
     def test_failure_does_not_wait_for_blocked_peers(self):
         never = threading.Event()
         self.addCleanup(never.set)  # lets the blocked worker go at the end of the test
+        blocked = threading.Event()
 
         def body(index):
             if index == 0:
+                # Fail only once the peer is inside its body: a peer still waking from the
+                # barrier may see the failure first and never block, which is not this case.
+                blocked.wait(10)
                 raise KeyError("boom")
+            blocked.set()
             never.wait()
 
         team = ThreadTeam(body, 2)
