@@ -32,13 +32,27 @@ def run_with_deadline(test, function, seconds=60):
     return outcome["value"]
 
 
+def close_and_join(test, team, seconds=60):
+    """``team.close`` with a grace period that only guards against a hang: the default half
+    second is for the harness, not for a loaded test machine. Fails if a worker lives on."""
+    test.assertTrue(team.close(seconds), "a worker thread did not end within {} s".format(seconds))
+
+
+def workers_since(before):
+    """Worker threads that did not exist at ``before`` (a set of threads): those of the team
+    under test, not ones another test's team (a Session's, say) is still winding down."""
+    return [t for t in threading.enumerate()
+            if t.name.startswith("ftbench-worker-") and t not in before]
+
+
 class Team(unittest.TestCase):
     def test_threads_are_parked_before_the_first_region(self):
         calls = []
         team = ThreadTeam(lambda i: calls.append((i, threading.current_thread().name)), 3)
+        before = set(threading.enumerate())
         team.start()
-        self.addCleanup(team.close)
-        workers = [t for t in threading.enumerate() if t.name.startswith("ftbench-worker-")]
+        self.addCleanup(close_and_join, self, team)
+        workers = workers_since(before)
         self.assertEqual(len(workers), 3, "all workers exist before the timed region")
         self.assertEqual(calls, [], "no body may run before the first release")
         team.run()
@@ -48,7 +62,7 @@ class Team(unittest.TestCase):
         barrier = threading.Barrier(2)  # both bodies must overlap: released together
         team = ThreadTeam(lambda i: barrier.wait(30), 2)
         team.start()
-        self.addCleanup(team.close)
+        self.addCleanup(close_and_join, self, team)
         for _ in range(3):
             region_ns, threads = run_with_deadline(self, team.run)
             self.assertEqual([t["index"] for t in threads], [0, 1])
@@ -68,7 +82,7 @@ class Team(unittest.TestCase):
             if index == 0:
                 # Fail only once the peer is inside its body: a peer still waking from the
                 # barrier may see the failure first and never block, which is not this case.
-                blocked.wait(10)
+                blocked.wait(60)
                 raise KeyError("boom")
             blocked.set()
             never.wait()
@@ -82,21 +96,26 @@ class Team(unittest.TestCase):
         self.assertIn("boom", caught.exception.details["traceback"])
         self.assertFalse(team.close(0.1), "worker 1 is still blocked: close must say so")
         never.set()
+        # Worker 1 now leaves; wait for it, or a later test that counts ftbench-worker-*
+        # threads would see it.
+        close_and_join(self, team)
 
     def test_system_exit_in_a_body_is_a_failure_not_an_exit(self):
         team = ThreadTeam(lambda i: exec("raise SystemExit(4)"), 1)
         team.start()
         with self.assertRaises(WorkerFailure):
             run_with_deadline(self, team.run)
-        self.assertTrue(team.close())
+        close_and_join(self, team)
 
     def test_close_releases_parked_workers(self):
         team = ThreadTeam(lambda i: None, 4)
+        before = set(threading.enumerate())
         team.start()
+        workers = workers_since(before)
+        self.assertEqual(len(workers), 4)
         team.run()
-        self.assertTrue(team.close())
-        self.assertEqual([t for t in threading.enumerate() if t.name.startswith("ftbench-worker-")
-                          and t.is_alive()], [])
+        close_and_join(self, team)
+        self.assertEqual([t for t in workers if t.is_alive()], [])
 
 
 class Recorder(Workload):
