@@ -58,11 +58,11 @@ InterpreterFacts probe_interpreter(const std::filesystem::path& path, Source sou
   std::map<std::string, std::string> env{{"PATH", "/usr/bin:/bin"}, {"LC_ALL", "C.UTF-8"}};
   run::CapturedRun run;
   try {
-    run = run::run_and_capture({where, "-I", "-c", kProbe}, env, std::chrono::seconds(20));
+    run = run::run_and_capture({where, "-I", "-c", kProbe}, env, std::chrono::seconds(60));
   } catch (const UserError& e) {
     throw UserError("interpreter " + where + " cannot be started: " + e.what());
   }
-  if (run.timed_out) throw UserError("interpreter " + where + " did not answer the probe within 20 s");
+  if (run.timed_out) throw UserError("interpreter " + where + " did not answer the probe within 60 s");
   if (!run.status.success())
     throw UserError("interpreter " + where + " is not a usable CPython 3 (probe failed with " +
                     run.status.describe() + (run.err.empty() ? "" : ": " + first_line(run.err)) + ")");

@@ -59,7 +59,7 @@ std::vector<ResolvedInterpreter> resolve_interpreters(const config::RunConfig& c
 
 std::vector<Benchmark> load_catalog(const discovery::InterpreterFacts& python, const std::filesystem::path& workloads_dir) {
   auto env = child_environment({}, workloads_dir);
-  auto run = run::run_and_capture({python.path.string(), "-m", "ftbench", "list", "--json"}, env, std::chrono::seconds(60));
+  auto run = run::run_and_capture({python.path.string(), "-m", "ftbench", "list", "--json"}, env, std::chrono::seconds(180));
   // Exit status 1 with a listing means some workloads failed to load: they are still listed
   // (below) so a run records their failure instead of silently skipping them.
   bool listed = !run.timed_out && !run.status.signaled && (run.status.code == 0 || run.status.code == 1) &&

@@ -46,12 +46,15 @@ struct ChildSetup : bp::extend::handler {
   std::vector<FdMapping> fds;
   cpu_set_t cpus;
   bool pin = false;
+  pid_t parent = 0;  // the orchestrator, recorded before the fork
 
   template <class Executor>
   void on_exec_setup(Executor&) const {
     ::setpgid(0, 0);
     // If the orchestrator is SIGKILLed, its benchmark process must not run on unattended.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // It may have died between the fork and the prctl: then nobody will send the signal.
+    if (::getppid() != parent) ::_exit(127);
     // Move sources out of the way first so a source equal to another mapping's target is
     // not clobbered by an earlier dup2.
     int moved[16];
@@ -83,6 +86,7 @@ ChildProcess ChildProcess::spawn(const SpawnOptions& options) {
   CPU_ZERO(&setup.cpus);
   for (int cpu : options.cpus) CPU_SET(static_cast<size_t>(cpu), &setup.cpus);
   setup.pin = !options.cpus.empty();
+  setup.parent = ::getpid();
 
   bp::environment env;
   for (const auto& [k, v] : options.env) env[k] = v;

@@ -188,18 +188,22 @@ class Run:
 
 
 def drive(args, python=None, warmups=2, iterations=2, timeout=60.0, stop="done", env=None,
-          cwd=None):
+          cwd=None, startup_timeout=None):
     """Run the harness with ``args`` through a whole conversation and classify it.
 
     ``warmups`` warm-up-flagged iterations, then ``iterations`` measured ones. ``stop``:
     "done" sends stop in place of the last ack (the normal end), "ready" acks the last done
     and stops at the next ready (check() is then skipped), "hello" stops right after hello.
-    ``timeout`` bounds each wait for a message and the wait for the exit."""
+    ``timeout`` bounds each wait for a message and the wait for the exit. ``startup_timeout``
+    (default: ``timeout``) bounds instead the waits up to the first ready: interpreter start,
+    import and setup, which a loaded machine can stretch to seconds, so that a short
+    ``timeout`` aimed at a hang in an iteration does not fire before the iteration."""
     plan = [True] * warmups + [False] * iterations
     harness = HarnessProcess(args, python, env, cwd)
     timed_out = False
     try:
-        end = _converse(harness, plan, timeout, stop)
+        end = _converse(harness, plan, timeout, stop,
+                        timeout if startup_timeout is None else startup_timeout)
         if end in ("garbage", "unexpected"):
             harness.kill_group()  # it may be waiting for an answer that will not come
         elif harness.wait(timeout) is None:
@@ -225,11 +229,12 @@ def drive(args, python=None, warmups=2, iterations=2, timeout=60.0, stop="done",
                outcome, problems, time.monotonic() - harness.started)
 
 
-def _converse(harness, plan, timeout, stop):
+def _converse(harness, plan, timeout, stop, startup_timeout):
     """React to each harness message as an orchestrator would; returns why it ended."""
     iteration = 0
+    started = False  # a ready has arrived: startup_timeout no longer applies
     while True:
-        entry = harness.receive(timeout)
+        entry = harness.receive(timeout if started else startup_timeout)
         if entry is None:
             return "eof"
         message = entry["message"]
@@ -242,6 +247,7 @@ def _converse(harness, plan, timeout, stop):
                 continue  # the workload did not load: an import error follows at once
             harness.send({"type": "stop"} if stop == "hello" else {"type": "start"})
         elif kind == "ready":
+            started = True
             if iteration < len(plan):
                 harness.send({"type": "go", "iteration": iteration, "warmup": plan[iteration]})
             else:

@@ -36,8 +36,10 @@ class Classification(unittest.TestCase):
         key = (name, threads)
         if key not in cls.runs:
             expected = expectations()["workloads"][name]
+            # timeout_s (the hang's) is short, to catch a hang in an iteration quickly; the
+            # start before it (interpreter, import, setup) may take seconds on a loaded box.
             cls.runs[key] = drive([fixture(name), "--threads", str(threads)] + QUICK,
-                                  timeout=expected.get("timeout_s", 60))
+                                  timeout=expected.get("timeout_s", 60), startup_timeout=60)
         return cls.runs[key]
 
     def test_each_fixture_is_classified_as_expected(self):
