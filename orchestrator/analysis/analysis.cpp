@@ -6,12 +6,8 @@ RunAnalysis analyze(const results::Manifest& manifest, const std::vector<results
   RunAnalysis a;
   a.cells = build_cells(manifest, runs);
   const auto& m = manifest.machine;
-  if (manifest.affinity == "list" && !manifest.affinity_cpus.empty())
-    a.usable_cpus = static_cast<int>(manifest.affinity_cpus.size());
-  else if (!m.usable_cpus.empty())
-    a.usable_cpus = static_cast<int>(m.usable_cpus.size());
-  else
-    a.usable_cpus = m.logical_cpus;
+  a.usable_cpus = manifest.affinity.cpu_count(!m.usable_cpus.empty() ? m.usable_cpus.size()
+                                                                      : static_cast<size_t>(m.logical_cpus));
   a.comparisons = compare_within_run(a.cells, a.usable_cpus);
   return a;
 }

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands/commands.h"
+#include "commands/options.h"
 #include "report/analysis_json.h"
 #include "report/run_compare.h"
 #include "report/terminal_table.h"
@@ -22,20 +23,16 @@ int compare_command(const Args& args) {
       ("help,h", "this help");
   po::options_description hidden;
   hidden.add_options()("runs", po::value<std::vector<std::string>>());
-  po::options_description all;
-  all.add(opts).add(hidden);
   po::positional_options_description pos;
   pos.add("runs", 2);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts
-              << "\nCompares run B against run A (e.g. last night vs tonight) for every (interpreter label,\n"
-                 "benchmark, threads) in both: B / A ratio of median times per operation, its 95% interval\n"
-                 "and a Mann-Whitney U test at 5%.\n";
-    return kExitOk;
-  }
+  auto parsed = parse_options(
+      args, opts,
+      "\nCompares run B against run A (e.g. last night vs tonight) for every (interpreter label,\n"
+      "benchmark, threads) in both: B / A ratio of median times per operation, its 95% interval\n"
+      "and a Mann-Whitney U test at 5%.\n",
+      &hidden, &pos);
+  if (!parsed) return kExitOk;
+  const auto& vm = *parsed;
   const auto runs = vm.count("runs") ? vm["runs"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (runs.size() != 2) throw UserError("compare needs two run directories: orchestrate compare RUN_A RUN_B");
   if (markdown && json) throw UserError("choose one of --markdown and --json");

@@ -1,8 +1,7 @@
-#include <boost/program_options.hpp>
 #include <cstdio>
-#include <iostream>
 
 #include "commands/commands.h"
+#include "commands/options.h"
 #include "perf/doctor.h"
 
 namespace po = boost::program_options;
@@ -12,14 +11,12 @@ namespace ftbench::commands {
 int doctor_command(const Args& args) {
   po::options_description opts("orchestrate doctor [--json]");
   opts.add_options()("json", "machine-readable output")("help,h", "this help");
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(opts).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\nReports the PMU model, perf_event_paranoid, tracefs, hardware watchpoints and, for\n"
-                         "every event of every counter profile, whether it can be counted here and why not.\n";
-    return kExitOk;
-  }
+  auto parsed = parse_options(
+      args, opts,
+      "\nReports the PMU model, perf_event_paranoid, tracefs, hardware watchpoints and, for\n"
+      "every event of every counter profile, whether it can be counted here and why not.\n");
+  if (!parsed) return kExitOk;
+  const auto& vm = *parsed;
   auto report = perf::run_doctor();
   std::fputs((vm.count("json") ? perf::render_doctor_json(report) + "\n" : perf::render_doctor_table(report)).c_str(),
              stdout);

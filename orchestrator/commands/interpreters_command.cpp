@@ -1,8 +1,7 @@
-#include <boost/program_options.hpp>
 #include <cstdio>
-#include <iostream>
 
 #include "commands/commands.h"
+#include "commands/options.h"
 #include "discovery/discovery.h"
 #include "results/codec.h"
 #include "util/json.h"
@@ -15,14 +14,12 @@ int interpreters_command(const Args& args) {
   po::options_description opts("orchestrate interpreters [--json]");
   opts.add_options()("json", "machine-readable output")("all", "also list rejected candidates and why")(
       "help,h", "this help");
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(opts).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\nLooks in: the provisioning cache (scripts/provision-python), pyenv versions, uv-managed\n"
-                         "installs, PATH (python3, python3.X, python3.Xt) and /usr/bin, /usr/local/bin.\n";
-    return kExitOk;
-  }
+  auto parsed = parse_options(
+      args, opts,
+      "\nLooks in: the provisioning cache (scripts/provision-python), pyenv versions, uv-managed\n"
+      "installs, PATH (python3, python3.X, python3.Xt) and /usr/bin, /usr/local/bin.\n");
+  if (!parsed) return kExitOk;
+  const auto& vm = *parsed;
   auto result = discovery::discover(discovery::SearchRoots::from_environment());
   if (vm.count("json")) {
     rapidjson::StringBuffer buf;

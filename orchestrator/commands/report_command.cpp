@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands/commands.h"
+#include "commands/options.h"
 #include "report/exporter.h"
 #include "report/report.h"
 #include "report/terminal_table.h"
@@ -28,19 +29,15 @@ int report_command(const Args& args) {
   po::options_description hidden;
   // Vectors, not strings: GCC 12 warns (falsely) inside boost's typed_value<std::string>.
   hidden.add_options()("run-dir", po::value<std::vector<std::string>>());
-  po::options_description all;
-  all.add(opts).add(hidden);
   po::positional_options_description pos;
   pos.add("run-dir", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts
-              << "\nRebuilds results.json from runs/ and rewrites the chosen outputs from the stored results:\n"
-                 "analysis.json, results.csv, summary.md, dashboard.html, pyperf/<interpreter>.json.\n";
-    return kExitOk;
-  }
+  auto parsed = parse_options(
+      args, opts,
+      "\nRebuilds results.json from runs/ and rewrites the chosen outputs from the stored results:\n"
+      "analysis.json, results.csv, summary.md, dashboard.html, pyperf/<interpreter>.json.\n",
+      &hidden, &pos);
+  if (!parsed) return kExitOk;
+  const auto& vm = *parsed;
   if (!vm.count("run-dir")) throw UserError("report needs a run directory: orchestrate report results/<run-id>");
   util::setup_console_logging("info");
   const fs::path run_dir = vm["run-dir"].as<std::vector<std::string>>().front();
@@ -54,7 +51,7 @@ int report_command(const Args& args) {
   for (const auto& p : problems) std::fprintf(stderr, "orchestrate: warning: %s\n", p.c_str());
   store.write_merged(manifest, runs);
 
-  const auto formats = format_args.empty() ? report::known_formats() : report::parse_formats(format_args);
+  const auto formats = format_args.empty() ? config::output_formats() : report::parse_formats(format_args);
   const auto model = report::build_model(std::move(manifest), std::move(runs));
   const auto outcome = report::write_reports(model, run_dir, formats, results_root);
   if (!quiet) std::fputs(report::summary_table(model).c_str(), stdout);

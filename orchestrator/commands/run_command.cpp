@@ -2,8 +2,10 @@
 #include <iostream>
 
 #include "commands/commands.h"
+#include "commands/options.h"
 #include "commands/run_pipeline.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace po = boost::program_options;
 
@@ -46,16 +48,8 @@ void read_common(const po::variables_map& vm, CommonFlags& f) {
   if (f.warmups && *f.warmups < 0) throw UserError("--warmups must be 0 or more");
   if (f.iterations && *f.iterations < 1) throw UserError("--iterations must be at least 1");
   // Comma lists are accepted too: --threads 1,2,4
-  for (auto* list : {&f.overrides.threads, &f.overrides.pythons, &f.overrides.benchmarks}) {
-    std::vector<std::string> split;
-    for (const auto& item : *list) {
-      size_t start = 0;
-      for (size_t comma; (comma = item.find(',', start)) != std::string::npos; start = comma + 1)
-        split.push_back(item.substr(start, comma - start));
-      split.push_back(item.substr(start));
-    }
-    *list = split;
-  }
+  for (auto* list : {&f.overrides.threads, &f.overrides.pythons, &f.overrides.benchmarks})
+    *list = util::split_commas(*list);
 }
 
 }  // namespace
@@ -68,13 +62,9 @@ int run_command(const Args& args) {
       ("benchmarks,b", po::value<std::vector<std::string>>()->multitoken(),
        "suite globs, e.g. 'memory/ordering/*' (replaces the config's selection)")
       ("resume", po::value<std::string>(), "complete an interrupted run directory without redoing finished items");
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(opts).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts;
-    return kExitOk;
-  }
+  auto parsed = parse_options(args, opts);
+  if (!parsed) return kExitOk;
+  const auto& vm = *parsed;
   if (vm.count("benchmarks")) flags.overrides.benchmarks = vm["benchmarks"].as<std::vector<std::string>>();
   read_common(vm, flags);
 
@@ -107,15 +97,13 @@ int script_command(const Args& args) {
   opts.add_options()("script", po::value<std::string>(), "the Python script to run under the harness");
   po::positional_options_description pos;
   pos.add("script", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(ours).options(opts).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts
-              << "\nThe script's body is the timed region; with --threads N it runs in N threads at once\n"
-                 "(FTBENCH_THREADS=N is set for it). Counters, repetitions and outputs are those of a suite run.\n";
-    return kExitOk;
-  }
+  auto parsed = parse_options(
+      ours, opts,
+      "\nThe script's body is the timed region; with --threads N it runs in N threads at once\n"
+      "(FTBENCH_THREADS=N is set for it). Counters, repetitions and outputs are those of a suite run.\n",
+      nullptr, &pos);
+  if (!parsed) return kExitOk;
+  const auto& vm = *parsed;
   if (!vm.count("script")) throw UserError("orchestrate script needs the path of a Python script");
   read_common(vm, flags);
   auto path = std::filesystem::absolute(vm["script"].as<std::string>());

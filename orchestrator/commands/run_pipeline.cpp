@@ -74,22 +74,6 @@ std::vector<config::EventSetting> resolve_events(const config::Counters& counter
   return out;
 }
 
-std::string affinity_mode(const config::Affinity& a) {
-  switch (a.mode) {
-    case config::Affinity::Mode::none: return "none";
-    case config::Affinity::Mode::automatic: return "auto";
-    case config::Affinity::Mode::list: return "list";
-  }
-  return "none";
-}
-
-config::Affinity affinity_from(const results::Manifest& m) {
-  config::Affinity a;
-  if (m.affinity == "auto") a.mode = config::Affinity::Mode::automatic;
-  if (m.affinity == "list") a.mode = config::Affinity::Mode::list, a.cpus = m.affinity_cpus;
-  return a;
-}
-
 // config -> plan, recorded in a manifest.
 results::Manifest build_manifest(const config::RunConfig& config, const PipelineRequest& request,
                                  const fs::path& workloads_dir) {
@@ -109,8 +93,7 @@ results::Manifest build_manifest(const config::RunConfig& config, const Pipeline
   std::error_code ec;
   if (fs::exists(config.source_file, ec)) m.config_text = util::read_file(config.source_file);
   m.created_at = results::utc_now_iso8601();
-  m.affinity = affinity_mode(config.affinity);
-  m.affinity_cpus = config.affinity.cpus;
+  m.affinity = config.affinity;
   m.formats = config.output.formats;
   m.machine = system::MachineInfo::collect();
 
@@ -127,10 +110,7 @@ results::Manifest build_manifest(const config::RunConfig& config, const Pipeline
     auto catalog = plan::load_catalog(p.interpreters.front().facts, workloads_dir);
     p.benchmarks = plan::select_benchmarks(catalog, config.benchmarks);
   }
-  int usable = static_cast<int>(config.affinity.mode == config::Affinity::Mode::list
-                                    ? config.affinity.cpus.size()
-                                    : system::usable_cpus().size());
-  p.threads = plan::resolve_threads(config.threads, usable);
+  p.threads = plan::resolve_threads(config.threads, config.affinity.cpu_count(m.machine.usable_cpus.size()));
   p.seed = config.seed ? *config.seed : std::random_device{}();
   p.warmups = config.repetitions.warmups;
   p.iterations = config.repetitions.iterations;
@@ -178,34 +158,34 @@ int run_pipeline(const PipelineRequest& request) {
 
   std::optional<results::RunStore> store;
   results::Manifest manifest;
-  config::Affinity affinity;
-  std::set<std::string> finished;
   if (request.resume_dir) {
     store.emplace(results::RunStore::open(*request.resume_dir));
     manifest = store->read_manifest();
-    affinity = affinity_from(manifest);
-    finished = store->finished_item_ids();
+  } else {
+    manifest = build_manifest(*request.config, request, workloads_dir);
+  }
+  if (request.dry_run) {
+    std::fputs(plan::describe(manifest.plan).c_str(), stdout);
+    return kExitOk;
+  }
+
+  // Every run saved so far (none for a new run); the scheduler appends what it runs.
+  std::vector<results::ProcessRun> runs;
+  if (store) {
+    std::vector<std::string> problems;
+    runs = store->load_runs(&problems);
     util::add_log_file(store->log_file());
-    spdlog::info("resuming {}: {} of {} processes already finished", store->dir().string(), finished.size(),
+    for (const auto& p : problems) spdlog::warn("{}", p);
+    spdlog::info("resuming {}: {} of {} processes already finished", store->dir().string(), runs.size(),
                  manifest.plan.items.size());
   } else {
-    const auto& config = *request.config;
-    manifest = build_manifest(config, request, workloads_dir);
-    affinity = config.affinity;
-    if (request.dry_run) {
-      std::fputs(plan::describe(manifest.plan).c_str(), stdout);
-      return kExitOk;
-    }
-    store.emplace(results::RunStore::create(config.output.directory, results::make_run_id(manifest.config_name)));
+    store.emplace(
+        results::RunStore::create(request.config->output.directory, results::make_run_id(manifest.config_name)));
     manifest.run_id = store->dir().filename().string();
     store->write_manifest(manifest);
     util::add_log_file(store->log_file());
     spdlog::info("run {}: {} processes, results in {}", manifest.run_id, manifest.plan.items.size(),
                  store->dir().string());
-  }
-  if (request.dry_run) {
-    std::fputs(plan::describe(manifest.plan).c_str(), stdout);
-    return kExitOk;
   }
 
   install_stop_handlers();
@@ -215,28 +195,23 @@ int run_pipeline(const PipelineRequest& request) {
   options.workloads_dir = workloads_dir;
   options.pycache_root = store->dir() / "pycache";
   run::precompile_workloads(manifest.plan, workloads_dir, options.pycache_root);
-  options.affinity = affinity;
+  options.affinity = manifest.affinity;
   options.stop_signal = &g_stop_signal;
   manifest.status = "running";
-  auto outcome = run::run_plan(manifest.plan, executor, *store, manifest, finished, progress, options);
+  auto outcome = run::run_plan(manifest.plan, executor, *store, manifest, runs, progress, options);
   // Adaptive repetitions: more rounds for the cells whose median is not yet tight enough. The
   // manifest is rewritten before each round, so --resume knows the extended plan.
   run::AdaptiveGoal goal{manifest.plan.target_rel_ci, manifest.plan.max_seconds_per_benchmark};
   while (!outcome.interrupted && goal.target_rel_ci > 0) {
-    auto round = run::next_adaptive_round(manifest.plan, store->load_runs(), goal);
+    auto round = run::next_adaptive_round(manifest.plan, runs, goal);
     if (round.empty()) break;
     spdlog::info("adaptive: round {} adds {} processes (target relative CI {:.1f}%)", round.front().round,
                  round.size(), goal.target_rel_ci * 100);
     manifest.plan.items.insert(manifest.plan.items.end(), round.begin(), round.end());
     store->write_manifest(manifest);
-    auto more = run::run_plan(manifest.plan, executor, *store, manifest, store->finished_item_ids(), progress, options);
-    outcome.ran += more.ran;
-    outcome.interrupted = more.interrupted;
+    outcome.interrupted = run::run_plan(manifest.plan, executor, *store, manifest, runs, progress, options).interrupted;
   }
 
-  std::vector<std::string> problems;
-  auto runs = store->load_runs(&problems);
-  for (const auto& p : problems) spdlog::warn("{}", p);
   bool complete = runs.size() >= manifest.plan.items.size() && !outcome.interrupted;
   manifest.status = complete ? "complete" : "interrupted";
   manifest.finished_at = results::utc_now_iso8601();

@@ -66,7 +66,22 @@ struct Counters {
 struct Affinity {
   enum class Mode { none, automatic, list } mode = Mode::none;
   std::vector<int> cpus;  // for Mode::list
+
+  // CPUs a run may use: the list when pinned to one, else what the machine allows ("ncpu",
+  // and the CPU count scaling efficiency is judged against).
+  int cpu_count(size_t machine_usable) const {
+    return static_cast<int>(mode == Mode::list && !cpus.empty() ? cpus.size() : machine_usable);
+  }
 };
+// "none" | "auto" | "list": as written in configs and results.
+std::string to_string(Affinity::Mode mode);
+std::optional<Affinity::Mode> parse_affinity_mode(const std::string& text);
+
+// Every report format; each has an exporter in report/ (report/exporter.cpp).
+inline const std::vector<std::string>& output_formats() {
+  static const std::vector<std::string> formats{"json", "csv", "markdown", "html", "pyperf"};
+  return formats;
+}
 
 struct Output {
   std::filesystem::path directory = "results";

@@ -169,7 +169,6 @@ class Parser {
   std::string file_;
 };
 
-const std::vector<std::string> kFormats{"json", "csv", "markdown", "html", "pyperf"};
 
 InterpreterSpec Parser::interpreter(const YAML::Node& n, size_t index) const {
   const std::string what = "interpreters[" + std::to_string(index) + "]";
@@ -254,10 +253,10 @@ void Parser::counters(const YAML::Node& n, Counters& out) const {
 
 void Parser::affinity(const YAML::Node& n, Affinity& out) const {
   if (n.IsScalar()) {
-    auto s = n.Scalar();
-    if (s == "auto") out.mode = Affinity::Mode::automatic;
-    else if (s == "none" || s == "off") out.mode = Affinity::Mode::none;
-    else fail(n, "affinity must be auto, none, or a list of CPU numbers, not '" + s + "'");
+    auto mode = parse_affinity_mode(n.Scalar());
+    if (!mode || *mode == Affinity::Mode::list)
+      fail(n, "affinity must be auto, none, or a list of CPU numbers, not '" + n.Scalar() + "'");
+    out.mode = *mode;
     return;
   }
   out.mode = Affinity::Mode::list;
@@ -283,7 +282,7 @@ void Parser::output(const YAML::Node& n, Output& out) const {
     out.formats.clear();
     for (const auto& f : list(n["formats"], "output.formats")) {
       auto s = string(f, "output.formats entry");
-      if (std::find(kFormats.begin(), kFormats.end(), s) == kFormats.end())
+      if (std::find(output_formats().begin(), output_formats().end(), s) == output_formats().end())
         fail(f, "unknown output format '" + s + "' (known: json, csv, markdown, html, pyperf)");
       out.formats.push_back(s);
     }
@@ -332,6 +331,22 @@ RunConfig Parser::parse(const YAML::Node& root) {
 }
 
 }  // namespace
+
+std::string to_string(Affinity::Mode mode) {
+  switch (mode) {
+    case Affinity::Mode::none: return "none";
+    case Affinity::Mode::automatic: return "auto";
+    case Affinity::Mode::list: return "list";
+  }
+  return "none";
+}
+
+std::optional<Affinity::Mode> parse_affinity_mode(const std::string& text) {
+  if (text == "none" || text == "off") return Affinity::Mode::none;
+  if (text == "auto") return Affinity::Mode::automatic;
+  if (text == "list") return Affinity::Mode::list;
+  return std::nullopt;
+}
 
 ThreadSetting parse_thread_setting(const std::string& text) {
   if (text == "ncpu") return {true, 0};

@@ -61,21 +61,15 @@ std::vector<Benchmark> load_catalog(const discovery::InterpreterFacts& python, c
   auto env = child_environment({}, workloads_dir);
   auto run = run::run_and_capture({python.path.string(), "-m", "ftbench", "list", "--json"}, env, std::chrono::seconds(180));
   // Exit status 1 with a listing means some workloads failed to load: they are still listed
-  // (below) so a run records their failure instead of silently skipping them.
-  bool listed = !run.timed_out && !run.status.signaled && (run.status.code == 0 || run.status.code == 1) &&
-                run.out.find("\"workloads\"") != std::string::npos;
-  if (!listed)
+  // (below, from "errors") so a run records their failure instead of silently skipping them.
+  rapidjson::Document doc;
+  doc.Parse(run.out.c_str());
+  const rapidjson::Value* list = doc.HasParseError() ? nullptr : util::get_array(doc, "workloads");
+  bool exited_normally = !run.timed_out && !run.status.signaled && (run.status.code == 0 || run.status.code == 1);
+  if (!list || !exited_normally)
     throw UserError("cannot list the workload suite with " + python.path.string() + " (" +
                     (run.timed_out ? std::string("timed out") : run.status.describe()) + "): " +
                     run.err.substr(0, 300) + " -- is " + workloads_dir.string() + " the workloads/ folder?");
-  rapidjson::Document doc;
-  doc.Parse(run.out.c_str());
-  const rapidjson::Value* list = nullptr;
-  if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("workloads") && doc["workloads"].IsArray())
-    list = &doc["workloads"];
-  else if (!doc.HasParseError() && doc.IsArray())
-    list = &doc;
-  if (!list) throw UserError("the harness' `list --json` output is not understood: " + run.out.substr(0, 200));
   std::vector<Benchmark> out;
   auto str = [](const rapidjson::Value& v, const char* key) {
     auto it = v.FindMember(key);

@@ -141,7 +141,7 @@ void write_document(W& w, const ReportModel& model, const AnalysisJsonOptions& o
   util::put(w, "warmups", m.plan.warmups);
   util::put(w, "iterations", m.plan.iterations);
   util::put(w, "threads", cells.threads);
-  util::put(w, "affinity", m.affinity);
+  util::put(w, "affinity", config::to_string(m.affinity.mode));
   util::put(w, "usable_cpus", model.analysis.usable_cpus);
   w.Key("events");
   w.StartArray();

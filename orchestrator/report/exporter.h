@@ -25,8 +25,7 @@ class Exporter {
                                                    const std::filesystem::path& run_dir) const = 0;
 };
 
-const std::vector<std::string>& known_formats();
-// Throws UserError naming the valid formats.
+// One per name in config::output_formats(); throws UserError naming the valid formats.
 std::unique_ptr<Exporter> make_exporter(const std::string& format);
 // "json,csv" or repeated values -> validated, de-duplicated list in the given order.
 std::vector<std::string> parse_formats(const std::vector<std::string>& values);

@@ -269,8 +269,8 @@ void write_manifest_fields(JsonWriter& w, const Manifest& m) {
   put(w, "target_rel_ci", p.target_rel_ci);
   put(w, "max_seconds_per_benchmark", p.max_seconds_per_benchmark);
   put(w, "threads", p.threads);
-  put(w, "affinity", m.affinity);
-  put(w, "affinity_cpus", m.affinity_cpus);
+  put(w, "affinity", config::to_string(m.affinity.mode));
+  put(w, "affinity_cpus", m.affinity.cpus);
   put(w, "formats", m.formats);
   w.Key("events");
   w.StartArray();
@@ -401,8 +401,8 @@ Manifest read_manifest_value(const rapidjson::Value& v) {
     p.target_rel_ci = get_double(*c, "target_rel_ci", 0);
     p.max_seconds_per_benchmark = get_double(*c, "max_seconds_per_benchmark", 120);
     p.threads = get_ints(*c, "threads");
-    m.affinity = get_string(*c, "affinity", "none");
-    m.affinity_cpus = get_ints(*c, "affinity_cpus");
+    m.affinity.mode = config::parse_affinity_mode(get_string(*c, "affinity", "none")).value_or(config::Affinity::Mode::none);
+    m.affinity.cpus = get_ints(*c, "affinity_cpus");
     m.formats = get_strings(*c, "formats");
     if (auto evs = get_array(*c, "events"))
       for (const auto& e : evs->GetArray()) p.events.push_back({get_string(e, "name"), get_bool(e, "required")});
@@ -461,9 +461,8 @@ Manifest read_manifest_value(const rapidjson::Value& v) {
     mm.pmu = get_string(*mi, "pmu");
     if (auto g = get_string(*mi, "governor"); !g.empty()) mm.governor = g;
     if (auto t = get_string(*mi, "turbo"); !t.empty()) mm.turbo = t;
-    if (get_object(v, "machine")->HasMember("perf_event_paranoid") && (*mi)["perf_event_paranoid"].IsInt())
-      mm.perf_event_paranoid = (*mi)["perf_event_paranoid"].GetInt();
-    if (mi->HasMember("aslr") && (*mi)["aslr"].IsInt()) mm.aslr = (*mi)["aslr"].GetInt();
+    mm.perf_event_paranoid = get_optional_int(*mi, "perf_event_paranoid");
+    mm.aslr = get_optional_int(*mi, "aslr");
     mm.load_average = get_string(*mi, "load_average");
     mm.memory_total_kb = get_int(*mi, "memory_total_kb");
     mm.boot_id = get_string(*mi, "boot_id");

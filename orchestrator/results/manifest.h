@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "plan/plan.h"
 #include "system/machine.h"
 
@@ -22,8 +23,7 @@ struct Manifest {
   std::string created_at;        // ISO 8601 UTC
   std::string finished_at;
   std::string status = "running";  // running | complete | interrupted
-  std::string affinity;          // none | auto | list
-  std::vector<int> affinity_cpus;
+  config::Affinity affinity;
   std::vector<std::string> formats;
   plan::Plan plan;
   system::MachineInfo machine;

@@ -108,12 +108,6 @@ std::vector<ProcessRun> RunStore::load_runs(std::vector<std::string>* problems) 
   return runs;
 }
 
-std::set<std::string> RunStore::finished_item_ids() const {
-  std::set<std::string> ids;
-  for (const auto& r : load_runs()) ids.insert(r.item_id);
-  return ids;
-}
-
 void RunStore::write_merged(const Manifest& manifest, const std::vector<ProcessRun>& runs) const {
   util::write_file_atomically(dir_ / "results.json", merged_json(manifest, runs));
 }

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <filesystem>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -32,7 +31,6 @@ class RunStore {
   void save_run(const ProcessRun& run) const;
   // Every readable run file, by sequence; unreadable ones are reported in `problems`.
   std::vector<ProcessRun> load_runs(std::vector<std::string>* problems = nullptr) const;
-  std::set<std::string> finished_item_ids() const;
 
   void write_merged(const Manifest& manifest, const std::vector<ProcessRun>& runs) const;
 

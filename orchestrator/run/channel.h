@@ -16,8 +16,8 @@ class Channel {
  public:
   // Pipes for one child: the child's ends go to spawn() as fd mappings, then are closed here.
   struct ChildEnds {
-    util::UniqueFd command_read;  // child reads orchestrator messages
-    util::UniqueFd event_write;   // child writes its messages
+    perf::FileDescriptor command_read;  // child reads orchestrator messages
+    perf::FileDescriptor event_write;   // child writes its messages
   };
   static std::pair<Channel, ChildEnds> create();
 
@@ -37,10 +37,10 @@ class Channel {
   static constexpr size_t kMaxLine = 4 << 20;  // a done message is a few KB; anything near this is garbage
 
  private:
-  Channel(util::UniqueFd to_child, util::UniqueFd from_child)
+  Channel(perf::FileDescriptor to_child, perf::FileDescriptor from_child)
       : to_child_(std::move(to_child)), from_child_(std::move(from_child)) {}
-  util::UniqueFd to_child_;
-  util::UniqueFd from_child_;
+  perf::FileDescriptor to_child_;
+  perf::FileDescriptor from_child_;
   std::string buffer_;
   bool eof_ = false;
 };

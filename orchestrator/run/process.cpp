@@ -111,10 +111,9 @@ pid_t ChildProcess::pid() const { return child_.id(); }
 
 std::optional<ExitStatus> ChildProcess::poll() {
   if (status_) return status_;
+  // On an error (the child already reaped) the stored status is the best there is.
   std::error_code ec;
-  if (child_.running(ec) || ec) {
-    if (!ec) return std::nullopt;
-  }
+  if (child_.running(ec) && !ec) return std::nullopt;
   status_ = ExitStatus::from_wait_status(child_.native_exit_code());
   return status_;
 }

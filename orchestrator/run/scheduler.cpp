@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <set>
 
 #include "run/bytecode.h"
 #include "system/machine.h"
@@ -47,11 +48,12 @@ std::vector<int> cpus_for(const config::Affinity& affinity, int threads) {
 }
 
 SchedulerOutcome run_plan(const plan::Plan& plan, Executor& executor, const results::RunStore& store,
-                          const results::Manifest& manifest, const std::set<std::string>& finished,
+                          const results::Manifest& manifest, std::vector<results::ProcessRun>& runs,
                           ProgressSink& progress, const SchedulerOptions& options) {
   using Clock = std::chrono::steady_clock;
   SchedulerOutcome outcome;
-  auto all_runs = store.load_runs();
+  std::set<std::string> finished;
+  for (const auto& r : runs) finished.insert(r.item_id);
   auto last_merge = Clock::now();
   double seconds_spent = 0;
   size_t total = plan.items.size();
@@ -92,9 +94,9 @@ SchedulerOutcome run_plan(const plan::Plan& plan, Executor& executor, const resu
     spdlog::debug("{}: {} in {:.2f} s{}", id, results::to_string(run.status), run.duration_s,
                   run.failure.empty() ? "" : " (" + run.failure + ")");
     progress.item_finished(run);
-    all_runs.push_back(std::move(run));
+    runs.push_back(std::move(run));
     if (Clock::now() - last_merge >= options.merge_interval) {
-      store.write_merged(manifest, all_runs);
+      store.write_merged(manifest, runs);
       last_merge = Clock::now();
     }
   }

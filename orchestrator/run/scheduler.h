@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -50,10 +49,11 @@ struct SchedulerOutcome {
   bool interrupted = false;
 };
 
-// Runs every plan item not in `finished`, in plan order, saving each result as soon as it
-// exists. Stops cleanly between (or inside) items when the stop signal is set.
+// Runs every plan item that has no result in `runs` yet, in plan order, saving each result as
+// soon as it exists and appending it to `runs` (which results.json is merged from). Stops
+// cleanly between (or inside) items when the stop signal is set.
 SchedulerOutcome run_plan(const plan::Plan& plan, Executor& executor, const results::RunStore& store,
-                          const results::Manifest& manifest, const std::set<std::string>& finished,
+                          const results::Manifest& manifest, std::vector<results::ProcessRun>& runs,
                           ProgressSink& progress, const SchedulerOptions& options);
 
 // The CPUs one item is pinned to: none, the configured list, or (auto) one CPU per physical

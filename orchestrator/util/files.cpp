@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "util/error.h"
-#include "util/pipe.h"
+#include "perf/file_descriptor.h"
 
 namespace ftbench::util {
 namespace {
@@ -28,7 +28,7 @@ void write_all(int fd, std::string_view data, const std::filesystem::path& path)
 }
 
 void fsync_directory(const std::filesystem::path& dir) {
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  perf::FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd) ::fsync(fd.get());
 }
 
@@ -38,7 +38,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   auto tmp = dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
   {
-    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    perf::FileDescriptor fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (!fd) throw UserError("cannot create " + tmp.string() + ": " + errno_text(errno));
     write_all(fd.get(), content, tmp);
     if (::fsync(fd.get()) != 0) throw UserError("cannot fsync " + tmp.string() + ": " + errno_text(errno));
@@ -57,15 +57,6 @@ std::string read_file(const std::filesystem::path& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-void append_line_durably(const std::filesystem::path& path, std::string_view line) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-  if (!fd) throw UserError("cannot open " + path.string() + ": " + errno_text(errno));
-  std::string data(line);
-  data.push_back('\n');
-  write_all(fd.get(), data, path);
-  ::fsync(fd.get());
 }
 
 }  // namespace ftbench::util

@@ -14,7 +14,4 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 // Whole file as a string; throws UserError naming the file when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
 
-// Appends one line and fsyncs: for append-only logs that must survive a SIGKILL.
-void append_line_durably(const std::filesystem::path& path, std::string_view line);
-
 }  // namespace ftbench::util

@@ -22,6 +22,11 @@ int64_t get_int(const rapidjson::Value& v, const char* key, int64_t fallback) {
   auto m = member(v, key);
   return m && m->IsInt64() ? m->GetInt64() : fallback;
 }
+std::optional<int> get_optional_int(const rapidjson::Value& v, const char* key) {
+  auto m = member(v, key);
+  if (m && m->IsInt()) return m->GetInt();
+  return std::nullopt;
+}
 uint64_t get_uint(const rapidjson::Value& v, const char* key, uint64_t fallback) {
   auto m = member(v, key);
   return m && m->IsUint64() ? m->GetUint64() : fallback;

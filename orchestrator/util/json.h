@@ -54,6 +54,7 @@ void put(W& w, const char* key, const std::vector<int>& v) {
 std::string get_string(const rapidjson::Value& v, const char* key, const std::string& fallback = "");
 bool get_bool(const rapidjson::Value& v, const char* key, bool fallback = false);
 int64_t get_int(const rapidjson::Value& v, const char* key, int64_t fallback = 0);
+std::optional<int> get_optional_int(const rapidjson::Value& v, const char* key);  // null/missing: nullopt
 uint64_t get_uint(const rapidjson::Value& v, const char* key, uint64_t fallback = 0);
 double get_double(const rapidjson::Value& v, const char* key, double fallback = 0);
 std::vector<std::string> get_strings(const rapidjson::Value& v, const char* key);

@@ -16,7 +16,7 @@ Pipe Pipe::create() {
   if (::pipe2(fds, O_CLOEXEC) != 0)
     throw UserError(std::string("cannot create a pipe: ") + std::strerror(errno) +
                     " (too many open files? check `ulimit -n`)");
-  return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+  return Pipe{perf::FileDescriptor(fds[0]), perf::FileDescriptor(fds[1])};
 }
 
 }  // namespace ftbench::util

@@ -4,13 +4,10 @@
 
 namespace ftbench::util {
 
-// Every descriptor the orchestrator owns lives in the one RAII owner the project has.
-using UniqueFd = perf::FileDescriptor;
-
 // A pipe as two owned ends, both O_CLOEXEC (the spawner maps the child's ends explicitly).
 struct Pipe {
-  UniqueFd read_end;
-  UniqueFd write_end;
+  perf::FileDescriptor read_end;
+  perf::FileDescriptor write_end;
   static Pipe create();
 };
 

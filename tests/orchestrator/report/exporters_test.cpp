@@ -339,7 +339,7 @@ TEST(HtmlExport, InlinesLibrariesScriptAndData) {
 TEST(Reports, MissingDashboardAssetsFailOnlyTheHtmlFormatWithAClearError) {
   TempDir dir, empty;
   ::setenv("FTBENCH_DASHBOARD_ASSETS_DIR", empty.path().c_str(), 1);
-  const auto outcome = write_reports(demo_model(), dir.path(), known_formats(), dir.path());
+  const auto outcome = write_reports(demo_model(), dir.path(), config::output_formats(), dir.path());
   ::unsetenv("FTBENCH_DASHBOARD_ASSETS_DIR");
   ASSERT_EQ(outcome.errors.size(), 1u);
   EXPECT_EQ(outcome.errors[0].rfind("html: dashboard assets missing", 0), 0u) << outcome.errors[0];
@@ -407,3 +407,9 @@ TEST(RunCompare, ComparesTwoStoredRuns) {
 
 }  // namespace
 }  // namespace ftbench::report
+
+TEST(Exporters, EveryConfigFormatHasAnExporterAndNothingElseDoes) {
+  for (const auto& f : ftbench::config::output_formats()) EXPECT_NE(ftbench::report::make_exporter(f), nullptr) << f;
+  EXPECT_THROW(ftbench::report::make_exporter("pdf"), ftbench::UserError);
+  EXPECT_EQ(ftbench::report::parse_formats({"csv,json", "csv"}), (std::vector<std::string>{"csv", "json"}));
+}

@@ -22,7 +22,7 @@ SyntheticRun::SyntheticRun(std::string run_id, uint64_t seed) : rng_(seed) {
   m.created_at = "2026-11-28T12:00:00Z";
   m.finished_at = "2026-11-28T12:30:00Z";
   m.status = "complete";
-  m.affinity = "none";
+  m.affinity = {};
   m.formats = {"json", "csv", "markdown", "html", "pyperf"};
   m.plan.seed = seed;
   m.plan.warmups = 1;

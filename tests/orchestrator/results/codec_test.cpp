@@ -57,8 +57,7 @@ TEST(Codec, ManifestRoundTripsAndRejectsNewerSchema) {
   m.schema_version = kSchemaVersion;
   m.run_id = "r1";
   m.config_text = "interpreters: [3.13t]\n";
-  m.affinity = "list";
-  m.affinity_cpus = {0};
+  m.affinity = {config::Affinity::Mode::list, {0}};
   plan::ResolvedInterpreter i;
   i.label = "3.13t+GIL";
   i.env = {{"PYTHON_GIL", "1"}};
@@ -99,7 +98,8 @@ TEST(RunStore, SavesAtomicallyAndListsFinishedItems) {
   auto runs = store.load_runs(&problems);
   EXPECT_EQ(runs.size(), 2u);
   EXPECT_EQ(problems.size(), 1u);
-  EXPECT_EQ(store.finished_item_ids(), (std::set<std::string>{"a/b/t1/p0", "a/b/t2/p0"}));
+  EXPECT_EQ(runs[0].item_id, "a/b/t1/p0");
+  EXPECT_EQ(runs[1].item_id, "a/b/t2/p0");
   // No temporary files are left behind.
   for (const auto& e : std::filesystem::directory_iterator(store.dir() / "runs"))
     EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos);

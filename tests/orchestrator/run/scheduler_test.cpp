@@ -74,8 +74,10 @@ TEST(Scheduler, RunsEverythingAndSavesFailuresToo) {
   std::atomic<int> stop{0};
   SchedulerOptions opts;
   opts.stop_signal = &stop;
-  auto out = run_plan(plan, exec, store, {}, {}, progress, opts);
+  std::vector<results::ProcessRun> runs;
+  auto out = run_plan(plan, exec, store, {}, runs, progress, opts);
   EXPECT_EQ(out.ran, plan.items.size());
+  EXPECT_EQ(runs.size(), plan.items.size());  // what results.json is merged from
   EXPECT_EQ(out.failed, 1u);
   EXPECT_EQ(out.ok, plan.items.size() - 1);
   EXPECT_FALSE(out.interrupted);
@@ -95,14 +97,16 @@ TEST(Scheduler, StopSignalKeepsFinishedAndResumeRunsOnlyTheRest) {
   MockExecutor first;
   first.stop = &stop;
   first.stop_at_call = 5;
-  auto out = run_plan(plan, first, store, {}, {}, progress, opts);
+  std::vector<results::ProcessRun> runs;
+  auto out = run_plan(plan, first, store, {}, runs, progress, opts);
   EXPECT_TRUE(out.interrupted);
   EXPECT_EQ(out.ran, 5u);
   EXPECT_EQ(store.load_runs().size(), 5u);  // the interrupted one was not saved
 
   stop = 0;
   MockExecutor second;
-  auto resumed = run_plan(plan, second, store, {}, store.finished_item_ids(), progress, opts);
+  auto saved = store.load_runs();  // as --resume starts: from disk only
+  auto resumed = run_plan(plan, second, store, {}, saved, progress, opts);
   EXPECT_EQ(resumed.skipped, 5u);
   EXPECT_EQ(resumed.ran, plan.items.size() - 5);
   EXPECT_EQ(second.executed.front(), plan.item_id(plan.items[5]));

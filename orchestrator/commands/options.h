@@ -1,0 +1,19 @@
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <optional>
+#include <string_view>
+
+#include "commands/commands.h"
+
+namespace ftbench::commands {
+
+// What every subcommand does with its arguments: parse `visible` (plus `hidden` options such
+// as positional run directories), and on --help print `visible` and `epilog` and return
+// nullopt, after which the command exits 0. Parse errors throw boost's error (cli::run prints it).
+std::optional<boost::program_options::variables_map> parse_options(
+    const Args& args, const boost::program_options::options_description& visible, std::string_view epilog = {},
+    const boost::program_options::options_description* hidden = nullptr,
+    const boost::program_options::positional_options_description* positional = nullptr);
+
+}  // namespace ftbench::commands
