@@ -18,6 +18,7 @@ namespace ftbench::plan {
 std::vector<ResolvedInterpreter> resolve_interpreters(const config::RunConfig& config,
                                                       const discovery::DiscoveryResult& found) {
   std::vector<ResolvedInterpreter> out;
+  std::map<std::string, std::string> label_origin;  // label -> where it was asked for
   for (const auto& spec : config.interpreters) {
     ResolvedInterpreter r;
     if (spec.path) {
@@ -45,13 +46,11 @@ std::vector<ResolvedInterpreter> resolve_interpreters(const config::RunConfig& c
       r.label = r.facts.short_name();
       for (const auto& [k, v] : r.env) r.label += "+" + k + "=" + v;
     }
+    if (auto [it, fresh] = label_origin.emplace(r.label, spec.where.str()); !fresh)
+      throw UserError(spec.where.str() + ": this interpreter is labelled '" + r.label + "' like the one at " +
+                      it->second + " (the same binary twice?); give them distinct 'name:' values");
     out.push_back(std::move(r));
   }
-  std::set<std::string> labels;
-  for (const auto& r : out)
-    if (!labels.insert(r.label).second)
-      throw UserError(config.source_file.string() + ": two interpreters are both labelled '" + r.label +
-                      "'; give them distinct 'name:' values");
   if (!out.empty() && std::none_of(out.begin(), out.end(), [](auto& r) { return r.baseline; }))
     out.front().baseline = true;  // comparisons need a reference: the first one listed
   return out;

@@ -8,15 +8,25 @@
 
 namespace ftbench::run {
 
-std::filesystem::path pycache_dir(const std::filesystem::path& root, size_t interpreter_index) {
-  return root / std::to_string(interpreter_index);
+std::filesystem::path pycache_dir(const std::filesystem::path& root, const plan::Plan& plan, size_t interpreter_index) {
+  // Named after the first plan entry with the same binary.
+  const auto& exe = plan.interpreters[interpreter_index].facts.executable;
+  size_t first = interpreter_index;
+  for (size_t i = 0; i < interpreter_index; ++i)
+    if (plan.interpreters[i].facts.executable == exe) {
+      first = i;
+      break;
+    }
+  return root / std::to_string(first);
 }
 
 void precompile_workloads(const plan::Plan& plan, const std::filesystem::path& workloads_dir,
                           const std::filesystem::path& root) {
   for (size_t i = 0; i < plan.interpreters.size(); ++i) {
+    auto cache = pycache_dir(root, plan, i);
+    if (cache != root / std::to_string(i)) continue;  // that binary is compiled already
     const auto& interp = plan.interpreters[i];
-    auto env = plan::child_environment(interp.env, workloads_dir, pycache_dir(root, i));
+    auto env = plan::child_environment({}, workloads_dir, cache);
     env.erase("PYTHONDONTWRITEBYTECODE");  // this one step writes the cache
     auto result = run_and_capture({interp.facts.path.string(), "-m", "compileall", "-q", workloads_dir.string()}, env,
                                   std::chrono::minutes(5));
@@ -24,7 +34,7 @@ void precompile_workloads(const plan::Plan& plan, const std::filesystem::path& w
       throw UserError("cannot compile the workloads with " + interp.label + " (" + interp.facts.path.string() +
                       "): " + (result.timed_out ? "timed out" : result.status.describe()) + ": " +
                       (result.out + result.err).substr(0, 400));
-    spdlog::debug("compiled {} for {} into {}", workloads_dir.string(), interp.label, pycache_dir(root, i).string());
+    spdlog::debug("compiled {} for {} into {}", workloads_dir.string(), interp.label, cache.string());
   }
 }
 

@@ -78,7 +78,7 @@ SchedulerOutcome run_plan(const plan::Plan& plan, Executor& executor, const resu
     ctx.stdout_path = store.child_output(item.sequence, "stdout");
     ctx.stderr_path = store.child_output(item.sequence, "stderr");
     ctx.cpus = cpus_for(options.affinity, item.threads);
-    if (!options.pycache_root.empty()) ctx.pycache_dir = pycache_dir(options.pycache_root, item.interpreter);
+    if (!options.pycache_root.empty()) ctx.pycache_dir = pycache_dir(options.pycache_root, plan, item.interpreter);
     ctx.stop_signal = options.stop_signal;
     bool interrupted = false;
     auto run = executor.execute(item, ctx, interrupted);
