@@ -252,6 +252,10 @@ void Session::run() {
   }
 
   // The child has only its main thread now; inherit=1 follows every thread it starts later.
+  // (A thread that already exists would be missed: say so rather than undercount silently.)
+  if (auto os_threads = get_int(*hello, "os_threads", 1); os_threads > 1 && !plan.events.empty())
+    spdlog::warn("{}: the child already had {} threads at hello; counters miss the extra ones", run_.item_id,
+                 os_threads);
   if (!plan.events.empty()) {
     std::vector<perf::EventRequest> requests;
     for (const auto& e : plan.events) requests.push_back({e.name, e.required});
