@@ -39,7 +39,7 @@ struct Group {
 using GroupMap = std::map<GroupKey, Group>;
 
 struct OpenedPart {
-  FileDescriptor fd;
+  os::FileDescriptor fd;
   bool is_leader = false;
   int error = 0;
 };
@@ -55,7 +55,7 @@ OpenedPart open_part(perf_event_attr attr, pid_t pid, const GroupMap& groups,
     attr.disabled = 0;  // follows its leader
     auto joined = sys::open_event(attr, pid, -1, it->second.leader_fd);
     if (joined.fd) return OpenedPart{std::move(joined.fd), false, 0};
-    if (joined.error == ESRCH) return OpenedPart{FileDescriptor{}, false, ESRCH};
+    if (joined.error == ESRCH) return OpenedPart{os::FileDescriptor{}, false, ESRCH};
   }
   attr.disabled = 1;
   auto alone = sys::open_event(attr, pid, -1, -1);

@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "perf/file_descriptor.h"
+#include "os/fd.h"
 #include "perf/status.h"
 #include "perf/system.h"
 
@@ -71,6 +71,22 @@ struct CounterValue {
   std::vector<std::pair<std::string, double>> parts;
 };
 
+// As stored per iteration in results files: name, status, message (when set), value, raw,
+// running_fraction, time_enabled_ns, time_running_ns, per_pmu (the parts, when several).
+// proxy and note are not repeated per iteration (the capabilities carry them).
+template <class F>
+void describe(CounterValue& c, F& f) {
+  f("name", c.name);
+  f("status", c.status);
+  f.optional("message", c.message);
+  f("value", c.value);
+  f("raw", c.raw);
+  f("running_fraction", c.running_fraction);
+  f("time_enabled_ns", c.time_enabled_ns);
+  f("time_running_ns", c.time_running_ns);
+  f.optional("per_pmu", c.parts);
+}
+
 // Per-interval values; throws std::invalid_argument if the snapshots do not come from the
 // same ChildCounters (different events) or are in the wrong order.
 [[nodiscard]] std::vector<CounterValue> difference(const Snapshot& before, const Snapshot& after);
@@ -112,7 +128,7 @@ class ChildCounters {
  private:
   struct OpenPart {
     std::string label;
-    FileDescriptor fd;
+    os::FileDescriptor fd;
   };
   struct OpenEvent {
     std::vector<OpenPart> parts;  // empty when the event is unavailable

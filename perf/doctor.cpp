@@ -1,8 +1,5 @@
 #include "perf/doctor.h"
 
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
@@ -99,10 +96,8 @@ DoctorReport run_doctor(const AttachOptions& options) {
   const WatchpointProbe watchpoint = probe_hardware_watchpoint();
   report.hw_watchpoints = watchpoint.supported;
   report.hw_watchpoint_message = watchpoint.message;
-  for (const Profile profile : all_profiles()) {
-    report.profiles.push_back(
-        ProfileReport{std::string(to_string(profile)), probe_events(profile_events(profile), options)});
-  }
+  for (const auto& profile : kProfileNames)
+    report.profiles.push_back(ProfileReport{profile.value, probe_events(profile_events(profile.value), options)});
   derive_advice(report);
   return report;
 }
@@ -140,7 +135,7 @@ std::string render_doctor_table(const DoctorReport& report) {
                              : std::string("no"));
   row("tracefs", report.tracefs_status == Status::counted
                      ? report.tracefs_path + " (readable)"
-                     : std::string(to_string(report.tracefs_status)) + ": " + report.tracefs_message);
+                     : util::name_string(report.tracefs_status) + ": " + report.tracefs_message);
   row("hardware watchpoints",
       (report.hw_watchpoints ? std::string("yes, ") : std::string("no, ")) +
           report.hw_watchpoint_message);
@@ -152,7 +147,7 @@ std::string render_doctor_table(const DoctorReport& report) {
   name_width += 2;
   constexpr std::size_t kStatusWidth = 21;
   for (const auto& profile : report.profiles) {
-    out << "\nprofile " << profile.profile;
+    out << "\nprofile " << util::name(profile.profile);
     if (profile.events.empty()) {
       out << ": no events\n";
       continue;
@@ -162,7 +157,7 @@ std::string render_doctor_table(const DoctorReport& report) {
       std::string detail = event.status == Status::counted ? event.encoding : event.message;
       if (event.proxy) detail += " [proxy]";
       out << "  " << pad(event.name, name_width)
-          << pad(std::string(to_string(event.status)), kStatusWidth) << detail << '\n';
+          << pad(util::name_string(event.status), kStatusWidth) << detail << '\n';
       if (!event.note.empty()) {
         out << "  " << pad("", name_width) << pad("", kStatusWidth) << "note: " << event.note << '\n';
       }
@@ -175,97 +170,67 @@ std::string render_doctor_table(const DoctorReport& report) {
   return out.str();
 }
 
-std::string render_doctor_json(const DoctorReport& report) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
-  const auto str = [&](const std::string& s) {
-    w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
-  };
-  w.StartObject();
-  w.Key("kernel");
-  str(report.kernel);
-  w.Key("libpfm");
-  w.StartObject();
-  w.Key("initialized");
-  w.Bool(report.libpfm_error.empty());
-  w.Key("error");
-  str(report.libpfm_error);
-  w.Key("core_pmu");
-  if (report.core_pmu) str(*report.core_pmu); else w.Null();
-  w.Key("pmus");
-  w.StartArray();
+void to_json(json::Writer& w, const DoctorReport& report) {
+  w.start_object();
+  w.field("kernel", report.kernel);
+  w.key("libpfm");
+  w.start_object();
+  w.field("initialized", report.libpfm_error.empty());
+  w.field("error", report.libpfm_error);
+  w.field("core_pmu", report.core_pmu);
+  w.key("pmus");
+  w.start_array();
   for (const auto& pmu : report.libpfm_pmus) {
-    w.StartObject();
-    w.Key("name"); str(pmu.name);
-    w.Key("description"); str(pmu.description);
-    w.Key("kind"); str(pmu.kind);
-    w.Key("default"); w.Bool(pmu.is_default);
-    w.Key("events"); w.Int(pmu.events);
-    w.Key("generic_counters"); w.Int(pmu.generic_counters);
-    w.Key("fixed_counters"); w.Int(pmu.fixed_counters);
-    w.EndObject();
+    w.start_object();
+    w.field("name", pmu.name);
+    w.field("description", pmu.description);
+    w.field("kind", pmu.kind);
+    w.field("default", pmu.is_default);
+    w.field("events", pmu.events);
+    w.field("generic_counters", pmu.generic_counters);
+    w.field("fixed_counters", pmu.fixed_counters);
+    w.end_object();
   }
-  w.EndArray();
-  w.EndObject();
-  w.Key("cpu_pmus");
-  w.StartArray();
+  w.end_array();
+  w.end_object();
+  w.key("cpu_pmus");
+  w.start_array();
   for (const auto& pmu : report.cpu_pmus) {
-    w.StartObject();
-    w.Key("name"); str(pmu.name);
-    w.Key("type"); w.Uint(pmu.type);
-    w.Key("cpus"); str(pmu.cpus);
-    w.EndObject();
+    w.start_object();
+    w.field("name", pmu.name);
+    w.field("type", pmu.type);
+    w.field("cpus", pmu.cpus);
+    w.end_object();
   }
-  w.EndArray();
-  w.Key("hybrid");
-  w.Bool(report.cpu_pmus.size() >= 2);
-  w.Key("hardware_pmu");
-  w.Bool(report.hardware_pmu);
-  w.Key("perf_event_paranoid");
-  if (report.perf_event_paranoid) w.Int(*report.perf_event_paranoid); else w.Null();
-  w.Key("paranoid_meaning");
-  str(report.paranoid_meaning);
-  w.Key("perf_privileged");
-  w.Bool(report.perf_privileged);
-  w.Key("tracefs");
-  w.StartObject();
-  w.Key("status"); str(std::string(to_string(report.tracefs_status)));
-  w.Key("readable"); w.Bool(report.tracefs_status == Status::counted);
-  w.Key("path"); str(report.tracefs_path);
-  w.Key("message"); str(report.tracefs_message);
-  w.EndObject();
-  w.Key("hw_watchpoints");
-  w.StartObject();
-  w.Key("supported"); w.Bool(report.hw_watchpoints);
-  w.Key("message"); str(report.hw_watchpoint_message);
-  w.EndObject();
-  w.Key("profiles");
-  w.StartArray();
+  w.end_array();
+  w.field("hybrid", report.cpu_pmus.size() >= 2);
+  w.field("hardware_pmu", report.hardware_pmu);
+  w.field("perf_event_paranoid", report.perf_event_paranoid);
+  w.field("paranoid_meaning", report.paranoid_meaning);
+  w.field("perf_privileged", report.perf_privileged);
+  w.key("tracefs");
+  w.start_object();
+  w.field("status", report.tracefs_status);
+  w.field("readable", report.tracefs_status == Status::counted);
+  w.field("path", report.tracefs_path);
+  w.field("message", report.tracefs_message);
+  w.end_object();
+  w.key("hw_watchpoints");
+  w.start_object();
+  w.field("supported", report.hw_watchpoints);
+  w.field("message", report.hw_watchpoint_message);
+  w.end_object();
+  w.key("profiles");
+  w.start_array();
   for (const auto& profile : report.profiles) {
-    w.StartObject();
-    w.Key("name"); str(profile.profile);
-    w.Key("events");
-    w.StartArray();
-    for (const auto& event : profile.events) {
-      w.StartObject();
-      w.Key("name"); str(event.name);
-      w.Key("status"); str(std::string(to_string(event.status)));
-      w.Key("message"); str(event.message);
-      w.Key("encoding"); str(event.encoding);
-      w.Key("proxy"); w.Bool(event.proxy);
-      w.Key("note"); str(event.note);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
+    w.start_object();
+    w.field("name", profile.profile);
+    w.field("events", profile.events);
+    w.end_object();
   }
-  w.EndArray();
-  w.Key("advice");
-  w.StartArray();
-  for (const auto& line : report.advice) str(line);
-  w.EndArray();
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  w.end_array();
+  w.field("advice", report.advice);
+  w.end_object();
 }
 
 }  // namespace ftbench::perf

@@ -8,13 +8,14 @@
 
 #include "perf/counters.h"
 #include "perf/libpfm.h"
+#include "perf/profiles.h"
 #include "perf/status.h"
 #include "perf/system.h"
 
 namespace ftbench::perf {
 
 struct ProfileReport {
-  std::string profile;                  // "none", "basic", "detailed"
+  Profile profile = Profile::none;
   std::vector<EventCapability> events;  // every event of the profile, with status and reason
 };
 
@@ -33,12 +34,12 @@ struct DoctorReport {
   std::string tracefs_message;                 // when not
   bool hw_watchpoints = false;
   std::string hw_watchpoint_message;
-  std::vector<ProfileReport> profiles;         // every profile, in all_profiles() order
+  std::vector<ProfileReport> profiles;         // every profile, in kProfileNames order
   std::vector<std::string> advice;             // de-duplicated "what to change" lines
 };
 
 [[nodiscard]] DoctorReport run_doctor(const AttachOptions& options = {});
 [[nodiscard]] std::string render_doctor_table(const DoctorReport& report);
-[[nodiscard]] std::string render_doctor_json(const DoctorReport& report);
+void to_json(json::Writer& w, const DoctorReport& report);  // `orchestrate doctor --json`
 
 }  // namespace ftbench::perf

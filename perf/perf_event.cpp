@@ -70,8 +70,8 @@ OpenResult open_event(const perf_event_attr& attr, pid_t pid, int cpu, int group
   perf_event_attr copy = attr;  // the kernel may write back `size` on E2BIG
   const long fd = ::syscall(SYS_perf_event_open, &copy, pid, cpu, group_fd,
                             static_cast<unsigned long>(PERF_FLAG_FD_CLOEXEC));
-  if (fd < 0) return OpenResult{FileDescriptor{}, errno};
-  return OpenResult{FileDescriptor{static_cast<int>(fd)}, 0};
+  if (fd < 0) return OpenResult{os::FileDescriptor{}, errno};
+  return OpenResult{os::FileDescriptor{static_cast<int>(fd)}, 0};
 }
 
 int enable(int fd, bool whole_group) { return control(fd, kIocEnable, whole_group); }

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "perf/file_descriptor.h"
+#include "os/fd.h"
 #include "perf/status.h"
 #include "perf/system.h"
 
@@ -20,7 +20,7 @@ inline constexpr std::uint64_t kReadFormat =
     PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
 
 struct OpenResult {
-  FileDescriptor fd;
+  os::FileDescriptor fd;
   int error = 0;  // errno when !fd
 };
 

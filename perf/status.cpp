@@ -4,19 +4,6 @@
 
 namespace ftbench::perf {
 
-std::string_view to_string(Status status) noexcept {
-  switch (status) {
-    case Status::counted: return "counted";
-    case Status::not_counted: return "not_counted";
-    case Status::not_supported: return "not_supported";
-    case Status::not_permitted: return "not_permitted";
-    case Status::unknown_event: return "unknown_event";
-    case Status::tracefs_unavailable: return "tracefs_unavailable";
-    case Status::error: return "error";
-  }
-  return "error";
-}
-
 namespace {
 std::string describe_missing(const std::vector<EventCapability>& missing) {
   std::string text = "required perf event";
@@ -26,7 +13,7 @@ std::string describe_missing(const std::vector<EventCapability>& missing) {
     text += "\n  ";
     text += event.name;
     text += " (";
-    text += to_string(event.status);
+    text += util::name(event.status);
     text += "): ";
     text += event.message;
   }

@@ -8,10 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "util/enum_names.h"
+#include "util/json.h"
+
 namespace ftbench::perf {
 
-// Why an event has (or has no) value. The strings from to_string() are stable: they are
-// written into results JSON.
+// Why an event has (or has no) value. The names below are stable: they are written into
+// results JSON.
 enum class Status {
   counted,              // opened (capabilities) / counted with time_running > 0 (values)
   not_counted,          // opened, enabled, but never scheduled on the PMU (time_running == 0)
@@ -22,12 +25,27 @@ enum class Status {
   error,                // anything else (the message says what)
 };
 
-[[nodiscard]] std::string_view to_string(Status status) noexcept;
+inline constexpr util::EnumName<Status> kStatusNames[] = {
+    {Status::counted, "counted"},
+    {Status::not_counted, "not_counted"},
+    {Status::not_supported, "not_supported"},
+    {Status::not_permitted, "not_permitted"},
+    {Status::unknown_event, "unknown_event"},
+    {Status::tracefs_unavailable, "tracefs_unavailable"},
+    {Status::error, "error"},
+};
+constexpr std::span<const util::EnumName<Status>> enum_names(Status) { return kStatusNames; }
 
+// An event to count: what a config's `counters.events` entry and a profile both give.
 struct EventRequest {
   std::string name;       // alias ("cycles", "hitm"), libpfm4 name, or tracepoint "group:name"
   bool required = false;  // absence makes ChildCounters::attach throw RequiredEventError
 };
+template <class F>
+void describe(EventRequest& e, F& f) {
+  f("name", e.name);
+  f("required", e.required);
+}
 
 // What the library found out about one requested event before counting it.
 struct EventCapability {
@@ -41,6 +59,15 @@ struct EventCapability {
 
   [[nodiscard]] bool available() const noexcept { return status == Status::counted; }
 };
+template <class F>
+void describe(EventCapability& c, F& f) {
+  f("name", c.name);
+  f("status", c.status);
+  f("message", c.message);
+  f("encoding", c.encoding);
+  f("proxy", c.proxy);
+  f("note", c.note);
+}
 
 // Thrown by ChildCounters::attach when an event marked `required` cannot be counted.
 class RequiredEventError : public std::runtime_error {

@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "perf/file_descriptor.h"
+#include "os/fd.h"
 
 namespace ftbench::perf {
 
@@ -46,8 +46,8 @@ class Watchpoint {
   [[nodiscard]] WatchpointReading read() const;  // throws std::system_error
 
  private:
-  explicit Watchpoint(FileDescriptor fd) : fd_(std::move(fd)) {}
-  FileDescriptor fd_;
+  explicit Watchpoint(os::FileDescriptor fd) : fd_(std::move(fd)) {}
+  os::FileDescriptor fd_;
 };
 
 // Doctor check: can this process watch one of its own variables, and does the count match?

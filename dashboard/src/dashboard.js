@@ -30,36 +30,9 @@
     return node;
   }
 
-  function fmtNs(ns) {
-    if (ns === null || ns === undefined || !isFinite(ns)) return '-';
-    var units = [[1e9, 's'], [1e6, 'ms'], [1e3, 'us'], [1, 'ns']];
-    var u = units[3];
-    for (var i = 0; i < units.length; i++) if (Math.abs(ns) >= units[i][0]) { u = units[i]; break; }
-    var v = ns / u[0];
-    var digits = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
-    return v.toFixed(digits) + ' ' + u[1];
-  }
-  function fmtCount(v) {
-    if (v === null || v === undefined || !isFinite(v)) return '-';
-    var a = Math.abs(v);
-    if (a === 0) return '0';
-    if (a >= 1e5 || a < 1e-3) return v.toExponential(2);
-    if (a >= 100) return v.toFixed(0);
-    if (a >= 10) return v.toFixed(1);
-    if (a >= 1) return v.toFixed(2);
-    return v.toPrecision(3);
-  }
-  function fmtRatio(r, digits) { return (isFinite(r) ? r.toFixed(digits === undefined ? 2 : digits) : '-') + 'x'; }
-  function fmtPct(f) { return isFinite(f) ? Math.round(f * 100) + '%' : '-'; }
-  function fmtP(p) { return p < 0.001 ? 'p<0.001' : 'p=' + p.toFixed(3); }
-  // pyperf's words: factors >= 1, "n.s." when the test does not reject.
-  function ratioWords(c) {
-    if (!c.valid) return 'n/a';
-    if (!c.significant) return fmtRatio(c.ratio) + ' n.s.';
-    if (c.change === 'higher' && c.ratio >= 1) return fmtRatio(c.ratio) + ' slower';
-    if (c.change === 'lower' && c.ratio <= 1) return fmtRatio(1 / c.ratio) + ' faster';
-    return fmtRatio(c.ratio);
-  }
+  // Every number shown as text comes pre-formatted in the data ("display" fields), written by
+  // orchestrate's presenter (orchestrator/report/presenter.h): one set of display rules for the
+  // terminal, summary.md and this page.
   function ratioClass(c) {
     if (!c.valid || !c.significant) return 'ns';
     return c.change === 'higher' ? 'slower' : 'faster';
@@ -185,8 +158,8 @@
       .map(function (c) {
         return {
           benchmark: c.benchmark, threads: c.threads, threadsLabel: threadsLabel(c.threads), subject: c.subject, reference: c.reference,
-          ratio: c.ratio, lo: c.ci.low, hi: c.ci.high, significant: c.significant, p: fmtP(c.p_value), words: ratioWords(c),
-          verdict: c.significant ? 'significant' : 'not significant (n.s.)'
+          ratio: c.ratio, lo: c.ci.low, hi: c.ci.high, significant: c.significant, p: c.display.p, words: c.display.ratio,
+          verdict: c.display.verdict
         };
       });
   }
@@ -291,7 +264,7 @@
         rows.push({
           facet: title, benchmark: b.id, interpreter: c.interpreter, threads: c.threads, threadsLabel: String(c.threads),
           value: s.median / unit.scale, lo: s.median_ci.low / unit.scale, hi: s.median_ci.high / unit.scale,
-          shown: fmtNs(s.median), n: s.n, warnings: c.time && c.time.warnings.length ? c.time.warnings.map(function (w) { return w.reason; }).join('; ') : 'none'
+          shown: s.display.median, n: s.n, warnings: c.time && c.time.warnings.length ? c.time.warnings.map(function (w) { return w.reason; }).join('; ') : 'none'
         });
       });
     });
@@ -335,7 +308,7 @@
         rows.push({
           facet: facet, benchmark: curve.benchmark, kind: curve.kind, interpreter: curve.interpreter, threads: p.threads,
           speedup: p.speedup, lo: p.speedup_ci.low, hi: p.speedup_ci.high, ideal: p.threads,
-          efficiency: fmtPct(p.efficiency), significant: p.significant ? 'yes' : 'no (n.s.)', label: fmtRatio(p.speedup, 1),
+          efficiency: p.display.efficiency, significant: p.display.verdict, label: p.display.speedup_short,
           oversubscribed: p.oversubscribed ? 'yes' : 'no', op: b.op_name || ''
         });
       });
@@ -395,8 +368,8 @@
           var g = row.filter(function (x) { return x.threads === n; })[0];
           if (!g) { tr.appendChild(el('td', { class: 'num', text: '-' })); return; }
           var cls = g.slower && !g.faster ? 'slower' : g.faster && !g.slower ? 'faster' : '';
-          tr.appendChild(el('td', { class: 'num' }, el('span', { class: cls, text: fmtRatio(g.geomean) }),
-            el('span', { class: 'small', text: ' ' + g.faster + ' faster · ' + g.slower + ' slower · ' + g.not_significant + ' n.s.' })));
+          tr.appendChild(el('td', { class: 'num' }, el('span', { class: cls, text: g.display.geomean }),
+            el('span', { class: 'small', text: ' ' + g.display.counts })));
         });
         tb.appendChild(tr);
       });
@@ -428,7 +401,7 @@
         if (k.proxy && k.note) proxy = k.note;
         if (!(st.median > 0)) { zeros++; return; }
         rows.push({ row: c.benchmark + ' · ' + threadsLabel(c.threads), benchmark: c.benchmark, threads: c.threads, interpreter: c.interpreter,
-          value: st.median, lo: Math.max(st.median_ci.low, st.median * 1e-3), hi: st.median_ci.high, shown: fmtCount(st.median),
+          value: st.median, lo: Math.max(st.median_ci.low, st.median * 1e-3), hi: st.median_ci.high, shown: st.display.median,
           unit: k.per_op ? 'per op' : 'per iteration', counted: k.counted_iterations + '/' + k.measured_iterations });
       });
       Object.keys(notCounted).forEach(function (reason) { unavailable.push({ name: name, reason: reason, cells: notCounted[reason] }); });
@@ -490,11 +463,11 @@
       var tr = el('tr', { class: warnings.length ? 'unstable' : '' },
         el('td', { text: c.benchmark }), el('td', { class: 'num', text: String(c.threads) }), el('td', { text: c.interpreter }),
         el('td', { class: 'num', text: String(st.n) }), el('td', { class: 'num', text: c.processes_ok + (c.processes_failed ? ' (+' + c.processes_failed + ' failed)' : '') }),
-        el('td', { class: 'num', text: fmtNs(st.median) }), el('td', { class: 'num', text: fmtNs(st.median_ci.low) + ' – ' + fmtNs(st.median_ci.high) }),
-        el('td', { class: 'num', text: fmtNs(st.mad) }), el('td', { class: 'num', text: fmtNs(st.min) }), el('td', { class: 'num', text: fmtNs(st.max) }),
+        el('td', { class: 'num', text: st.display.median }), el('td', { class: 'num', text: st.display.median_ci }),
+        el('td', { class: 'num', text: st.display.mad }), el('td', { class: 'num', text: st.display.min }), el('td', { class: 'num', text: st.display.max }),
         el('td', { class: 'num', text: String(st.outliers.length) }),
         el('td', { class: 'num', text: c.parallelism ? c.parallelism.median.toFixed(2) : '-' }),
-        el('td', { class: 'num ' + (cmp ? ratioClass(cmp) : ''), text: cmp ? ratioWords(cmp) : c.interpreter === baseline.label ? 'baseline' : '-' }),
+        el('td', { class: 'num ' + (cmp ? ratioClass(cmp) : ''), text: cmp ? cmp.display.ratio : c.interpreter === baseline.label ? 'baseline' : '-' }),
         el('td', { class: 'small warn', text: warnings.join('; ') }));
       tb.appendChild(tr);
     });

@@ -7,7 +7,7 @@
 #include "analysis/cells.h"
 #include "analysis/compare.h"
 #include "results/manifest.h"
-#include "results/results.h"
+#include "results/process_run.h"
 
 namespace ftbench::analysis {
 

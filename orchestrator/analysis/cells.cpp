@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <set>
 
+#include "util/strings.h"
+
 namespace ftbench::analysis {
 namespace {
-
-std::string last_nonempty_line(const std::string& text) {
-  size_t end = text.find_last_not_of(" \t\r\n");
-  if (end == std::string::npos) return "";
-  size_t start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
-}
 
 // The GIL state the processes reported wins over what discovery saw under a clean
 // environment: PYTHON_GIL=1, or an import that re-enables it, changes it.
@@ -25,55 +20,24 @@ bool observed_gil(const std::string& label, const std::vector<results::ProcessRu
   return total == 0 ? fallback : on * 2 > total;
 }
 
-InterpreterInfo describe_interpreter(const plan::ResolvedInterpreter& ri, const std::vector<results::ProcessRun>& runs) {
-  InterpreterInfo info;
-  const auto& f = ri.facts;
-  info.label = ri.label;
-  info.implementation = f.implementation;
-  info.version = f.version_text;
-  info.short_name = f.short_name();
-  info.free_threaded_build = f.free_threaded_build;
-  bool expected = f.gil_enabled;
-  if (auto it = ri.env.find("PYTHON_GIL"); it != ri.env.end() && f.free_threaded_build) expected = it->second != "0";
-  info.gil_enabled = observed_gil(ri.label, runs, expected);
-  info.baseline = ri.baseline;
-  info.executable = f.executable.empty() ? f.path.string() : f.executable.string();
-  info.env = ri.env;
-  info.configure_args = f.configure_args;
-  info.compiler = f.compiler;
-  info.major = f.version.major;
-  info.minor = f.version.minor;
-  return info;
+MeasuredInterpreter measured(const plan::TestedInterpreter& tested, const std::vector<results::ProcessRun>& runs) {
+  return {tested, observed_gil(tested.label, runs, tested.expected_gil_enabled())};
 }
 
 // An interpreter seen in the runs but missing from the manifest (a hand-merged directory).
-InterpreterInfo describe_from_run(const results::ProcessRun& r) {
-  InterpreterInfo info;
-  info.label = r.interpreter;
-  if (r.child) {
-    info.implementation = r.child->implementation;
-    info.version = r.child->version;
-    info.free_threaded_build = r.child->free_threaded_build;
-    info.gil_enabled = r.child->gil_enabled;
-    info.executable = r.child->executable;
-    info.configure_args = r.child->configure_args;
-    info.compiler = r.child->compiler;
-    if (auto v = discovery::PythonVersion::parse(info.version)) info.major = v->major, info.minor = v->minor;
-  }
-  info.short_name = info.version + (info.free_threaded_build ? "t" : "");
-  return info;
-}
-
-BenchmarkInfo describe_benchmark(const plan::Benchmark& b) {
-  return {b.id, benchmark_group(b.id), b.scaling, b.op_name, b.summary, b.tags};
+MeasuredInterpreter measured_from_run(const results::ProcessRun& r) {
+  plan::TestedInterpreter tested;
+  tested.label = r.interpreter;
+  if (r.child) tested.interpreter = *r.child;
+  return {tested, tested.interpreter.gil_enabled};
 }
 
 // Accumulates one cell's values before they are summarized.
 struct CounterAccumulator {
   CounterStats stats;
-  std::map<std::string, size_t> status_counts;  // status -> iterations, for never-counted ones
-  std::map<std::string, std::string> status_message;
-  std::string capability_status;                // what opening it said, for counters absent from iterations
+  std::map<perf::Status, size_t> status_counts;  // status -> iterations, for never-counted ones
+  std::map<perf::Status, std::string> status_message;
+  std::optional<perf::Status> capability_status;  // what opening it said, for counters absent from iterations
   double running_sum = 0;
 };
 
@@ -110,7 +74,7 @@ void add_process(CellAccumulator& acc, const results::ProcessRun& run) {
     for (const auto& c : it.counters) {
       auto& ca = acc.counter(c.name);
       ++ca.stats.measured_iterations;
-      if (c.status == "counted") {
+      if (c.status == perf::Status::counted) {
         ++ca.stats.counted_iterations;
         ca.running_sum += c.running_fraction;
         ca.stats.per_iteration.add(c.value, pid);
@@ -126,8 +90,8 @@ void add_process(CellAccumulator& acc, const results::ProcessRun& run) {
     ca.stats.proxy = ca.stats.proxy || cap.proxy;
     if (ca.stats.note.empty()) ca.stats.note = cap.note;
     // A capability that never opened may have no per-iteration entries: its reason lives here.
-    if (cap.status != "counted") {
-      if (ca.capability_status.empty()) ca.capability_status = cap.status;
+    if (cap.status != perf::Status::counted) {
+      if (!ca.capability_status) ca.capability_status = cap.status;
       if (ca.status_message.find(cap.status) == ca.status_message.end()) ca.status_message[cap.status] = cap.message;
     }
   }
@@ -147,7 +111,7 @@ Cell finish(CellAccumulator acc) {
   for (auto& ca : acc.counters) {
     auto& s = ca.stats;
     if (s.counted()) {
-      s.status = "counted";
+      s.status = perf::Status::counted;
       s.mean_running_fraction = ca.running_sum / static_cast<double>(s.counted_iterations);
       s.per_iteration_stats = summarize(s.per_iteration, Quantity::count);
       if (!s.per_op.empty()) s.per_op_stats = summarize(s.per_op, Quantity::count);
@@ -156,7 +120,7 @@ Cell finish(CellAccumulator acc) {
                     std::to_string(s.measured_iterations) + " iterations";
     } else {
       // The most frequent reason it was not counted.
-      std::string status = ca.capability_status.empty() ? "not_counted" : ca.capability_status;
+      perf::Status status = ca.capability_status.value_or(perf::Status::not_counted);
       size_t best = 0;
       for (const auto& [st, n] : ca.status_counts)
         if (n > best) status = st, best = n;
@@ -171,16 +135,10 @@ Cell finish(CellAccumulator acc) {
 
 }  // namespace
 
-std::string benchmark_group(const std::string& benchmark_id) {
-  if (benchmark_id.rfind("script:", 0) == 0) return "script";
-  auto slash = benchmark_id.find('/');
-  return slash == std::string::npos ? benchmark_id : benchmark_id.substr(0, slash);
-}
-
-std::string InterpreterInfo::build_description() const {
-  std::string out = free_threaded_build ? "free-threaded build" : "default build";
+std::string MeasuredInterpreter::build_description() const {
+  std::string out = free_threaded_build() ? "free-threaded build" : "default build";
   out += gil_enabled ? ", GIL on" : ", GIL off";
-  if (auto it = env.find("PYTHON_GIL"); it != env.end()) out += " (PYTHON_GIL=" + it->second + ")";
+  if (auto it = tested.env.find("PYTHON_GIL"); it != tested.env.end()) out += " (PYTHON_GIL=" + it->second + ")";
   return out;
 }
 
@@ -196,13 +154,13 @@ const Cell* Cells::find(const std::string& benchmark, const std::string& interpr
   return nullptr;
 }
 
-const InterpreterInfo* Cells::interpreter(const std::string& label) const {
+const MeasuredInterpreter* Cells::interpreter(const std::string& label) const {
   for (const auto& i : interpreters)
-    if (i.label == label) return &i;
+    if (i.label() == label) return &i;
   return nullptr;
 }
 
-const BenchmarkInfo* Cells::benchmark(const std::string& id) const {
+const harness::Benchmark* Cells::benchmark(const std::string& id) const {
   for (const auto& b : benchmarks)
     if (b.id == id) return &b;
   return nullptr;
@@ -219,13 +177,13 @@ std::vector<std::string> Cells::counter_names() const {
 Cells build_cells(const results::Manifest& manifest, const std::vector<results::ProcessRun>& runs) {
   Cells out;
   const auto& plan = manifest.plan;
-  for (const auto& ri : plan.interpreters) out.interpreters.push_back(describe_interpreter(ri, runs));
-  for (const auto& b : plan.benchmarks) out.benchmarks.push_back(describe_benchmark(b));
+  for (const auto& tested : plan.interpreters) out.interpreters.push_back(measured(tested, runs));
+  out.benchmarks = plan.benchmarks;
   for (const auto& r : runs) {
-    if (!out.interpreter(r.interpreter)) out.interpreters.push_back(describe_from_run(r));
+    if (!out.interpreter(r.interpreter)) out.interpreters.push_back(measured_from_run(r));
     if (!out.benchmark(r.benchmark)) {
-      BenchmarkInfo b{r.benchmark, benchmark_group(r.benchmark), "", "", "", {}};
-      if (r.workload) b.scaling = r.workload->scaling, b.op_name = r.workload->op_name, b.tags = r.workload->tags;
+      harness::Benchmark b;
+      b.id = r.benchmark;
       out.benchmarks.push_back(b);
     }
   }
@@ -233,9 +191,11 @@ Cells build_cells(const results::Manifest& manifest, const std::vector<results::
   for (auto& b : out.benchmarks)
     for (const auto& r : runs)
       if (r.benchmark == b.id && r.workload) {
-        if (b.scaling.empty()) b.scaling = r.workload->scaling;
-        if (b.op_name.empty()) b.op_name = r.workload->op_name;
-        if (b.tags.empty()) b.tags = r.workload->tags;
+        const auto& reported = r.workload->benchmark;
+        if (b.scaling == harness::Scaling::unspecified) b.scaling = reported.scaling;
+        if (b.op_name.empty()) b.op_name = reported.op_name;
+        if (b.tags.empty()) b.tags = reported.tags;
+        if (!b.pair) b.pair = reported.pair;
       }
 
   out.counts.planned = plan.items.size();
@@ -250,8 +210,8 @@ Cells build_cells(const results::Manifest& manifest, const std::vector<results::
     if (r.status == results::RunStatus::failed) {
       ++out.counts.failed;
       ++a.cell.processes_failed;
-      std::string detail = last_nonempty_line(r.error_traceback);
-      if (detail.empty()) detail = last_nonempty_line(r.stderr_tail);
+      std::string detail = util::last_nonempty_line(r.error_traceback);
+      if (detail.empty()) detail = util::last_nonempty_line(r.stderr_tail);
       out.failures.push_back({r.item_id, r.interpreter, r.benchmark, r.threads, r.process_index,
                               r.failure.empty() ? "failed (no reason recorded)" : r.failure, r.error_phase, r.exit,
                               detail});
@@ -266,19 +226,20 @@ Cells build_cells(const results::Manifest& manifest, const std::vector<results::
   for (const auto& b : out.benchmarks)
     for (int t : out.threads)
       for (const auto& i : out.interpreters)
-        if (auto it = acc.find(CellKey{b.id, i.label, t}); it != acc.end()) out.cells.push_back(finish(std::move(it->second)));
+        if (auto it = acc.find(CellKey{b.id, i.label(), t}); it != acc.end())
+          out.cells.push_back(finish(std::move(it->second)));
 
-  auto baseline = std::find_if(out.interpreters.begin(), out.interpreters.end(), [](auto& i) { return i.baseline; });
+  auto baseline = std::find_if(out.interpreters.begin(), out.interpreters.end(), [](auto& i) { return i.baseline(); });
   if (baseline == out.interpreters.end() && !out.interpreters.empty()) {
-    out.interpreters.front().baseline = true;
+    out.interpreters.front().tested.baseline = true;
     baseline = out.interpreters.begin();
-    out.notes.push_back("no interpreter is marked baseline: comparing against the first, " + baseline->label);
+    out.notes.push_back("no interpreter is marked baseline: comparing against the first, " + baseline->label());
   }
   out.baseline = static_cast<size_t>(baseline - out.interpreters.begin());
 
   for (const auto& c : out.cells) {
     const auto* info = out.interpreter(c.key.interpreter);
-    if (!info || !info->free_threaded_build || info->gil_enabled) continue;
+    if (!info || !info->free_threaded_build() || info->gil_enabled) continue;
     if (c.gil_enabled_iterations > 0)
       out.notes.push_back(c.key.interpreter + " " + c.key.benchmark + " at " + std::to_string(c.key.threads) +
                           " threads: the GIL was back on after " + std::to_string(c.gil_enabled_iterations) + " of " +

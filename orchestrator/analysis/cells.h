@@ -10,38 +10,27 @@
 #include <vector>
 
 #include "analysis/statistics.h"
+#include "harness/benchmark.h"
+#include "harness/protocol.h"
+#include "perf/status.h"
+#include "plan/plan.h"
 #include "results/manifest.h"
-#include "results/results.h"
+#include "results/process_run.h"
 
 namespace ftbench::analysis {
 
-// An interpreter as the reports describe it.
-struct InterpreterInfo {
-  std::string label;
-  std::string implementation;
-  std::string version;              // "3.13.5"
-  std::string short_name;           // "3.13.5t"
-  bool free_threaded_build = false;
-  bool gil_enabled = true;          // as its processes reported it (PYTHON_GIL included)
-  bool baseline = false;
-  std::string executable;
-  std::map<std::string, std::string> env;  // the extra environment, e.g. PYTHON_GIL=1
-  std::string configure_args;
-  std::string compiler;
+// An interpreter of the run as the analysis sees it: what was planned, and the GIL state its
+// processes actually reported (PYTHON_GIL, or an import that re-enables the GIL, changes it).
+struct MeasuredInterpreter {
+  plan::TestedInterpreter tested;
+  bool gil_enabled = true;
 
-  int major = 0;
-  int minor = 0;
-  // "free-threaded, GIL off" / "default build, GIL on" / "free-threaded, GIL on (PYTHON_GIL=1)"
+  const std::string& label() const { return tested.label; }
+  const discovery::Interpreter& facts() const { return tested.interpreter; }
+  bool free_threaded_build() const { return tested.interpreter.free_threaded_build; }
+  bool baseline() const { return tested.baseline; }
+  // "free-threaded build, GIL off" / "default build, GIL on" / "..., GIL on (PYTHON_GIL=1)"
   std::string build_description() const;
-};
-
-struct BenchmarkInfo {
-  std::string id;
-  std::string group;                // first path component: "memory" of "memory/ordering/x"
-  std::string scaling;              // strong | weak | ""
-  std::string op_name;
-  std::string summary;
-  std::vector<std::string> tags;
 };
 
 struct CellKey {
@@ -55,7 +44,7 @@ struct CellKey {
 // has no statistics: it is not a zero.
 struct CounterStats {
   std::string name;
-  std::string status;               // "counted" when counted in any measured iteration
+  perf::Status status = perf::Status::not_counted;  // counted when counted in any measured iteration
   std::string message;              // why not, for the other statuses
   size_t counted_iterations = 0;
   size_t measured_iterations = 0;
@@ -97,7 +86,7 @@ struct Failure {
   int threads = 1;
   int process_index = 0;
   std::string reason;               // the one-line failure
-  std::string phase;                // harness phase, when it said
+  std::optional<harness::Phase> phase;  // harness phase, when it said
   std::string exit;
   std::string detail;               // last line of the traceback or stderr
 };
@@ -109,8 +98,8 @@ struct RunCounts {
 };
 
 struct Cells {
-  std::vector<InterpreterInfo> interpreters;  // plan order
-  std::vector<BenchmarkInfo> benchmarks;      // plan order
+  std::vector<MeasuredInterpreter> interpreters;  // plan order
+  std::vector<harness::Benchmark> benchmarks;     // plan order
   std::vector<int> threads;                   // ascending, as measured
   std::vector<Cell> cells;                    // benchmark, threads, interpreter order
   std::vector<Failure> failures;
@@ -119,15 +108,13 @@ struct Cells {
   size_t baseline = 0;                        // index into interpreters
 
   const Cell* find(const std::string& benchmark, const std::string& interpreter, int thread_count) const;
-  const InterpreterInfo* interpreter(const std::string& label) const;
-  const BenchmarkInfo* benchmark(const std::string& id) const;
+  const MeasuredInterpreter* interpreter(const std::string& label) const;
+  const harness::Benchmark* benchmark(const std::string& id) const;
   std::vector<std::string> counter_names() const;  // every counter seen, first-seen order
 };
 
 // Groups measured iterations (warm-ups excluded) of finished processes (failures counted,
 // never measured) into cells and summarizes each.
 Cells build_cells(const results::Manifest& manifest, const std::vector<results::ProcessRun>& runs);
-
-std::string benchmark_group(const std::string& benchmark_id);
 
 }  // namespace ftbench::analysis

@@ -8,30 +8,35 @@
 namespace ftbench::analysis {
 namespace {
 
-bool sets_gil_env(const InterpreterInfo& i) { return i.env.find("PYTHON_GIL") != i.env.end(); }
+bool sets_gil_env(const MeasuredInterpreter& i) { return i.tested.env.find("PYTHON_GIL") != i.tested.env.end(); }
 
 // The default build that best matches a free-threaded one: same major.minor, the exact
 // version preferred (a provisioned pair shares source and flags), a clean environment.
-const InterpreterInfo* default_build_for(const Cells& cells, const InterpreterInfo& ft) {
-  const InterpreterInfo* best = nullptr;
+const MeasuredInterpreter* default_build_for(const Cells& cells, const MeasuredInterpreter& ft) {
+  const MeasuredInterpreter* best = nullptr;
+  const auto& v = ft.facts().version;
   for (const auto& i : cells.interpreters) {
-    if (i.free_threaded_build || i.major != ft.major || i.minor != ft.minor || sets_gil_env(i)) continue;
-    if (!best || (i.version == ft.version && best->version != ft.version)) best = &i;
+    const auto& iv = i.facts().version;
+    if (i.free_threaded_build() || iv.major != v.major || iv.minor != v.minor || sets_gil_env(i)) continue;
+    if (!best || (i.facts().version_text == ft.facts().version_text &&
+                  best->facts().version_text != ft.facts().version_text))
+      best = &i;
   }
   return best;
 }
 
-std::string pair_title(PairKind kind, const InterpreterInfo& s, const InterpreterInfo& r) {
+std::string pair_title(PairKind kind, const MeasuredInterpreter& s, const MeasuredInterpreter& r) {
+  const auto& sv = s.facts().version_text;
+  const auto& rv = r.facts().version_text;
   switch (kind) {
     case PairKind::versus_baseline:
-      return s.label + " vs " + r.label + " (baseline)";
+      return s.label() + " vs " + r.label() + " (baseline)";
     case PairKind::free_threading:
-      return s.label + " vs " + r.label + ": free-threaded vs default build of " +
-             (s.version == r.version ? s.version : s.version + " / " + r.version);
+      return s.label() + " vs " + r.label() + ": free-threaded vs default build of " + (sv == rv ? sv : sv + " / " + rv);
     case PairKind::gil_switch:
-      return s.label + " vs " + r.label + ": the same free-threaded binary with the GIL on vs off";
+      return s.label() + " vs " + r.label() + ": the same free-threaded binary with the GIL on vs off";
   }
-  return s.label + " vs " + r.label;
+  return s.label() + " vs " + r.label();
 }
 
 // Time samples to compare two cells on; per operation when both reported operations.
@@ -73,21 +78,6 @@ void add_geomeans(std::vector<GroupGeomean>& out, PairKind kind, const std::stri
 
 }  // namespace
 
-std::string to_string(PairKind kind) {
-  switch (kind) {
-    case PairKind::versus_baseline: return "versus_baseline";
-    case PairKind::free_threading: return "free_threading";
-    case PairKind::gil_switch: return "gil_switch";
-  }
-  return "versus_baseline";
-}
-
-std::string to_string(TimeMetric metric) { return metric == TimeMetric::per_op ? "time_per_op" : "time_per_iteration"; }
-
-std::string to_string(ScalingKind kind) { return kind == ScalingKind::weak ? "weak" : "strong"; }
-
-ScalingKind parse_scaling(const std::string& text) { return text == "weak" ? ScalingKind::weak : ScalingKind::strong; }
-
 double geometric_mean(const std::vector<double>& values) {
   if (values.empty()) return 0;
   double log_sum = 0;
@@ -100,18 +90,19 @@ std::vector<InterpreterPair> find_pairs(const Cells& cells) {
   if (cells.interpreters.empty()) return pairs;
   const auto& base = cells.interpreters[cells.baseline];
   for (const auto& i : cells.interpreters)
-    if (i.label != base.label)
-      pairs.push_back({PairKind::versus_baseline, i.label, base.label, pair_title(PairKind::versus_baseline, i, base)});
+    if (i.label() != base.label())
+      pairs.push_back({PairKind::versus_baseline, i.label(), base.label(), pair_title(PairKind::versus_baseline, i, base)});
   for (const auto& ft : cells.interpreters) {
-    if (!ft.free_threaded_build || ft.gil_enabled) continue;
+    if (!ft.free_threaded_build() || ft.gil_enabled) continue;
     if (const auto* def = default_build_for(cells, ft))
-      pairs.push_back({PairKind::free_threading, ft.label, def->label, pair_title(PairKind::free_threading, ft, *def)});
+      pairs.push_back(
+          {PairKind::free_threading, ft.label(), def->label(), pair_title(PairKind::free_threading, ft, *def)});
   }
   for (const auto& on : cells.interpreters) {
-    if (!on.free_threaded_build || !on.gil_enabled) continue;
+    if (!on.free_threaded_build() || !on.gil_enabled) continue;
     for (const auto& off : cells.interpreters)
-      if (off.free_threaded_build && !off.gil_enabled && off.executable == on.executable) {
-        pairs.push_back({PairKind::gil_switch, on.label, off.label, pair_title(PairKind::gil_switch, on, off)});
+      if (off.free_threaded_build() && !off.gil_enabled && off.facts().executable == on.facts().executable) {
+        pairs.push_back({PairKind::gil_switch, on.label(), off.label(), pair_title(PairKind::gil_switch, on, off)});
         break;
       }
   }
@@ -136,7 +127,7 @@ const ScalingPoint* ScalingCurve::at(int threads) const {
   return nullptr;
 }
 
-ScalingPoint scaling_point(ScalingKind kind, int threads, const Sample& one, const Sample& many, int usable_cpus) {
+ScalingPoint scaling_point(harness::Scaling kind, int threads, const Sample& one, const Sample& many, int usable_cpus) {
   ScalingPoint p;
   p.threads = threads;
   p.oversubscribed = usable_cpus > 0 && threads > usable_cpus;
@@ -145,7 +136,7 @@ ScalingPoint scaling_point(ScalingKind kind, int threads, const Sample& one, con
   const double n = static_cast<double>(threads);
   const double inverse = 1.0 / r.ratio;  // T(1)/T(N)
   const Interval inv_ci{1.0 / r.ci.high, 1.0 / r.ci.low, r.ci.confidence};
-  if (kind == ScalingKind::strong) {
+  if (kind != harness::Scaling::weak) {
     p.speedup = inverse;
     p.speedup_ci = inv_ci;
     p.efficiency = inverse / n;
@@ -178,18 +169,19 @@ Comparisons compare_within_run(const Cells& cells, int usable_cpus) {
         const auto* s = cells.find(b.id, pair.subject, t);
         const auto* r = cells.find(b.id, pair.reference, t);
         if (!s || !r || !s->has_values() || !r->has_values()) continue;
-        rows.emplace_back(b.group, compare_cells(*s, *r, pair.kind));
+        rows.emplace_back(b.group(), compare_cells(*s, *r, pair.kind));
       }
     add_geomeans(out.geomeans, pair.kind, pair.subject, pair.reference, rows);
     for (auto& [group, c] : rows) out.rows.push_back(std::move(c));
   }
   for (const auto& b : cells.benchmarks)
     for (const auto& i : cells.interpreters) {
-      const auto* one = cells.find(b.id, i.label, 1);
+      const auto* one = cells.find(b.id, i.label(), 1);
       if (!one || !one->has_values()) continue;
-      ScalingCurve curve{b.id, i.label, parse_scaling(b.scaling), {}};
+      const auto kind = b.scaling == harness::Scaling::weak ? harness::Scaling::weak : harness::Scaling::strong;
+      ScalingCurve curve{b.id, i.label(), kind, {}};
       for (int t : cells.threads) {
-        const auto* cell = cells.find(b.id, i.label, t);
+        const auto* cell = cells.find(b.id, i.label(), t);
         if (!cell || !cell->has_values()) continue;
         curve.points.push_back(scaling_point(curve.kind, t, one->time, cell->time, usable_cpus));
       }
@@ -219,7 +211,8 @@ RunComparison compare_runs(const std::string& run_a, const Cells& a, const std::
     row.time = compare_samples(sa->values, sb->values);
     const auto* ia = a.interpreter(row.interpreter);
     const auto* ib = b.interpreter(row.interpreter);
-    if (ia && ib && ia->version != ib->version) row.note = "version " + ia->version + " -> " + ib->version;
+    if (ia && ib && ia->facts().version_text != ib->facts().version_text)
+      row.note = "version " + ia->facts().version_text + " -> " + ib->facts().version_text;
     else if (ia && ib && ia->build_description() != ib->build_description())
       row.note = ia->build_description() + " -> " + ib->build_description();
     Comparison c;
@@ -228,7 +221,10 @@ RunComparison compare_runs(const std::string& run_a, const Cells& a, const std::
     c.threads = row.threads;
     c.metric = row.metric;
     c.time = row.time;
-    by_interpreter[row.interpreter].emplace_back(benchmark_group(row.benchmark), c);
+    harness::Benchmark unlisted;
+    unlisted.id = row.benchmark;
+    const auto* bench = b.benchmark(row.benchmark);
+    by_interpreter[row.interpreter].emplace_back((bench ? *bench : unlisted).group(), c);
     out.rows.push_back(std::move(row));
   }
   size_t only_b = 0;

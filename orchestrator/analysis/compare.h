@@ -11,6 +11,8 @@
 
 #include "analysis/cells.h"
 #include "analysis/significance.h"
+#include "harness/benchmark.h"
+#include "util/enum_names.h"
 
 namespace ftbench::analysis {
 
@@ -19,7 +21,10 @@ enum class PairKind {
   free_threading,    // free-threaded build (GIL off) / default build of the same version
   gil_switch,        // the free-threaded binary with PYTHON_GIL=1 / the same binary, GIL off
 };
-std::string to_string(PairKind kind);
+inline constexpr util::EnumName<PairKind> kPairKindNames[] = {{PairKind::versus_baseline, "versus_baseline"},
+                                                              {PairKind::free_threading, "free_threading"},
+                                                              {PairKind::gil_switch, "gil_switch"}};
+constexpr std::span<const util::EnumName<PairKind>> enum_names(PairKind) { return kPairKindNames; }
 
 // subject / reference: a ratio above 1 means the subject takes longer.
 struct InterpreterPair {
@@ -34,7 +39,9 @@ std::vector<InterpreterPair> find_pairs(const Cells& cells);
 // Which time a ratio compares: per operation when every iteration reported its operation
 // count (fair even if the two sides ran different sizes), else per iteration.
 enum class TimeMetric { per_op, per_iteration };
-std::string to_string(TimeMetric metric);
+inline constexpr util::EnumName<TimeMetric> kTimeMetricNames[] = {{TimeMetric::per_op, "time_per_op"},
+                                                                  {TimeMetric::per_iteration, "time_per_iteration"}};
+constexpr std::span<const util::EnumName<TimeMetric>> enum_names(TimeMetric) { return kTimeMetricNames; }
 
 struct Comparison {
   PairKind kind = PairKind::versus_baseline;
@@ -47,10 +54,6 @@ struct Comparison {
 };
 
 Comparison compare_cells(const Cell& subject, const Cell& reference, PairKind kind);
-
-enum class ScalingKind { strong, weak };
-std::string to_string(ScalingKind kind);
-ScalingKind parse_scaling(const std::string& text);  // "weak" -> weak; anything else strong
 
 // One thread count on a scaling curve. T(N) is the median time of one iteration at N threads.
 //   strong scaling (fixed total work):       speedup = T(1)/T(N), efficiency = speedup / N
@@ -71,13 +74,13 @@ struct ScalingPoint {
 struct ScalingCurve {
   std::string benchmark;
   std::string interpreter;
-  ScalingKind kind = ScalingKind::strong;
+  harness::Scaling kind = harness::Scaling::strong;  // strong or weak
   std::vector<ScalingPoint> points;  // threads ascending, including 1
 
   const ScalingPoint* at(int threads) const;
 };
 
-ScalingPoint scaling_point(ScalingKind kind, int threads, const Sample& one_thread, const Sample& n_threads,
+ScalingPoint scaling_point(harness::Scaling kind, int threads, const Sample& one_thread, const Sample& n_threads,
                            int usable_cpus);
 
 // Geometric mean of the time ratios of one pair over the benchmarks of one suite group ("all"

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "analysis/statistics.h"
+#include "util/enum_names.h"
 
 namespace ftbench::analysis {
 
@@ -32,7 +33,9 @@ double mann_whitney_cdf(size_t m, size_t n, size_t u);
 
 // Direction of a significant difference of B relative to A.
 enum class Change { none, lower, higher };
-std::string to_string(Change change);
+inline constexpr util::EnumName<Change> kChangeNames[] = {
+    {Change::none, "none"}, {Change::lower, "lower"}, {Change::higher, "higher"}};
+constexpr std::span<const util::EnumName<Change>> enum_names(Change) { return kChangeNames; }
 
 // B relative to A on one positive metric (a time, a count per operation).
 struct RatioEstimate {

@@ -1,19 +1,18 @@
 #include "analysis/statistics.h"
 
+#include <boost/math/distributions/binomial.hpp>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <numeric>
 #include <set>
 
 namespace ftbench::analysis {
 namespace {
 
-// P(Binomial(n, 1/2) = j), in log space so that n in the thousands neither over- nor underflows.
+// P(Binomial(n, 1/2) = j).
 double binomial_half_pmf(size_t n, size_t j) {
-  const double dn = static_cast<double>(n);
-  const double dj = static_cast<double>(j);
-  return std::exp(std::lgamma(dn + 1) - std::lgamma(dj + 1) - std::lgamma(dn - dj + 1) - dn * std::log(2.0));
+  return boost::math::pdf(boost::math::binomial_distribution<double>(static_cast<double>(n), 0.5), static_cast<double>(j));
 }
 
 std::vector<double> sorted_copy(std::span<const double> values) {
@@ -22,25 +21,7 @@ std::vector<double> sorted_copy(std::span<const double> values) {
   return s;
 }
 
-std::string percent(double fraction) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f%%", fraction * 100.0);
-  return buf;
-}
-
 }  // namespace
-
-std::string to_string(Instability kind) {
-  switch (kind) {
-    case Instability::high_stdev: return "high_stdev";
-    case Instability::extreme_value: return "extreme_value";
-    case Instability::too_short: return "too_short";
-    case Instability::single_process: return "single_process";
-    case Instability::too_few_processes: return "too_few_processes";
-    case Instability::too_few_values: return "too_few_values";
-  }
-  return "unknown";
-}
 
 double median_sorted(std::span<const double> sorted) { return quantile_sorted(sorted, 0.5); }
 
@@ -160,73 +141,23 @@ Summary summarize(const Sample& sample, Quantity quantity) {
   // (cpu-migrations) would trip every one of them without meaning anything, and a time per
   // operation is judged through the iteration time it was derived from.
   if (quantity != Quantity::duration_ns) return s;
-  auto warn = [&](Instability kind, std::string reason) { s.warnings.push_back({kind, std::move(reason)}); };
-  auto fmt = [&](double v) { return format_quantity(v, quantity); };
+  auto warn = [&](Instability kind, double value, double reference) { s.warnings.push_back({kind, value, reference}); };
   if (s.n >= 2 && s.mean > 0) {
-    const double rel = s.stdev / s.mean;
-    if (rel >= 0.10) {
-      warn(Instability::high_stdev,
-           "stdev " + fmt(s.stdev) + " is " + percent(rel) + " of the mean " + fmt(s.mean));
+    if (s.stdev / s.mean >= 0.10) {
+      warn(Instability::high_stdev, s.stdev, s.mean);
     } else if (s.processes >= 2) {
       // pyperf only asks for more processes when the spread is otherwise acceptable.
       if (auto needed = required_processes(sample); needed && *needed > s.processes)
-        warn(Instability::too_few_processes, std::to_string(s.processes) + " processes; about " +
-                                                 std::to_string(*needed) +
-                                                 " needed for 95% certainty of < 1% variation of the mean");
+        warn(Instability::too_few_processes, static_cast<double>(s.processes), static_cast<double>(*needed));
     }
   }
-  if (s.mean > 0) {
-    for (auto [name, v] : {std::pair{"minimum", s.min}, std::pair{"maximum", s.max}}) {
-      const double rel = (v - s.mean) / s.mean;
-      if (std::fabs(rel) >= 0.5)
-        warn(Instability::extreme_value, std::string(name) + " " + fmt(v) + " is " + percent(std::fabs(rel)) +
-                                             (rel > 0 ? " greater" : " smaller") + " than the mean " + fmt(s.mean));
-    }
-  }
-  if (s.min < 1e6)
-    warn(Instability::too_short, "shortest value " + fmt(s.min) + " < 1 ms: timer and scheduler noise dominate");
-  if (s.processes == 1)
-    warn(Instability::single_process, "1 process: process-to-process variation (ASLR, hash seed) is not sampled");
-  if (s.n < 6)
-    warn(Instability::too_few_values, std::to_string(s.n) + " values: the median's interval has only " +
-                                          percent(s.median_ci.confidence) + " confidence (6 or more give 95%)");
+  if (s.mean > 0)
+    for (double v : {s.min, s.max})
+      if (std::fabs((v - s.mean) / s.mean) >= 0.5) warn(Instability::extreme_value, v, s.mean);
+  if (s.min < 1e6) warn(Instability::too_short, s.min, 1e6);
+  if (s.processes == 1) warn(Instability::single_process, 1, 0);
+  if (s.n < 6) warn(Instability::too_few_values, static_cast<double>(s.n), s.median_ci.confidence);
   return s;
-}
-
-std::string format_duration_ns(double ns) {
-  struct Unit {
-    double scale;
-    const char* name;
-  };
-  static constexpr Unit kUnits[] = {{1e9, "s"}, {1e6, "ms"}, {1e3, "us"}, {1, "ns"}};
-  const double a = std::fabs(ns);
-  Unit unit = kUnits[3];
-  for (const auto& u : kUnits)
-    if (a >= u.scale) {
-      unit = u;
-      break;
-    }
-  const double v = ns / unit.scale;
-  const double av = std::fabs(v);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, av >= 100 ? "%.0f %s" : av >= 10 ? "%.1f %s" : "%.2f %s", v, unit.name);
-  return buf;
-}
-
-std::string format_count(double value) {
-  char buf[48];
-  const double a = std::fabs(value);
-  if (a == 0) return "0";
-  if (a >= 1e5 || a < 1e-3) std::snprintf(buf, sizeof buf, "%.3g", value);
-  else if (a >= 100) std::snprintf(buf, sizeof buf, "%.0f", value);
-  else if (a >= 10) std::snprintf(buf, sizeof buf, "%.1f", value);
-  else if (a >= 1) std::snprintf(buf, sizeof buf, "%.2f", value);
-  else std::snprintf(buf, sizeof buf, "%.3g", value);
-  return buf;
-}
-
-std::string format_quantity(double value, Quantity quantity) {
-  return quantity == Quantity::count ? format_count(value) : format_duration_ns(value);
 }
 
 }  // namespace ftbench::analysis

@@ -2,13 +2,15 @@
 // Descriptive statistics for one metric of one cell (benchmark, interpreter, threads): the
 // centre and spread, a distribution-free confidence interval of the median, outliers, and
 // pyperf's "this result may be unstable" rules. Pure functions over values; docs/reports.md
-// gives every definition.
+// gives every definition. How numbers are shown is report/presenter.h's business.
 
 #include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
+
+#include "util/enum_names.h"
 
 namespace ftbench::analysis {
 
@@ -59,11 +61,19 @@ enum class Instability {
   too_few_processes,   // per-process means need more processes for 95 % certainty of < 1 %
   too_few_values,      // n < 6: no 95 % interval for the median exists
 };
-std::string to_string(Instability kind);
+inline constexpr util::EnumName<Instability> kInstabilityNames[] = {
+    {Instability::high_stdev, "high_stdev"},         {Instability::extreme_value, "extreme_value"},
+    {Instability::too_short, "too_short"},           {Instability::single_process, "single_process"},
+    {Instability::too_few_processes, "too_few_processes"}, {Instability::too_few_values, "too_few_values"}};
+constexpr std::span<const util::EnumName<Instability>> enum_names(Instability) { return kInstabilityNames; }
 
+// One rule that fired, with the numbers behind it (report/presenter.h words them).
 struct InstabilityWarning {
   Instability kind;
-  std::string reason;  // one line with the numbers, e.g. "stdev 1.2 ms is 14% of the mean 8.6 ms"
+  double value = 0;      // high_stdev: the stdev; extreme_value: the min or max; too_short: the
+                         // shortest value; too_few_processes: processes; too_few_values: n
+  double reference = 0;  // high_stdev, extreme_value: the mean; too_few_processes: processes
+                         // needed; too_few_values: the confidence the median's interval has
 };
 
 // The values of one metric in one cell and the process each came from. Values of one process
@@ -112,11 +122,5 @@ Summary summarize(const Sample& sample, Quantity quantity);
 // pyperf's rule "enough processes for 95 % certainty of < 1 % variation", applied to the
 // per-process means: ceil((1.96 * stdev(process means) / (0.01 * mean))^2).
 std::optional<size_t> required_processes(const Sample& sample);
-
-// "1.23 ms", "456 ns", "12.3 s": three significant digits in the nearest unit.
-std::string format_duration_ns(double ns);
-// "1.23e+06", "12.3", "0.0456": a count or rate, three significant digits.
-std::string format_count(double value);
-std::string format_quantity(double value, Quantity quantity);
 
 }  // namespace ftbench::analysis

@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/program_options/errors.hpp>
@@ -40,7 +41,7 @@ int run(int argc, char** argv) {
       return commands::kExitOk;
     }
     if (first == "--version") {
-      std::printf("orchestrate %s\n", FTBENCH_VERSION);
+      fmt::print("orchestrate {}\n", FTBENCH_VERSION);
       return commands::kExitOk;
     }
     commands::Args rest(args.begin() + 1, args.end());
@@ -51,17 +52,17 @@ int run(int argc, char** argv) {
     if (first == "report") return commands::report_command(rest);
     if (first == "compare") return commands::compare_command(rest);
     if (!first.empty() && first[0] == '-') return commands::run_command(args);  // `run` is the default
-    std::fprintf(stderr, "orchestrate: unknown command '%s'\n%s", first.c_str(), kUsage);
+    fmt::print(stderr, "orchestrate: unknown command '{}'\n{}", first, kUsage);
     return commands::kExitUsage;
   } catch (const UserError& e) {
-    std::fprintf(stderr, "orchestrate: error: %s\n", e.what());
+    fmt::print(stderr, "orchestrate: error: {}\n", e.what());
     return commands::kExitUsage;
   } catch (const boost::program_options::error& e) {
-    std::fprintf(stderr, "orchestrate: error: %s (see --help)\n", e.what());
+    fmt::print(stderr, "orchestrate: error: {} (see --help)\n", e.what());
     return commands::kExitUsage;
   } catch (const std::exception& e) {
     // Not expected: still one line, never a trace. Exit 3 marks an internal problem.
-    std::fprintf(stderr, "orchestrate: internal error: %s\n", e.what());
+    fmt::print(stderr, "orchestrate: internal error: {}\n", e.what());
     return 3;
   }
 }

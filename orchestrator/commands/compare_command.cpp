@@ -8,7 +8,7 @@
 #include "report/run_compare.h"
 #include "report/terminal_table.h"
 #include "util/error.h"
-#include "util/logging.h"
+#include "os/logging.h"
 
 namespace po = boost::program_options;
 
@@ -36,7 +36,7 @@ int compare_command(const Args& args) {
   const auto runs = vm.count("runs") ? vm["runs"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (runs.size() != 2) throw UserError("compare needs two run directories: orchestrate compare RUN_A RUN_B");
   if (markdown && json) throw UserError("choose one of --markdown and --json");
-  util::setup_console_logging("info");
+  os::setup_console_logging("info");
   const auto comparison = report::compare_run_dirs(runs[0], runs[1]);
   const auto text = json       ? report::run_comparison_json(comparison)
                     : markdown ? report::run_comparison_markdown(comparison)

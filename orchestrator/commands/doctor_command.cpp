@@ -16,10 +16,8 @@ int doctor_command(const Args& args) {
       "\nReports the PMU model, perf_event_paranoid, tracefs, hardware watchpoints and, for\n"
       "every event of every counter profile, whether it can be counted here and why not.\n");
   if (!parsed) return kExitOk;
-  const auto& vm = *parsed;
-  auto report = perf::run_doctor();
-  std::fputs((vm.count("json") ? perf::render_doctor_json(report) + "\n" : perf::render_doctor_table(report)).c_str(),
-             stdout);
+  const auto report = perf::run_doctor();
+  std::fputs((parsed->count("json") ? json::to_string(report) + "\n" : perf::render_doctor_table(report)).c_str(), stdout);
   return kExitOk;
 }
 

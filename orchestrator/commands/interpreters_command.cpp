@@ -1,9 +1,8 @@
-#include <cstdio>
+#include <fmt/format.h>
 
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "discovery/discovery.h"
-#include "results/codec.h"
 #include "util/json.h"
 
 namespace po = boost::program_options;
@@ -20,41 +19,37 @@ int interpreters_command(const Args& args) {
       "installs, PATH (python3, python3.X, python3.Xt) and /usr/bin, /usr/local/bin.\n");
   if (!parsed) return kExitOk;
   const auto& vm = *parsed;
-  auto result = discovery::discover(discovery::SearchRoots::from_environment());
+  const auto result = discovery::discover(discovery::SearchRoots::from_environment());
   if (vm.count("json")) {
-    rapidjson::StringBuffer buf;
-    util::JsonWriter w(buf);
-    w.StartObject();
-    w.Key("interpreters");
-    w.StartArray();
-    for (const auto& f : result.interpreters) results::write_json(w, f);
-    w.EndArray();
+    json::Writer w;
+    w.start_object();
+    w.field("interpreters", result.interpreters);
     if (vm.count("all")) {
-      w.Key("rejected");
-      w.StartArray();
+      w.key("rejected");
+      w.start_array();
       for (const auto& r : result.rejected) {
-        w.StartObject();
-        util::put(w, "path", r.path.string());
-        util::put(w, "reason", r.reason);
-        w.EndObject();
+        w.start_object();
+        w.field("path", r.path);
+        w.field("reason", r.reason);
+        w.end_object();
       }
-      w.EndArray();
+      w.end_array();
     }
-    w.EndObject();
-    std::printf("%s\n", buf.GetString());
+    w.end_object();
+    fmt::print("{}\n", w.str());
     return kExitOk;
   }
-  std::printf("%-10s %-13s %-6s %-12s %s\n", "VERSION", "BUILD", "GIL", "SOURCE", "PATH");
+  fmt::print("{:<10} {:<13} {:<6} {:<12} {}\n", "VERSION", "BUILD", "GIL", "SOURCE", "PATH");
   for (const auto& f : result.interpreters)
-    std::printf("%-10s %-13s %-6s %-12s %s\n", f.short_name().c_str(), f.free_threaded_build ? "free-threaded" : "default",
-                f.gil_enabled ? "on" : "off", discovery::to_string(f.source).c_str(), f.path.c_str());
+    fmt::print("{:<10} {:<13} {:<6} {:<12} {}\n", f.short_name(), f.free_threaded_build ? "free-threaded" : "default",
+               f.gil_enabled ? "on" : "off", f.source ? util::name(*f.source) : "", f.path.string());
   if (result.interpreters.empty())
-    std::printf("(none found: install CPython with pyenv/uv/your distribution, or run scripts/provision-python)\n");
+    fmt::print("(none found: install CPython with pyenv/uv/your distribution, or run scripts/provision-python)\n");
   if (vm.count("all"))
-    for (const auto& r : result.rejected) std::printf("rejected %s: %s\n", r.path.c_str(), r.reason.c_str());
-  std::printf("\nconfigure args (--json shows all fields):\n");
+    for (const auto& r : result.rejected) fmt::print("rejected {}: {}\n", r.path.string(), r.reason);
+  fmt::print("\nconfigure args (--json shows all fields):\n");
   for (const auto& f : result.interpreters)
-    std::printf("  %s: %s\n", f.short_name().c_str(), f.configure_args.empty() ? "(none)" : f.configure_args.c_str());
+    fmt::print("  {}: {}\n", f.short_name(), f.configure_args.empty() ? "(none)" : f.configure_args);
   return kExitOk;
 }
 

@@ -25,4 +25,13 @@ std::optional<po::variables_map> parse_options(const Args& args, const po::optio
   return vm;
 }
 
+po::typed_value<std::vector<std::string>>* text_value() { return po::value<std::vector<std::string>>(); }
+
+std::optional<std::string> text_option(const po::variables_map& vm, const char* name) {
+  if (!vm.count(name)) return std::nullopt;
+  const auto& values = vm[name].as<std::vector<std::string>>();
+  if (values.empty()) return std::nullopt;
+  return values.back();
+}
+
 }  // namespace ftbench::commands

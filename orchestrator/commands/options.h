@@ -2,6 +2,8 @@
 
 #include <boost/program_options.hpp>
 #include <optional>
+#include <string>
+#include <vector>
 #include <string_view>
 
 #include "commands/commands.h"
@@ -15,5 +17,10 @@ std::optional<boost::program_options::variables_map> parse_options(
     const Args& args, const boost::program_options::options_description& visible, std::string_view epilog = {},
     const boost::program_options::options_description* hidden = nullptr,
     const boost::program_options::positional_options_description* positional = nullptr);
+
+// A single-text option. Stored as a vector (the last occurrence wins): GCC 12 warns, falsely,
+// inside boost's typed_value<std::string>.
+boost::program_options::typed_value<std::vector<std::string>>* text_value();
+std::optional<std::string> text_option(const boost::program_options::variables_map& vm, const char* name);
 
 }  // namespace ftbench::commands

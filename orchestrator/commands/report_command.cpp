@@ -1,15 +1,16 @@
+#include <fmt/format.h>
+
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
 
 #include "commands/commands.h"
 #include "commands/options.h"
-#include "report/exporter.h"
 #include "report/report.h"
 #include "report/terminal_table.h"
 #include "results/run_store.h"
 #include "util/error.h"
-#include "util/logging.h"
+#include "os/logging.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -22,13 +23,12 @@ int report_command(const Args& args) {
   opts.add_options()
       ("format,f", po::value<std::vector<std::string>>()->multitoken(),
        "formats to write: json,csv,markdown,html,pyperf (default: all)")
-      ("results-root", po::value<std::vector<std::string>>(),
+      ("results-root", text_value(),
        "where to regenerate index.html listing every run (default: the run directory's parent)")
       ("quiet,q", po::bool_switch(&quiet), "do not print the summary table")
       ("help,h", "this help");
   po::options_description hidden;
-  // Vectors, not strings: GCC 12 warns (falsely) inside boost's typed_value<std::string>.
-  hidden.add_options()("run-dir", po::value<std::vector<std::string>>());
+  hidden.add_options()("run-dir", text_value());
   po::positional_options_description pos;
   pos.add("run-dir", 1);
   auto parsed = parse_options(
@@ -39,25 +39,28 @@ int report_command(const Args& args) {
   if (!parsed) return kExitOk;
   const auto& vm = *parsed;
   if (!vm.count("run-dir")) throw UserError("report needs a run directory: orchestrate report results/<run-id>");
-  util::setup_console_logging("info");
-  const fs::path run_dir = vm["run-dir"].as<std::vector<std::string>>().front();
+  os::setup_console_logging("info");
+  const fs::path run_dir = *text_option(vm, "run-dir");
   const auto format_args = vm.count("format") ? vm["format"].as<std::vector<std::string>>() : std::vector<std::string>{};
   const fs::path results_root =
-      vm.count("results-root") ? fs::path(vm["results-root"].as<std::vector<std::string>>().back()) : run_dir.parent_path();
-  auto store = results::RunStore::open(run_dir);
-  auto manifest = store.read_manifest();
-  std::vector<std::string> problems;
-  auto runs = store.load_runs(&problems);
-  for (const auto& p : problems) std::fprintf(stderr, "orchestrate: warning: %s\n", p.c_str());
-  store.write_merged(manifest, runs);
-
-  const auto formats = format_args.empty() ? config::output_formats() : report::parse_formats(format_args);
-  const auto model = report::build_model(std::move(manifest), std::move(runs));
+      text_option(vm, "results-root").value_or(run_dir.parent_path().string());
+  std::vector<config::OutputFormat> formats = config::all_output_formats();
+  if (!format_args.empty()) {
+    try {
+      formats = config::parse_output_formats(format_args);
+    } catch (const std::invalid_argument& e) {
+      throw UserError(std::string("--format: ") + e.what());
+    }
+  }
+  auto loaded = results::load_run_directory(run_dir);
+  for (const auto& p : loaded.problems) fmt::print(stderr, "orchestrate: warning: {}\n", p);
+  loaded.store.write_merged(loaded.manifest, loaded.runs);
+  const auto model = report::build_model(std::move(loaded.manifest), std::move(loaded.runs));
   const auto outcome = report::write_reports(model, run_dir, formats, results_root);
   if (!quiet) std::fputs(report::summary_table(model).c_str(), stdout);
   std::printf("\n");
-  for (const auto& f : outcome.written) std::printf("wrote %s\n", f.c_str());
-  for (const auto& e : outcome.errors) std::fprintf(stderr, "orchestrate: error: %s\n", e.c_str());
+  for (const auto& f : outcome.written) fmt::print("wrote {}\n", f.string());
+  for (const auto& e : outcome.errors) fmt::print(stderr, "orchestrate: error: {}\n", e);
   return outcome.errors.empty() ? kExitOk : kExitSomeRunsFailed;
 }
 

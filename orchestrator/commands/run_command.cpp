@@ -13,40 +13,38 @@ namespace ftbench::commands {
 namespace {
 
 // The flags `run` and `script` share, in one place.
-void add_common_options(po::options_description& opts, CommonFlags& f) {
+void add_common_options(po::options_description& opts, CommonFlags& f) {  // f: the bool switches
   opts.add_options()
-      ("config,c", po::value<std::string>(), "YAML config (default: configs/default.yaml of the source tree)")
-      ("profile", po::value<std::string>(), "counters: none | basic | detailed")
+      ("config,c", text_value(), "YAML config (default: configs/default.yaml of the source tree)")
+      ("profile", text_value(), "counters: none | basic | detailed")
       ("threads", po::value<std::vector<std::string>>()->multitoken(), "thread counts, e.g. --threads 1 2 ncpu")
       ("python", po::value<std::vector<std::string>>()->multitoken(),
        "interpreters instead of the config's: paths or versions (3.12, 3.13t)")
-      ("output,o", po::value<std::string>(), "results root directory (a run directory is created inside)")
-      ("repetitions", po::value<int>(), "processes per (interpreter, benchmark, threads)")
-      ("warmups", po::value<int>(), "warm-up iterations per process")
-      ("iterations", po::value<int>(), "measured iterations per process")
-      ("size", po::value<std::string>(), "problem size: default | quick | a number")
-      ("timeout", po::value<double>(), "seconds one interpreter process may take before it is killed")
+      ("output,o", text_value(), "results root directory (a run directory is created inside)")
+      ("repetitions", text_value(), "processes per (interpreter, benchmark, threads)")
+      ("warmups", text_value(), "warm-up iterations per process")
+      ("iterations", text_value(), "measured iterations per process")
+      ("size", text_value(), "problem size: default | quick | a number")
+      ("timeout", text_value(), "how long one interpreter process may take before it is killed (90, 5m)")
       ("dry-run", po::bool_switch(&f.dry_run), "print the plan and an estimated duration, run nothing")
-      ("workloads-dir", po::value<std::string>(), "the workloads/ folder (default: the source tree's)")
-      ("log-level", po::value<std::string>(&f.log_level)->default_value("info"), "trace|debug|info|warn|error")
+      ("workloads-dir", text_value(), "the workloads/ folder (default: the source tree's)")
+      ("log-level", text_value(), "trace|debug|info|warn|error (default: info)")
       ("help,h", "this help");
 }
 
 void read_common(const po::variables_map& vm, CommonFlags& f) {
-  if (vm.count("config")) f.config_file = vm["config"].as<std::string>();
-  if (vm.count("profile")) f.overrides.profile = vm["profile"].as<std::string>();
+  if (auto v = text_option(vm, "config")) f.config_file = *v;
+  f.overrides.profile = text_option(vm, "profile");
   if (vm.count("threads")) f.overrides.threads = vm["threads"].as<std::vector<std::string>>();
   if (vm.count("python")) f.overrides.pythons = vm["python"].as<std::vector<std::string>>();
-  if (vm.count("output")) f.overrides.output = vm["output"].as<std::string>();
-  if (vm.count("repetitions")) f.overrides.repetitions = vm["repetitions"].as<int>();
-  if (vm.count("size")) f.overrides.size = vm["size"].as<std::string>();
-  if (vm.count("timeout")) f.timeout = vm["timeout"].as<double>();
-  if (f.timeout && !(*f.timeout > 0)) throw UserError("--timeout must be a positive number of seconds");
-  if (vm.count("warmups")) f.warmups = vm["warmups"].as<int>();
-  if (vm.count("iterations")) f.iterations = vm["iterations"].as<int>();
-  if (vm.count("workloads-dir")) f.workloads_dir = vm["workloads-dir"].as<std::string>();
-  if (f.warmups && *f.warmups < 0) throw UserError("--warmups must be 0 or more");
-  if (f.iterations && *f.iterations < 1) throw UserError("--iterations must be at least 1");
+  if (auto v = text_option(vm, "output")) f.overrides.output = *v;
+  f.overrides.processes = text_option(vm, "repetitions");
+  f.overrides.size = text_option(vm, "size");
+  f.overrides.timeout = text_option(vm, "timeout");
+  f.overrides.warmups = text_option(vm, "warmups");
+  f.overrides.iterations = text_option(vm, "iterations");
+  if (auto v = text_option(vm, "workloads-dir")) f.workloads_dir = *v;
+  f.log_level = text_option(vm, "log-level").value_or("info");
   // Comma lists are accepted too: --threads 1,2,4
   for (auto* list : {&f.overrides.threads, &f.overrides.pythons, &f.overrides.benchmarks})
     *list = util::split_commas(*list);
@@ -61,7 +59,7 @@ int run_command(const Args& args) {
   opts.add_options()
       ("benchmarks,b", po::value<std::vector<std::string>>()->multitoken(),
        "suite globs, e.g. 'memory/ordering/*' (replaces the config's selection)")
-      ("resume", po::value<std::string>(), "complete an interrupted run directory without redoing finished items");
+      ("resume", text_value(), "complete an interrupted run directory without redoing finished items");
   auto parsed = parse_options(args, opts);
   if (!parsed) return kExitOk;
   const auto& vm = *parsed;
@@ -77,7 +75,7 @@ int run_command(const Args& args) {
     if (flags.config_file || !flags.overrides.pythons.empty() || !flags.overrides.benchmarks.empty() ||
         !flags.overrides.threads.empty())
       throw UserError("--resume continues a run exactly as planned; it takes no --config/--python/--benchmarks/--threads");
-    request.resume_dir = vm["resume"].as<std::string>();
+    request.resume_dir = *text_option(vm, "resume");
   } else {
     request.config = load_with_overrides(flags);
   }
@@ -94,7 +92,7 @@ int script_command(const Args& args) {
   CommonFlags flags;
   po::options_description opts("orchestrate script PATH [options] [-- ARGS]");
   add_common_options(opts, flags);
-  opts.add_options()("script", po::value<std::string>(), "the Python script to run under the harness");
+  opts.add_options()("script", text_value(), "the Python script to run under the harness");
   po::positional_options_description pos;
   pos.add("script", 1);
   auto parsed = parse_options(
@@ -106,14 +104,14 @@ int script_command(const Args& args) {
   const auto& vm = *parsed;
   if (!vm.count("script")) throw UserError("orchestrate script needs the path of a Python script");
   read_common(vm, flags);
-  auto path = std::filesystem::absolute(vm["script"].as<std::string>());
+  auto path = std::filesystem::absolute(*text_option(vm, "script"));
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw UserError("script " + path.string() + " does not exist");
 
-  plan::Benchmark bench;
-  bench.kind = "script";
+  harness::Benchmark bench;
+  bench.kind = harness::Kind::script;
   bench.id = "script:" + path.filename().string();
-  bench.scaling = "weak";
+  bench.scaling = harness::Scaling::weak;
   bench.op_name = "script run";
   bench.summary = "user script " + path.string();
   bench.script_path = path.string();

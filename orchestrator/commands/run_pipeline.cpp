@@ -1,29 +1,30 @@
 #include "commands/run_pipeline.h"
 
 #include <signal.h>
-#include <sys/resource.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <random>
-#include <set>
 
+#include "analysis/adaptive.h"
 #include "commands/commands.h"
 #include "discovery/discovery.h"
-#include "perf/profiles.h"
-#include "plan/resolve.h"
+#include "harness/catalog.h"
+#include "harness/workloads.h"
+#include "os/clock.h"
+#include "os/files.h"
+#include "os/logging.h"
+#include "os/machine.h"
+#include "os/process.h"
+#include "plan/builder.h"
 #include "report/report.h"
 #include "results/run_store.h"
-#include "run/adaptive.h"
 #include "run/bytecode.h"
+#include "run/connection.h"
 #include "run/executor.h"
-#include "run/process.h"
 #include "run/scheduler.h"
-#include "system/machine.h"
 #include "util/error.h"
-#include "util/files.h"
-#include "util/logging.h"
 
 namespace fs = std::filesystem;
 
@@ -49,77 +50,49 @@ void install_stop_handlers() {
 
 std::string git_revision() {
   try {
-    auto r = run::run_and_capture({"/usr/bin/git", "-C", FTBENCH_SOURCE_DIR, "rev-parse", "--short=12", "HEAD"},
-                                  {{"PATH", "/usr/bin:/bin"}}, std::chrono::seconds(5));
+    auto r = os::run_and_capture({"/usr/bin/git", "-C", FTBENCH_SOURCE_DIR, "rev-parse", "--short=12", "HEAD"},
+                                 {{"PATH", "/usr/bin:/bin"}}, std::chrono::seconds(5));
     if (r.status.success() && !r.out.empty()) return r.out.substr(0, r.out.find('\n'));
   } catch (const UserError&) {
   }
   return "unknown";
 }
 
-std::vector<config::EventSetting> resolve_events(const config::Counters& counters) {
-  std::vector<config::EventSetting> out;
-  perf::Profile profile;
-  try {
-    profile = perf::parse_profile(counters.profile);
-  } catch (const std::invalid_argument& e) {
-    throw UserError(e.what());
-  }
-  for (const auto& r : perf::profile_events(profile)) out.push_back({r.name, r.required});
-  for (const auto& e : counters.events) {
-    auto it = std::find_if(out.begin(), out.end(), [&](auto& o) { return o.name == e.name; });
-    if (it != out.end()) it->required = e.required;
-    else out.push_back(e);
-  }
-  return out;
-}
-
 // config -> plan, recorded in a manifest.
 results::Manifest build_manifest(const config::RunConfig& config, const PipelineRequest& request,
                                  const fs::path& workloads_dir) {
   if (config.min_kernel) {
-    auto kernel = system::KernelVersion::current();
+    const auto kernel = os::KernelVersion::current();
     if (!kernel.at_least(*config.min_kernel))
       throw UserError(config.source_file.string() + " requires Linux >= " + *config.min_kernel + "; this machine runs " +
                       kernel.release + " (perf_event inherit and tracefs behaviour this tool relies on)");
   }
   results::Manifest m;
-  m.schema_version = results::kSchemaVersion;
   m.tool_version = FTBENCH_VERSION;
   m.git_revision = git_revision();
   m.command_line = request.command_line;
   m.config_file = config.source_file.string();
   m.config_name = config.name.empty() ? config.source_file.stem().string() : config.name;
   std::error_code ec;
-  if (fs::exists(config.source_file, ec)) m.config_text = util::read_file(config.source_file);
-  m.created_at = results::utc_now_iso8601();
+  if (fs::exists(config.source_file, ec)) m.config_text = os::read_file(config.source_file);
+  m.created_at = os::utc_now_iso8601();
   m.affinity = config.affinity;
   m.formats = config.output.formats;
-  m.machine = system::MachineInfo::collect();
+  m.machine = os::MachineInfo::collect();
 
-  auto& p = m.plan;
-  bool needs_discovery = std::any_of(config.interpreters.begin(), config.interpreters.end(),
-                                     [](auto& s) { return !s.path.has_value(); });
+  const bool needs_discovery = std::any_of(config.interpreters.begin(), config.interpreters.end(),
+                                           [](auto& s) { return !s.path.has_value(); });
   discovery::DiscoveryResult found;
   if (needs_discovery) found = discovery::discover(discovery::SearchRoots::from_environment());
-  p.interpreters = plan::resolve_interpreters(config, found);
-  if (p.interpreters.empty()) throw UserError("no interpreter to run (every optional one was skipped)");
-  if (request.script) {
-    p.benchmarks = {*request.script};
-  } else {
-    auto catalog = plan::load_catalog(p.interpreters.front().facts, workloads_dir);
-    p.benchmarks = plan::select_benchmarks(catalog, config.benchmarks);
-  }
-  p.threads = plan::resolve_threads(config.threads, config.affinity.cpu_count(m.machine.usable_cpus.size()));
-  p.seed = config.seed ? *config.seed : std::random_device{}();
-  p.warmups = config.repetitions.warmups;
-  p.iterations = config.repetitions.iterations;
-  p.size = config.size;
-  p.events = resolve_events(config.counters);
-  p.timeout_seconds = config.timeout_seconds;
-  p.target_rel_ci = config.repetitions.target_rel_ci.value_or(0);
-  p.max_seconds_per_benchmark = config.repetitions.max_seconds;
-  p.items = plan::interleave(p.interpreters.size(), p.benchmarks.size(), p.threads, config.repetitions.processes, p.seed);
+  auto interpreters = plan::resolve_interpreters(config, found);
+  if (interpreters.empty()) throw UserError("no interpreter to run (every optional one was skipped)");
+  std::vector<harness::Benchmark> benchmarks;
+  if (request.script)
+    benchmarks = {*request.script};
+  else
+    benchmarks = plan::select_benchmarks(harness::load_catalog(interpreters.front().interpreter.path, workloads_dir),
+                                         config.benchmarks);
+  m.plan = plan::make_plan(config, std::move(interpreters), std::move(benchmarks), m.usable_cpus());
   return m;
 }
 
@@ -143,53 +116,51 @@ std::string join_command_line(const std::string& program, const std::vector<std:
 }
 
 config::RunConfig load_with_overrides(const CommonFlags& flags) {
-  fs::path file = flags.config_file ? *flags.config_file : fs::path(FTBENCH_SOURCE_DIR) / "configs" / "default.yaml";
+  const fs::path file = flags.config_file ? *flags.config_file : fs::path(FTBENCH_SOURCE_DIR) / "configs" / "default.yaml";
   auto config = config::load_config(file);
   config::apply_overrides(config, flags.overrides);
-  if (flags.warmups) config.repetitions.warmups = *flags.warmups;
-  if (flags.iterations) config.repetitions.iterations = *flags.iterations;
-  if (flags.timeout) config.timeout_seconds = *flags.timeout;
   return config;
 }
 
 int run_pipeline(const PipelineRequest& request) {
-  util::setup_console_logging(request.log_level);
-  auto workloads_dir = plan::workloads_directory(request.workloads_override);
-
-  std::optional<results::RunStore> store;
-  results::Manifest manifest;
-  if (request.resume_dir) {
-    store.emplace(results::RunStore::open(*request.resume_dir));
-    manifest = store->read_manifest();
-  } else {
-    manifest = build_manifest(*request.config, request, workloads_dir);
-  }
-  if (request.dry_run) {
-    std::fputs(plan::describe(manifest.plan).c_str(), stdout);
-    return kExitOk;
-  }
+  os::setup_console_logging(request.log_level);
+  const auto workloads_dir = harness::workloads_directory(request.workloads_override);
 
   // Every run saved so far (none for a new run); the scheduler appends what it runs.
+  std::optional<results::RunStore> store;
+  results::Manifest manifest;
   std::vector<results::ProcessRun> runs;
-  if (store) {
-    std::vector<std::string> problems;
-    runs = store->load_runs(&problems);
-    util::add_log_file(store->log_file());
-    for (const auto& p : problems) spdlog::warn("{}", p);
+  if (request.resume_dir) {
+    auto loaded = results::load_run_directory(*request.resume_dir);
+    if (request.dry_run) {
+      std::fputs(plan::describe(loaded.manifest.plan).c_str(), stdout);
+      return kExitOk;
+    }
+    store.emplace(std::move(loaded.store));
+    manifest = std::move(loaded.manifest);
+    runs = std::move(loaded.runs);
+    os::add_log_file(store->log_file());
+    for (const auto& p : loaded.problems) spdlog::warn("{}", p);
     spdlog::info("resuming {}: {} of {} processes already finished", store->dir().string(), runs.size(),
                  manifest.plan.items.size());
   } else {
+    manifest = build_manifest(*request.config, request, workloads_dir);
+    if (request.dry_run) {
+      std::fputs(plan::describe(manifest.plan).c_str(), stdout);
+      return kExitOk;
+    }
     store.emplace(
         results::RunStore::create(request.config->output.directory, results::make_run_id(manifest.config_name)));
     manifest.run_id = store->dir().filename().string();
     store->write_manifest(manifest);
-    util::add_log_file(store->log_file());
+    os::add_log_file(store->log_file());
     spdlog::info("run {}: {} processes, results in {}", manifest.run_id, manifest.plan.items.size(),
                  store->dir().string());
   }
 
   install_stop_handlers();
-  run::HarnessExecutor executor;
+  run::ProcessLauncher launcher;
+  run::HarnessExecutor executor(launcher);
   run::ConsoleProgress progress(::isatty(STDERR_FILENO) != 0);
   run::SchedulerOptions options;
   options.workloads_dir = workloads_dir;
@@ -197,13 +168,14 @@ int run_pipeline(const PipelineRequest& request) {
   run::precompile_workloads(manifest.plan, workloads_dir, options.pycache_root);
   options.affinity = manifest.affinity;
   options.stop_signal = &g_stop_signal;
-  manifest.status = "running";
+  manifest.status = results::RunState::running;
   auto outcome = run::run_plan(manifest.plan, executor, *store, manifest, runs, progress, options);
   // Adaptive repetitions: more rounds for the cells whose median is not yet tight enough. The
   // manifest is rewritten before each round, so --resume knows the extended plan.
-  run::AdaptiveGoal goal{manifest.plan.target_rel_ci, manifest.plan.max_seconds_per_benchmark};
+  const auto& repetitions = manifest.plan.repetitions;
+  const analysis::AdaptiveGoal goal{repetitions.target_rel_ci.value_or(0), repetitions.max_seconds};
   while (!outcome.interrupted && goal.target_rel_ci > 0) {
-    auto round = run::next_adaptive_round(manifest.plan, runs, goal);
+    auto round = analysis::next_adaptive_round(manifest.plan, runs, goal);
     if (round.empty()) break;
     spdlog::info("adaptive: round {} adds {} processes (target relative CI {:.1f}%)", round.front().round,
                  round.size(), goal.target_rel_ci * 100);
@@ -212,17 +184,16 @@ int run_pipeline(const PipelineRequest& request) {
     outcome.interrupted = run::run_plan(manifest.plan, executor, *store, manifest, runs, progress, options).interrupted;
   }
 
-  bool complete = runs.size() >= manifest.plan.items.size() && !outcome.interrupted;
-  manifest.status = complete ? "complete" : "interrupted";
-  manifest.finished_at = results::utc_now_iso8601();
+  const bool complete = runs.size() >= manifest.plan.items.size() && !outcome.interrupted;
+  manifest.status = complete ? results::RunState::complete : results::RunState::interrupted;
+  manifest.finished_at = os::utc_now_iso8601();
   record_usage(manifest);
   store->write_manifest(manifest);
   store->write_merged(manifest, runs);
   report::report_finished_run(store->dir(), manifest, runs, stdout);  // formats, index, summary table
 
-  size_t failed = static_cast<size_t>(std::count_if(runs.begin(), runs.end(), [](auto& r) {
-    return r.status == results::RunStatus::failed;
-  }));
+  const auto failed = static_cast<size_t>(
+      std::count_if(runs.begin(), runs.end(), [](auto& r) { return r.status == results::RunStatus::failed; }));
   spdlog::info("{} of {} processes done ({} failed) -> {}", runs.size(), manifest.plan.items.size(), failed,
                (store->dir() / "results.json").string());
   if (outcome.interrupted) {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "config/config.h"
-#include "plan/plan.h"
+#include "harness/benchmark.h"
 
 namespace ftbench::commands {
 
@@ -17,7 +17,7 @@ struct PipelineRequest {
   std::filesystem::path workloads_override;
   std::string log_level = "info";
   std::string command_line;
-  std::optional<plan::Benchmark> script;         // script mode: the only benchmark
+  std::optional<harness::Benchmark> script;      // script mode: the only benchmark
 };
 
 int run_pipeline(const PipelineRequest& request);
@@ -26,11 +26,7 @@ int run_pipeline(const PipelineRequest& request);
 struct CommonFlags {
   std::optional<std::filesystem::path> config_file;
   config::Overrides overrides;
-  std::optional<int> warmups;
-  std::optional<int> iterations;
-  std::optional<double> timeout;
   bool dry_run = false;
-  std::optional<std::filesystem::path> resume;
   std::filesystem::path workloads_dir;
   std::string log_level = "info";
 };

@@ -1,17 +1,27 @@
 #pragma once
+// A benchmark run as the user asked for it: the YAML config file (config_loader.cpp) with the
+// command line's overrides applied (overrides.cpp). Both validate every value through the same
+// parsers (values.cpp), so a value the file refuses is refused on the command line too.
 
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "config/defaults.h"
 #include "discovery/discovery.h"
+#include "perf/profiles.h"
+#include "perf/status.h"
+#include "util/enum_names.h"
+#include "util/json.h"
 
 namespace ftbench::config {
 
-// A position in a config file, 1-based, for error messages ("file:line:col").
+// A position in a config file, 1-based, for error messages ("file:line:col"); for a
+// command-line value, `file` names the flag and line is 0.
 struct SourceLocation {
   std::string file;
   int line = 0;
@@ -44,23 +54,18 @@ struct ThreadSetting {
 };
 
 struct Repetitions {
-  int processes = 3;          // fresh interpreter processes per (interpreter, benchmark, threads)
-  int warmups = 1;            // warm-up iterations per process, not measured
-  int iterations = 5;         // measured iterations per process
+  int processes = kDefaultProcesses;    // fresh interpreter processes per (interpreter, benchmark, threads)
+  int warmups = kDefaultWarmups;        // warm-up iterations per process, not measured
+  int iterations = kDefaultIterations;  // measured iterations per process
   // Adaptive mode: keep adding processes until the median's relative CI half-width is below
   // this, or max_seconds per benchmark is spent.
   std::optional<double> target_rel_ci;
-  double max_seconds = 120;
-};
-
-struct EventSetting {
-  std::string name;
-  bool required = false;
+  double max_seconds = kDefaultMaxSecondsPerBenchmark;
 };
 
 struct Counters {
-  std::string profile = "basic";     // none | basic | detailed (see perf/profiles)
-  std::vector<EventSetting> events;  // added to the profile's events
+  perf::Profile profile = perf::Profile::basic;
+  std::vector<perf::EventRequest> events;  // added to the profile's events
 };
 
 struct Affinity {
@@ -73,19 +78,23 @@ struct Affinity {
     return static_cast<int>(mode == Mode::list && !cpus.empty() ? cpus.size() : machine_usable);
   }
 };
-// "none" | "auto" | "list": as written in configs and results.
-std::string to_string(Affinity::Mode mode);
-std::optional<Affinity::Mode> parse_affinity_mode(const std::string& text);
+inline constexpr util::EnumName<Affinity::Mode> kAffinityModeNames[] = {
+    {Affinity::Mode::none, "none"}, {Affinity::Mode::automatic, "auto"}, {Affinity::Mode::list, "list"}};
+constexpr std::span<const util::EnumName<Affinity::Mode>> enum_names(Affinity::Mode) { return kAffinityModeNames; }
 
-// Every report format; each has an exporter in report/ (report/exporter.cpp).
-inline const std::vector<std::string>& output_formats() {
-  static const std::vector<std::string> formats{"json", "csv", "markdown", "html", "pyperf"};
-  return formats;
-}
+// Every report format; each has one exporter in report/.
+enum class OutputFormat { json, csv, markdown, html, pyperf };
+inline constexpr util::EnumName<OutputFormat> kOutputFormatNames[] = {{OutputFormat::json, "json"},
+                                                                      {OutputFormat::csv, "csv"},
+                                                                      {OutputFormat::markdown, "markdown"},
+                                                                      {OutputFormat::html, "html"},
+                                                                      {OutputFormat::pyperf, "pyperf"}};
+constexpr std::span<const util::EnumName<OutputFormat>> enum_names(OutputFormat) { return kOutputFormatNames; }
+std::vector<OutputFormat> all_output_formats();
 
 struct Output {
   std::filesystem::path directory = "results";
-  std::vector<std::string> formats{"json"};
+  std::vector<OutputFormat> formats{OutputFormat::json};
 };
 
 struct RunConfig {
@@ -95,11 +104,11 @@ struct RunConfig {
   std::vector<InterpreterSpec> interpreters;
   BenchmarkSelection benchmarks;
   std::vector<ThreadSetting> threads{ThreadSetting{}};
-  std::string size = "default";           // default | quick | a number
+  std::string size = "default";           // default | quick | a positive number
   Repetitions repetitions;
   Counters counters;
   Affinity affinity;
-  double timeout_seconds = 300;           // per process run
+  double timeout_seconds = kDefaultTimeoutSeconds;  // per process run
   Output output;
   std::optional<uint64_t> seed;           // interleaving shuffle; random (and recorded) if absent
 };
@@ -108,20 +117,43 @@ struct RunConfig {
 RunConfig load_config(const std::filesystem::path& file);
 RunConfig parse_config(const std::string& yaml_text, const std::string& file_name);
 
-// Command-line flags that override the file (empty/absent: keep the file's value).
+// Command-line flags that override the file, as typed (absent/empty: keep the file's value).
+// Validated by the same parsers as the file; errors name the flag.
 struct Overrides {
   std::vector<std::string> benchmarks;   // globs
   std::optional<std::string> profile;
   std::vector<std::string> threads;      // "1", "2", "ncpu"
   std::vector<std::string> pythons;      // paths or version specs like "3.13t"
   std::optional<std::filesystem::path> output;
-  std::optional<int> repetitions;        // processes
+  std::optional<std::string> processes;  // --repetitions
+  std::optional<std::string> warmups;
+  std::optional<std::string> iterations;
   std::optional<std::string> size;
+  std::optional<std::string> timeout;
 };
 void apply_overrides(RunConfig& config, const Overrides& overrides);
 
-// Shared parsers, also used for command-line values.
-ThreadSetting parse_thread_setting(const std::string& text);  // throws std::invalid_argument
+// The value parsers both use. Each throws std::invalid_argument with a message that says
+// what is valid; callers add the position (file:line:col or the flag).
+ThreadSetting parse_thread_setting(const std::string& text);     // "4", "ncpu"
 InterpreterSpec parse_python_argument(const std::string& text);  // "/path/python", "3.13", "3.13t"
+std::string parse_size(const std::string& text);                 // "default", "quick", "1000"
+double parse_duration(const std::string& text);                  // seconds: 90, 90s, 5m, 1h
+perf::Profile parse_profile(const std::string& text);
+OutputFormat parse_output_format(const std::string& text);
+Affinity::Mode parse_affinity_mode(const std::string& text);     // none | auto
+std::vector<OutputFormat> parse_output_formats(const std::vector<std::string>& values);  // comma lists too
+
+// Integer settings with their valid range, shared by the file and the flags.
+struct IntSetting {
+  const char* what;  // "repetitions.processes"
+  long long min;
+  long long max;
+};
+inline constexpr IntSetting kProcesses{"repetitions.processes", 1, 10000};
+inline constexpr IntSetting kWarmups{"repetitions.warmups", 0, 10000};
+inline constexpr IntSetting kIterations{"repetitions.iterations", 1, 100000};
+long long parse_int(const std::string& text, const IntSetting& setting);
+double parse_number(const std::string& text, const char* what, double min, double max);
 
 }  // namespace ftbench::config

@@ -93,7 +93,7 @@ DiscoveryResult discover(const SearchRoots& roots) {
 
   // Probes are independent process start-ups: run a few at a time.
   struct Outcome {
-    std::optional<InterpreterFacts> facts;
+    std::optional<Interpreter> facts;
     std::string error;
   };
   std::vector<Outcome> outcomes(candidates.size());
@@ -130,13 +130,13 @@ DiscoveryResult discover(const SearchRoots& roots) {
 std::string InterpreterQuery::describe() const {
   std::string text = version ? version->text() : std::string("any version");
   if (free_threaded) text += *free_threaded ? " free-threaded" : " with the GIL";
-  if (source) text += " from " + to_string(*source);
+  if (source) text += " from " + util::name_string(*source);
   return text;
 }
 
-std::optional<InterpreterFacts> select(const std::vector<InterpreterFacts>& found, const InterpreterQuery& query) {
-  const InterpreterFacts* best = nullptr;
-  auto better = [](const InterpreterFacts& a, const InterpreterFacts& b) {
+std::optional<Interpreter> select(const std::vector<Interpreter>& found, const InterpreterQuery& query) {
+  const Interpreter* best = nullptr;
+  auto better = [](const Interpreter& a, const Interpreter& b) {
     bool a_prov = a.source == Source::provisioned, b_prov = b.source == Source::provisioned;
     if (a_prov != b_prov) return a_prov;
     return a.version > b.version;

@@ -37,7 +37,7 @@ struct Rejected {
 };
 
 struct DiscoveryResult {
-  std::vector<InterpreterFacts> interpreters;  // one per distinct executable, preferred first
+  std::vector<Interpreter> interpreters;  // one per distinct executable, preferred first
   std::vector<Rejected> rejected;
 };
 
@@ -54,6 +54,6 @@ struct InterpreterQuery {
 
 // The best match: provisioned builds first (same source and flags on both sides), then the
 // newest version. nullopt when nothing matches.
-std::optional<InterpreterFacts> select(const std::vector<InterpreterFacts>& found, const InterpreterQuery& query);
+std::optional<Interpreter> select(const std::vector<Interpreter>& found, const InterpreterQuery& query);
 
 }  // namespace ftbench::discovery

@@ -1,10 +1,13 @@
 #include "discovery/interpreter.h"
 
-#include <rapidjson/document.h>
 #include <unistd.h>
 
-#include "run/process.h"
+#include <cctype>
+#include <map>
+
+#include "os/process.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace ftbench::discovery {
 namespace {
@@ -25,28 +28,20 @@ print(json.dumps({
 }))
 )PY";
 
-std::string first_line(const std::string& s) {
-  auto end = s.find('\n');
-  return s.substr(0, end);
-}
-
 }  // namespace
 
-std::string to_string(Source s) {
-  switch (s) {
-    case Source::provisioned: return "provisioned";
-    case Source::explicit_path: return "explicit";
-    case Source::pyenv: return "pyenv";
-    case Source::uv: return "uv";
-    case Source::path: return "PATH";
-    case Source::system: return "system";
+std::string Interpreter::short_name() const { return version_text + (free_threaded_build ? "t" : ""); }
+
+void from_json(const json::Value& v, Interpreter& i) {
+  json::read_fields(v, i);
+  if (std::string source; !i.source && json::get(v, "source", source)) {
+    for (auto& c : source) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    i.source = util::parse<Source>(source);
   }
-  return "unknown";
+  i.version = PythonVersion::parse(i.version_text).value_or(PythonVersion{});
 }
 
-std::string InterpreterFacts::short_name() const { return version_text + (free_threaded_build ? "t" : ""); }
-
-InterpreterFacts probe_interpreter(const std::filesystem::path& path, Source source) {
+Interpreter probe_interpreter(const std::filesystem::path& path, Source source) {
   const std::string where = path.string();
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
@@ -55,48 +50,35 @@ InterpreterFacts probe_interpreter(const std::filesystem::path& path, Source sou
     throw UserError("interpreter " + where + " is not an executable file");
 
   // A clean environment: PYTHON_GIL or PYTHONPATH from the caller must not colour the facts.
-  std::map<std::string, std::string> env{{"PATH", "/usr/bin:/bin"}, {"LC_ALL", "C.UTF-8"}};
-  run::CapturedRun run;
+  const std::map<std::string, std::string> env{{"PATH", "/usr/bin:/bin"}, {"LC_ALL", "C.UTF-8"}};
+  os::CapturedRun run;
   try {
-    run = run::run_and_capture({where, "-I", "-c", kProbe}, env, std::chrono::seconds(60));
+    run = os::run_and_capture({where, "-I", "-c", kProbe}, env, std::chrono::seconds(60));
   } catch (const UserError& e) {
     throw UserError("interpreter " + where + " cannot be started: " + e.what());
   }
   if (run.timed_out) throw UserError("interpreter " + where + " did not answer the probe within 60 s");
+  auto first_line = [](const std::string& text) { return text.substr(0, text.find('\n')); };
   if (!run.status.success())
     throw UserError("interpreter " + where + " is not a usable CPython 3 (probe failed with " +
                     run.status.describe() + (run.err.empty() ? "" : ": " + first_line(run.err)) + ")");
 
-  rapidjson::Document doc;
-  doc.Parse(run.out.c_str());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("implementation") || !doc.HasMember("version"))
+  const auto doc = json::parse(run.out);
+  if (!doc || !doc->IsObject() || !json::member(*doc, "implementation") || !json::member(*doc, "version"))
     throw UserError("interpreter " + where + " is not a CPython 3 (unexpected probe output: " + first_line(run.out) + ")");
-
-  InterpreterFacts facts;
+  Interpreter facts;
+  from_json(*doc, facts);
   facts.path = path;
   facts.source = source;
-  auto str = [&](const char* key) -> std::string {
-    auto it = doc.FindMember(key);
-    return it != doc.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
-  };
-  auto boolean = [&](const char* key, bool fallback) {
-    auto it = doc.FindMember(key);
-    return it != doc.MemberEnd() && it->value.IsBool() ? it->value.GetBool() : fallback;
-  };
-  facts.implementation = str("implementation");
   if (facts.implementation != "cpython")
     throw UserError("interpreter " + where + " is " + facts.implementation + ", not CPython");
-  auto version = PythonVersion::parse(str("version"));
-  if (!version) throw UserError("interpreter " + where + " reports an unreadable version '" + str("version") + "'");
-  facts.version = *version;
-  facts.version_text = str("version_text").empty() ? version->str() : str("version_text");
-  auto exe = str("executable");
-  facts.executable = std::filesystem::weakly_canonical(exe.empty() ? path : std::filesystem::path(exe), ec);
-  if (ec) facts.executable = exe.empty() ? path : std::filesystem::path(exe);
-  facts.free_threaded_build = boolean("free_threaded_build", false);
-  facts.gil_enabled = boolean("gil_enabled", true);
-  facts.configure_args = str("configure_args");
-  facts.compiler = str("compiler");
+  if (!PythonVersion::parse(facts.version_text))
+    throw UserError("interpreter " + where + " reports an unreadable version '" + facts.version_text + "'");
+  // The probe's "version" is numeric; keep the full text (rc tags) when it gave one.
+  if (std::string text; json::get(*doc, "version_text", text) && !text.empty()) facts.version_text = text;
+  const auto exe = facts.executable.empty() ? path : facts.executable;
+  facts.executable = std::filesystem::weakly_canonical(exe, ec);
+  if (ec) facts.executable = exe;
   return facts;
 }
 

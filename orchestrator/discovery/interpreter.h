@@ -1,28 +1,35 @@
 #pragma once
 
 #include <filesystem>
-#include <map>
+#include <optional>
+#include <span>
 #include <string>
 
 #include "discovery/python_version.h"
+#include "util/enum_names.h"
+#include "util/json.h"
 
 namespace ftbench::discovery {
 
 // Where an interpreter was found; also the preference order when several match a spec
 // (a provisioned pair shares source, compiler and flags, which is what fair comparisons need).
 enum class Source { provisioned, explicit_path, pyenv, uv, path, system };
-std::string to_string(Source);
+inline constexpr util::EnumName<Source> kSourceNames[] = {
+    {Source::provisioned, "provisioned"}, {Source::explicit_path, "explicit"}, {Source::pyenv, "pyenv"},
+    {Source::uv, "uv"},                   {Source::path, "path"},              {Source::system, "system"}};
+constexpr std::span<const util::EnumName<Source>> enum_names(Source) { return kSourceNames; }
 
-// What an interpreter says about itself when asked (never what its file name suggests).
-struct InterpreterFacts {
+// What an interpreter says about itself when asked (never what its file name suggests): from
+// discovery's probe, or from a benchmark process's hello (then `path` and `source` are unset).
+struct Interpreter {
   std::filesystem::path path;        // how we call it
   std::filesystem::path executable;  // sys.executable, symlinks resolved: the identity
-  Source source = Source::path;
+  std::optional<Source> source;
   std::string implementation;        // "cpython"
   PythonVersion version;
   std::string version_text;          // full, e.g. "3.13.0rc1"
   bool free_threaded_build = false;  // sysconfig Py_GIL_DISABLED
-  bool gil_enabled = true;           // sys._is_gil_enabled() under a clean environment
+  bool gil_enabled = true;           // sys._is_gil_enabled() (clean environment when probed)
   std::string configure_args;        // sysconfig CONFIG_ARGS
   std::string compiler;              // platform.python_compiler()
 
@@ -30,8 +37,25 @@ struct InterpreterFacts {
   std::string short_name() const;
 };
 
+// "version" is the full text; path and source are written only when known.
+template <class F>
+void describe(Interpreter& i, F& f) {
+  f.optional("path", i.path);
+  f("executable", i.executable);
+  f.optional("source", i.source);
+  f("implementation", i.implementation);
+  f("version", i.version_text);
+  f("free_threaded_build", i.free_threaded_build);
+  f("gil_enabled", i.gil_enabled);
+  f("configure_args", i.configure_args);
+  f("compiler", i.compiler);
+}
+// Reads the fields, then derives `version` and accepts "PATH", schema version 1's name for
+// Source::path.
+void from_json(const json::Value& v, Interpreter& i);
+
 // Runs `path` with a tiny probe script (isolated mode, clean environment, short timeout).
 // Throws UserError naming the path when it does not exist, does not run, or is not CPython.
-InterpreterFacts probe_interpreter(const std::filesystem::path& path, Source source);
+Interpreter probe_interpreter(const std::filesystem::path& path, Source source);
 
 }  // namespace ftbench::discovery

@@ -3,14 +3,10 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "util/strings.h"
+
 namespace ftbench::discovery {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // Parses up to three dot-separated numbers; trailing pre-release tags ("rc1", "a4", "+") end
 // the number. Returns the count of components read, 0 on failure.
@@ -46,18 +42,18 @@ std::string PythonVersion::str() const {
 
 std::optional<PythonVersion> PythonVersion::parse(std::string_view text) {
   PythonVersion v;
-  if (parse_components(trim(text), v) < 2) return std::nullopt;
+  if (parse_components(util::trim(text), v) < 2) return std::nullopt;
   return v;
 }
 
 VersionSpec VersionSpec::parse(std::string_view text) {
   VersionSpec spec;
-  spec.text_ = std::string(trim(text));
+  spec.text_ = std::string(util::trim(text));
   std::string_view rest = spec.text_;
   if (rest.empty()) throw std::invalid_argument("empty version spec");
   while (!rest.empty()) {
     auto comma = rest.find(',');
-    auto clause_text = trim(rest.substr(0, comma));
+    auto clause_text = util::trim(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     Clause clause{Clause::Op::prefix, {}, 0};
     struct OpText { std::string_view text; Clause::Op op; };
@@ -66,7 +62,7 @@ VersionSpec VersionSpec::parse(std::string_view text) {
     for (const auto& o : ops) {
       if (clause_text.substr(0, o.text.size()) == o.text) {
         clause.op = o.op;
-        clause_text = trim(clause_text.substr(o.text.size()));
+        clause_text = util::trim(clause_text.substr(o.text.size()));
         break;
       }
     }

@@ -9,6 +9,24 @@
 
 namespace ftbench::plan {
 
+bool TestedInterpreter::expected_gil_enabled() const {
+  if (auto it = env.find("PYTHON_GIL"); it != env.end() && interpreter.free_threaded_build) return it->second != "0";
+  return interpreter.gil_enabled;
+}
+
+int Plan::rounds() const {
+  int rounds = 0;
+  for (const auto& item : items) rounds = std::max(rounds, item.round + 1);
+  return rounds;
+}
+
+void write_item(json::Writer& w, const Plan& plan, const PlanItem& item) {
+  w.start_object();
+  json::write_fields(w, item);
+  w.field("id", plan.item_id(item));
+  w.end_object();
+}
+
 std::string Plan::item_id(const PlanItem& item) const {
   return interpreters[item.interpreter].label + "/" + benchmarks[item.benchmark].id + "/t" +
          std::to_string(item.threads) + "/p" + std::to_string(item.process_index);
@@ -37,11 +55,12 @@ std::string describe(const Plan& plan, double seconds_per_iteration_guess) {
   std::ostringstream out;
   out << "Plan: " << plan.items.size() << " processes = " << plan.interpreters.size() << " interpreters x "
       << plan.benchmarks.size() << " benchmarks x " << plan.threads.size() << " thread counts x "
-      << (plan.items.empty() ? 0 : plan.items.back().round + 1) << " rounds (seed " << plan.seed << ")\n";
+      << plan.rounds() << " rounds (seed " << plan.seed << ")\n";
   out << "Interpreters:\n";
   for (const auto& i : plan.interpreters) {
-    out << "  " << i.label << (i.baseline ? " (baseline)" : "") << ": " << i.facts.path.string() << "  ["
-        << i.facts.short_name() << ", " << (i.facts.free_threaded_build ? "free-threaded" : "GIL") << " build";
+    out << "  " << i.label << (i.baseline ? " (baseline)" : "") << ": " << i.interpreter.path.string() << "  ["
+        << i.interpreter.short_name() << ", " << (i.interpreter.free_threaded_build ? "free-threaded" : "GIL")
+        << " build";
     for (const auto& [k, v] : i.env) out << ", " << k << "=" << v;
     out << "]\n";
   }
@@ -49,7 +68,8 @@ std::string describe(const Plan& plan, double seconds_per_iteration_guess) {
   for (const auto& b : plan.benchmarks) out << " " << b.id;
   out << "\nThreads:";
   for (int t : plan.threads) out << " " << t;
-  out << "\nPer process: " << plan.warmups << " warm-up + " << plan.iterations << " measured iterations, size "
+  out << "\nPer process: " << plan.repetitions.warmups << " warm-up + " << plan.repetitions.iterations
+      << " measured iterations, size "
       << plan.size << ", timeout " << plan.timeout_seconds << " s\nCounters:";
   if (plan.events.empty()) out << " none";
   for (const auto& e : plan.events) out << " " << e.name << (e.required ? "(required)" : "");
@@ -64,7 +84,7 @@ std::string describe(const Plan& plan, double seconds_per_iteration_guess) {
   }
   // Start-up of an interpreter plus harness is ~50 ms; iterations as guessed.
   double seconds = static_cast<double>(plan.items.size()) *
-                   (0.3 + (plan.warmups + plan.iterations) * seconds_per_iteration_guess);
+                   (0.3 + (plan.repetitions.warmups + plan.repetitions.iterations) * seconds_per_iteration_guess);
   out << "Estimated duration: about " << static_cast<long>(seconds / 60.0 + 0.5) << " min ("
       << static_cast<long>(seconds) << " s, assuming ~" << seconds_per_iteration_guess * 1000
       << " ms per iteration and 0.3 s start-up per process)\n";

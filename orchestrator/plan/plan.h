@@ -1,4 +1,6 @@
 #pragma once
+// What a run will do: the interpreters under test, the benchmarks, the thread counts and the
+// interleaved list of interpreter processes (items), with the repetition settings they share.
 
 #include <cstdint>
 #include <map>
@@ -7,28 +9,30 @@
 
 #include "config/config.h"
 #include "discovery/interpreter.h"
+#include "harness/benchmark.h"
+#include "perf/status.h"
+#include "util/json.h"
 
 namespace ftbench::plan {
 
 // An interpreter as it will run: the config's label, what the binary is, and its extra env.
-struct ResolvedInterpreter {
+struct TestedInterpreter {
   std::string label;
-  discovery::InterpreterFacts facts;
+  discovery::Interpreter interpreter;
   std::map<std::string, std::string> env;
   bool baseline = false;
-};
 
-// A workload as the harness lists it (`python -m ftbench list --json`), or a user script.
-struct Benchmark {
-  std::string id;                 // "memory/ordering/false_sharing_padded", or "script:<path>"
-  std::string kind = "suite";     // suite | script
-  std::string scaling;            // strong | weak
-  std::string op_name;
-  std::string summary;
-  std::vector<std::string> tags;
-  std::string script_path;        // kind == script
-  std::vector<std::string> script_args;
+  // The GIL state to expect: the build's, unless PYTHON_GIL switches it on a free-threaded build.
+  bool expected_gil_enabled() const;
 };
+// The manifest's "interpreters" entries.
+template <class F>
+void describe(TestedInterpreter& t, F& f) {
+  f("label", t.label);
+  f("baseline", t.baseline);
+  f("env", t.env);
+  f("facts", t.interpreter);
+}
 
 // One interpreter process to run. Its id is stable across resume.
 struct PlanItem {
@@ -41,22 +45,30 @@ struct PlanItem {
 };
 
 struct Plan {
-  std::vector<ResolvedInterpreter> interpreters;
-  std::vector<Benchmark> benchmarks;
+  std::vector<TestedInterpreter> interpreters;
+  std::vector<harness::Benchmark> benchmarks;
   std::vector<int> threads;
   std::vector<PlanItem> items;
   uint64_t seed = 0;
-  int warmups = 1;
-  int iterations = 5;
+  config::Repetitions repetitions;
   std::string size = "default";
-  std::vector<config::EventSetting> events;  // resolved from profile + explicit list
-  double timeout_seconds = 300;
-  // Adaptive repetitions (0: off): see run/adaptive.h.
-  double target_rel_ci = 0;
-  double max_seconds_per_benchmark = 120;
+  std::vector<perf::EventRequest> events;  // the profile's and the config's, resolved
+  double timeout_seconds = config::kDefaultTimeoutSeconds;
 
-  std::string item_id(const PlanItem& item) const;
+  std::string item_id(const PlanItem& item) const;  // "<label>/<benchmark>/t<threads>/p<process>"
+  int rounds() const;                               // planned rounds so far (adaptive ones included)
 };
+template <class F>
+void describe(PlanItem& item, F& f) {
+  f("sequence", item.sequence);
+  f("round", item.round);
+  f("interpreter", item.interpreter);
+  f("benchmark", item.benchmark);
+  f("threads", item.threads);
+  f("process_index", item.process_index);
+}
+// The item as the manifest's "plan" entries hold it: its fields and its id.
+void write_item(json::Writer& w, const Plan& plan, const PlanItem& item);
 
 // Interleaves the matrix so drift hits every interpreter alike: rounds of repetitions; in
 // each round every (benchmark, threads) cell visits all interpreters in a freshly shuffled

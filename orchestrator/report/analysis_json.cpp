@@ -1,377 +1,371 @@
 #include "report/analysis_json.h"
 
-#include <cmath>
-
 #include "report/findings.h"
+#include "report/presenter.h"
 #include "util/json.h"
 
 namespace ftbench::report {
 namespace {
 
-using analysis::Interval;
-using analysis::Summary;
+using analysis::Quantity;
 
-// JSON has no NaN or infinity: a value that is not finite is written as null.
-template <class W>
-void number(W& w, const char* key, double v) {
-  w.Key(key);
-  if (std::isfinite(v)) w.Double(v);
-  else w.Null();
+// This document is the one writer of the analysis types: each helper below is the only place
+// its type becomes JSON. Every number is also given as display text ("display" fields) by the
+// presenter, which the dashboard shows as is.
+
+void write_interval(json::Writer& w, const analysis::Interval& ci) {
+  w.start_object();
+  w.field("low", ci.low);
+  w.field("high", ci.high);
+  w.field("confidence", ci.confidence);
+  w.end_object();
 }
 
-template <class W>
-void write_interval(W& w, const char* key, const Interval& ci) {
-  w.Key(key);
-  w.StartObject();
-  number(w, "low", ci.low);
-  number(w, "high", ci.high);
-  number(w, "confidence", ci.confidence);
-  w.EndObject();
-}
-
-template <class W>
-void write_summary(W& w, const char* key, const std::optional<Summary>& s) {
-  w.Key(key);
-  if (!s) {
-    w.Null();
-    return;
-  }
-  w.StartObject();
-  util::put(w, "n", static_cast<uint64_t>(s->n));
-  util::put(w, "processes", static_cast<uint64_t>(s->processes));
-  number(w, "median", s->median);
-  number(w, "mean", s->mean);
-  number(w, "stdev", s->stdev);
-  number(w, "mad", s->mad);
-  number(w, "min", s->min);
-  number(w, "max", s->max);
-  number(w, "q1", s->q1);
-  number(w, "q3", s->q3);
-  write_interval(w, "median_ci", s->median_ci);
-  w.Key("outliers");
-  w.StartArray();
-  for (size_t i : s->outliers) w.Uint64(i);
-  w.EndArray();
-  w.Key("warnings");
-  w.StartArray();
+void write_summary(json::Writer& w, const std::optional<analysis::Summary>& s, Quantity quantity) {
+  if (!s) return w.null();
+  w.start_object();
+  w.field("n", s->n);
+  w.field("processes", s->processes);
+  w.field("median", s->median);
+  w.field("mean", s->mean);
+  w.field("stdev", s->stdev);
+  w.field("mad", s->mad);
+  w.field("min", s->min);
+  w.field("max", s->max);
+  w.field("q1", s->q1);
+  w.field("q3", s->q3);
+  w.key("median_ci");
+  write_interval(w, s->median_ci);
+  w.field("outliers", s->outliers);
+  w.key("warnings");
+  w.start_array();
   for (const auto& warning : s->warnings) {
-    w.StartObject();
-    util::put(w, "kind", analysis::to_string(warning.kind));
-    util::put(w, "reason", warning.reason);
-    w.EndObject();
+    w.start_object();
+    w.field("kind", warning.kind);
+    w.field("value", warning.value);
+    w.field("reference", warning.reference);
+    w.field("reason", describe_warning(warning, quantity));
+    w.end_object();
   }
-  w.EndArray();
-  w.EndObject();
+  w.end_array();
+  w.key("display");
+  w.start_object();
+  w.field("median", format_quantity(s->median, quantity));
+  w.field("median_ci", "[" + format_quantity(s->median_ci.low, quantity) + ", " +
+                           format_quantity(s->median_ci.high, quantity) + "]");
+  w.field("mad", format_quantity(s->mad, quantity));
+  w.field("min", format_quantity(s->min, quantity));
+  w.field("max", format_quantity(s->max, quantity));
+  w.end_object();
+  w.end_object();
 }
 
-template <class W>
-void write_values(W& w, const char* key, const analysis::Sample& s) {
-  w.Key(key);
-  w.StartArray();
-  for (double v : s.values) {
-    if (std::isfinite(v)) w.Double(v);
-    else w.Null();
-  }
-  w.EndArray();
+// The fields of a ratio estimate, inside the enclosing comparison object.
+void write_ratio_fields(json::Writer& w, const analysis::RatioEstimate& r) {
+  w.field("valid", r.valid);
+  w.field("ratio", r.ratio);
+  w.key("ci");
+  write_interval(w, r.ci);
+  w.field("hodges_lehmann", r.hodges_lehmann);
+  w.field("median_reference", r.median_a);
+  w.field("median_subject", r.median_b);
+  w.field("n_reference", r.n_a);
+  w.field("n_subject", r.n_b);
+  w.field("u", r.test.u);
+  w.field("z", r.test.z);
+  w.field("p_value", r.test.p_value);
+  w.field("exact", r.test.exact);
+  w.field("significant", r.significant);
+  w.field("change", r.change);
+  w.key("display");
+  w.start_object();
+  w.field("ratio", describe_time_ratio(r));
+  w.field("ci", describe_time_ratio_interval(r));
+  w.field("p", r.valid ? format_p_value(r.test.p_value) : "-");
+  w.field("verdict", !r.valid ? "n/a" : r.significant ? "significant" : "not significant (" + std::string(kNotSignificant) + ")");
+  w.end_object();
 }
 
-template <class W>
-void write_ratio(W& w, const analysis::RatioEstimate& r) {
-  util::put(w, "valid", r.valid);
-  number(w, "ratio", r.ratio);
-  write_interval(w, "ci", r.ci);
-  number(w, "hodges_lehmann", r.hodges_lehmann);
-  number(w, "median_reference", r.median_a);
-  number(w, "median_subject", r.median_b);
-  util::put(w, "n_reference", static_cast<uint64_t>(r.n_a));
-  util::put(w, "n_subject", static_cast<uint64_t>(r.n_b));
-  number(w, "u", r.test.u);
-  number(w, "z", r.test.z);
-  number(w, "p_value", r.test.p_value);
-  util::put(w, "exact", r.test.exact);
-  util::put(w, "significant", r.significant);
-  util::put(w, "change", analysis::to_string(r.change));
-}
-
-template <class W>
-void write_geomeans(W& w, const std::vector<analysis::GroupGeomean>& geomeans) {
-  w.Key("geomeans");
-  w.StartArray();
+void write_geomeans(json::Writer& w, const std::vector<analysis::GroupGeomean>& geomeans) {
+  w.key("geomeans");
+  w.start_array();
   for (const auto& g : geomeans) {
-    w.StartObject();
-    util::put(w, "kind", analysis::to_string(g.kind));
-    util::put(w, "subject", g.subject);
-    util::put(w, "reference", g.reference);
-    util::put(w, "group", g.group);
-    util::put(w, "threads", g.threads);
-    number(w, "geomean", g.geomean);
-    util::put(w, "benchmarks", static_cast<uint64_t>(g.benchmarks));
-    util::put(w, "faster", static_cast<uint64_t>(g.faster));
-    util::put(w, "slower", static_cast<uint64_t>(g.slower));
-    util::put(w, "not_significant", static_cast<uint64_t>(g.not_significant));
-    w.EndObject();
+    w.start_object();
+    w.field("kind", g.kind);
+    w.field("subject", g.subject);
+    w.field("reference", g.reference);
+    w.field("group", g.group);
+    w.field("threads", g.threads);
+    w.field("geomean", g.geomean);
+    w.field("benchmarks", g.benchmarks);
+    w.field("faster", g.faster);
+    w.field("slower", g.slower);
+    w.field("not_significant", g.not_significant);
+    w.key("display");
+    w.start_object();
+    w.field("geomean", describe_geomean(g.geomean));
+    w.field("counts", std::to_string(g.faster) + " faster, " + std::to_string(g.slower) + " slower, " +
+                          std::to_string(g.not_significant) + " " + std::string(kNotSignificant));
+    w.end_object();
+    w.end_object();
   }
-  w.EndArray();
+  w.end_array();
 }
 
-template <class W>
-void write_document(W& w, const ReportModel& model, const AnalysisJsonOptions& options) {
+void write_interpreter(json::Writer& w, const analysis::MeasuredInterpreter& i) {
+  const auto& f = i.facts();
+  w.start_object();
+  w.field("label", i.label());
+  w.field("implementation", f.implementation);
+  w.field("version", f.version_text);
+  w.field("short_name", f.short_name());
+  w.field("free_threaded_build", f.free_threaded_build);
+  w.field("gil_enabled", i.gil_enabled);
+  w.field("baseline", i.baseline());
+  w.field("build", i.build_description());
+  w.field("executable", f.executable.empty() ? f.path : f.executable);
+  w.field("env", i.tested.env);
+  w.field("configure_args", f.configure_args);
+  w.field("compiler", f.compiler);
+  w.end_object();
+}
+
+void write_counter(json::Writer& w, const analysis::CounterStats& k) {
+  w.start_object();
+  w.field("name", k.name);
+  w.field("status", k.status);
+  w.field("message", k.message);
+  w.field("counted_iterations", k.counted_iterations);
+  w.field("measured_iterations", k.measured_iterations);
+  w.field("mean_running_fraction", k.mean_running_fraction);
+  w.field("proxy", k.proxy);
+  w.field("note", k.note);
+  w.key("per_iteration");
+  write_summary(w, k.per_iteration_stats, Quantity::count);
+  w.key("per_op");
+  write_summary(w, k.per_op_stats, Quantity::count);
+  w.end_object();
+}
+
+void write_cell(json::Writer& w, const analysis::Cell& c, const AnalysisJsonOptions& options) {
+  w.start_object();
+  w.field("benchmark", c.key.benchmark);
+  w.field("interpreter", c.key.interpreter);
+  w.field("threads", c.key.threads);
+  w.field("processes_ok", c.processes_ok);
+  w.field("processes_failed", c.processes_failed);
+  w.field("ops", c.ops);
+  w.field("ops_constant", c.ops_constant);
+  w.field("gil_enabled_iterations", c.gil_enabled_iterations);
+  w.key("time");
+  write_summary(w, c.time_stats, Quantity::duration_ns);
+  w.key("time_per_op");
+  write_summary(w, c.time_per_op_stats, Quantity::duration_per_op_ns);
+  w.key("parallelism");
+  write_summary(w, c.parallelism_stats, Quantity::count);
+  if (options.include_values) {
+    w.key("values");
+    w.start_object();
+    w.field("time", c.time.values);
+    w.field("time_per_op", c.time_per_op.values);
+    w.end_object();
+  }
+  w.key("counters");
+  w.start_array();
+  for (const auto& k : c.counters) write_counter(w, k);
+  w.end_array();
+  w.end_object();
+}
+
+void write_scaling(json::Writer& w, const analysis::ScalingCurve& s) {
+  w.start_object();
+  w.field("benchmark", s.benchmark);
+  w.field("interpreter", s.interpreter);
+  w.field("kind", s.kind);
+  w.key("points");
+  w.start_array();
+  for (const auto& p : s.points) {
+    w.start_object();
+    w.field("threads", p.threads);
+    w.field("speedup", p.speedup);
+    w.key("speedup_ci");
+    write_interval(w, p.speedup_ci);
+    w.field("efficiency", p.efficiency);
+    w.key("efficiency_ci");
+    write_interval(w, p.efficiency_ci);
+    w.field("significant", p.significant);
+    w.field("p_value", p.p_value);
+    w.field("oversubscribed", p.oversubscribed);
+    w.key("display");
+    w.start_object();
+    w.field("speedup", describe_speedup(p));
+    w.field("speedup_short", format_ratio(p.speedup, 1));
+    w.field("efficiency", format_percent(p.efficiency));
+    w.field("verdict", p.significant ? std::string("yes") : "no (" + std::string(kNotSignificant) + ")");
+    w.end_object();
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+void write_failure(json::Writer& w, const analysis::Failure& f) {
+  w.start_object();
+  w.field("item_id", f.item_id);
+  w.field("interpreter", f.interpreter);
+  w.field("benchmark", f.benchmark);
+  w.field("threads", f.threads);
+  w.field("process_index", f.process_index);
+  w.field("reason", f.reason);
+  w.field("phase", f.phase ? util::name_string(*f.phase) : std::string());
+  w.field("exit", f.exit);
+  w.field("detail", f.detail);
+  w.end_object();
+}
+
+void write_document(json::Writer& w, const ReportModel& model, const AnalysisJsonOptions& options) {
   const auto& m = model.manifest;
   const auto& cells = model.cells();
-  const auto& mi = m.machine;
-  w.StartObject();
-  util::put(w, "schema", "ftbench-analysis");
-  util::put(w, "schema_version", kAnalysisSchemaVersion);
-  number(w, "confidence", analysis::kConfidence);
-  number(w, "alpha", analysis::kAlpha);
+  w.start_object();
+  w.field("schema", "ftbench-analysis");
+  w.field("schema_version", kAnalysisSchemaVersion);
+  w.field("confidence", analysis::kConfidence);
+  w.field("alpha", analysis::kAlpha);
 
-  w.Key("run");
-  w.StartObject();
-  util::put(w, "run_id", m.run_id);
-  util::put(w, "status", m.status);
-  util::put(w, "created_at", m.created_at);
-  util::put(w, "finished_at", m.finished_at);
-  util::put(w, "config_name", m.config_name);
-  util::put(w, "config_file", m.config_file);
-  util::put(w, "command_line", m.command_line);
-  util::put(w, "tool_version", m.tool_version);
-  util::put(w, "git_revision", m.git_revision);
-  util::put(w, "seed", m.plan.seed);
-  util::put(w, "size", m.plan.size);
-  util::put(w, "warmups", m.plan.warmups);
-  util::put(w, "iterations", m.plan.iterations);
-  util::put(w, "threads", cells.threads);
-  util::put(w, "affinity", config::to_string(m.affinity.mode));
-  util::put(w, "usable_cpus", model.analysis.usable_cpus);
-  w.Key("events");
-  w.StartArray();
-  for (const auto& e : m.plan.events) w.String(e.name.c_str(), static_cast<rapidjson::SizeType>(e.name.size()));
-  w.EndArray();
-  w.EndObject();
+  w.key("run");
+  w.start_object();
+  w.field("run_id", m.run_id);
+  w.field("status", m.status);
+  w.field("created_at", m.created_at);
+  w.field("finished_at", m.finished_at);
+  w.field("config_name", m.config_name);
+  w.field("config_file", m.config_file);
+  w.field("command_line", m.command_line);
+  w.field("tool_version", m.tool_version);
+  w.field("git_revision", m.git_revision);
+  w.field("seed", m.plan.seed);
+  w.field("size", m.plan.size);
+  w.field("warmups", m.plan.repetitions.warmups);
+  w.field("iterations", m.plan.repetitions.iterations);
+  w.field("threads", cells.threads);
+  w.field("affinity", m.affinity.mode);
+  w.field("usable_cpus", model.analysis.usable_cpus);
+  w.key("events");
+  w.start_array();
+  for (const auto& e : m.plan.events) w.string(e.name);
+  w.end_array();
+  w.end_object();
 
-  w.Key("machine");
-  w.StartObject();
-  util::put(w, "hostname", mi.hostname);
-  util::put(w, "cpu_model", mi.cpu_model);
-  util::put(w, "architecture", mi.architecture);
-  util::put(w, "logical_cpus", mi.logical_cpus);
-  util::put(w, "physical_cores", mi.physical_cores);
-  util::put(w, "smt", mi.smt);
-  util::put(w, "usable_cpus", mi.usable_cpus);
-  util::put(w, "kernel_release", mi.kernel_release);
-  util::put(w, "pmu", mi.pmu);
-  util::put(w, "governor", mi.governor);
-  util::put(w, "turbo", mi.turbo);
-  util::put(w, "perf_event_paranoid", mi.perf_event_paranoid);
-  util::put(w, "aslr", mi.aslr);
-  util::put(w, "load_average", mi.load_average);
-  util::put(w, "memory_total_kb", static_cast<int64_t>(mi.memory_total_kb));
-  w.EndObject();
+  w.field("machine", m.machine);
 
-  w.Key("counts");
-  w.StartObject();
-  util::put(w, "planned", static_cast<uint64_t>(cells.counts.planned));
-  util::put(w, "finished", static_cast<uint64_t>(cells.counts.finished));
-  util::put(w, "failed", static_cast<uint64_t>(cells.counts.failed));
-  w.EndObject();
+  w.key("counts");
+  w.start_object();
+  w.field("planned", cells.counts.planned);
+  w.field("finished", cells.counts.finished);
+  w.field("failed", cells.counts.failed);
+  w.end_object();
 
-  w.Key("interpreters");
-  w.StartArray();
-  for (const auto& i : cells.interpreters) {
-    w.StartObject();
-    util::put(w, "label", i.label);
-    util::put(w, "implementation", i.implementation);
-    util::put(w, "version", i.version);
-    util::put(w, "short_name", i.short_name);
-    util::put(w, "free_threaded_build", i.free_threaded_build);
-    util::put(w, "gil_enabled", i.gil_enabled);
-    util::put(w, "baseline", i.baseline);
-    util::put(w, "build", i.build_description());
-    util::put(w, "executable", i.executable);
-    w.Key("env");
-    w.StartObject();
-    for (const auto& [k, v] : i.env) util::put(w, k.c_str(), v);
-    w.EndObject();
-    util::put(w, "configure_args", i.configure_args);
-    util::put(w, "compiler", i.compiler);
-    w.EndObject();
-  }
-  w.EndArray();
+  w.key("interpreters");
+  w.start_array();
+  for (const auto& i : cells.interpreters) write_interpreter(w, i);
+  w.end_array();
 
-  w.Key("benchmarks");
-  w.StartArray();
+  w.key("benchmarks");
+  w.start_array();
   for (const auto& b : cells.benchmarks) {
-    w.StartObject();
-    util::put(w, "id", b.id);
-    util::put(w, "group", b.group);
-    util::put(w, "scaling", b.scaling);
-    util::put(w, "op_name", b.op_name);
-    util::put(w, "summary", b.summary);
-    util::put(w, "tags", b.tags);
-    w.EndObject();
+    w.start_object();
+    w.field("id", b.id);
+    w.field("group", b.group());
+    w.field("scaling", b.scaling);
+    w.field("op_name", b.op_name);
+    w.field("summary", b.summary);
+    w.field("tags", b.tags);
+    w.end_object();
   }
-  w.EndArray();
+  w.end_array();
 
-  w.Key("cells");
-  w.StartArray();
-  for (const auto& c : cells.cells) {
-    w.StartObject();
-    util::put(w, "benchmark", c.key.benchmark);
-    util::put(w, "interpreter", c.key.interpreter);
-    util::put(w, "threads", c.key.threads);
-    util::put(w, "processes_ok", static_cast<uint64_t>(c.processes_ok));
-    util::put(w, "processes_failed", static_cast<uint64_t>(c.processes_failed));
-    util::put(w, "ops", c.ops);
-    util::put(w, "ops_constant", c.ops_constant);
-    util::put(w, "gil_enabled_iterations", static_cast<uint64_t>(c.gil_enabled_iterations));
-    write_summary(w, "time", c.time_stats);
-    write_summary(w, "time_per_op", c.time_per_op_stats);
-    write_summary(w, "parallelism", c.parallelism_stats);
-    if (options.include_values) {
-      w.Key("values");
-      w.StartObject();
-      write_values(w, "time", c.time);
-      write_values(w, "time_per_op", c.time_per_op);
-      w.EndObject();
-    }
-    w.Key("counters");
-    w.StartArray();
-    for (const auto& k : c.counters) {
-      w.StartObject();
-      util::put(w, "name", k.name);
-      util::put(w, "status", k.status);
-      util::put(w, "message", k.message);
-      util::put(w, "counted_iterations", static_cast<uint64_t>(k.counted_iterations));
-      util::put(w, "measured_iterations", static_cast<uint64_t>(k.measured_iterations));
-      number(w, "mean_running_fraction", k.mean_running_fraction);
-      util::put(w, "proxy", k.proxy);
-      util::put(w, "note", k.note);
-      write_summary(w, "per_iteration", k.per_iteration_stats);
-      write_summary(w, "per_op", k.per_op_stats);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndArray();
+  w.key("cells");
+  w.start_array();
+  for (const auto& c : cells.cells) write_cell(w, c, options);
+  w.end_array();
 
   const auto& cmp = model.comparisons();
-  w.Key("pairs");
-  w.StartArray();
+  w.key("pairs");
+  w.start_array();
   for (const auto& p : cmp.pairs) {
-    w.StartObject();
-    util::put(w, "kind", analysis::to_string(p.kind));
-    util::put(w, "subject", p.subject);
-    util::put(w, "reference", p.reference);
-    util::put(w, "title", p.title);
-    w.EndObject();
+    w.start_object();
+    w.field("kind", p.kind);
+    w.field("subject", p.subject);
+    w.field("reference", p.reference);
+    w.field("title", p.title);
+    w.end_object();
   }
-  w.EndArray();
+  w.end_array();
 
-  w.Key("comparisons");
-  w.StartArray();
+  w.key("comparisons");
+  w.start_array();
   for (const auto& c : cmp.rows) {
-    w.StartObject();
-    util::put(w, "kind", analysis::to_string(c.kind));
-    util::put(w, "subject", c.subject);
-    util::put(w, "reference", c.reference);
-    util::put(w, "benchmark", c.benchmark);
-    util::put(w, "threads", c.threads);
-    util::put(w, "metric", analysis::to_string(c.metric));
-    write_ratio(w, c.time);
-    w.EndObject();
+    w.start_object();
+    w.field("kind", c.kind);
+    w.field("subject", c.subject);
+    w.field("reference", c.reference);
+    w.field("benchmark", c.benchmark);
+    w.field("threads", c.threads);
+    w.field("metric", c.metric);
+    write_ratio_fields(w, c.time);
+    w.end_object();
   }
-  w.EndArray();
+  w.end_array();
 
-  w.Key("scaling");
-  w.StartArray();
-  for (const auto& s : cmp.scaling) {
-    w.StartObject();
-    util::put(w, "benchmark", s.benchmark);
-    util::put(w, "interpreter", s.interpreter);
-    util::put(w, "kind", analysis::to_string(s.kind));
-    w.Key("points");
-    w.StartArray();
-    for (const auto& p : s.points) {
-      w.StartObject();
-      util::put(w, "threads", p.threads);
-      number(w, "speedup", p.speedup);
-      write_interval(w, "speedup_ci", p.speedup_ci);
-      number(w, "efficiency", p.efficiency);
-      write_interval(w, "efficiency_ci", p.efficiency_ci);
-      util::put(w, "significant", p.significant);
-      number(w, "p_value", p.p_value);
-      util::put(w, "oversubscribed", p.oversubscribed);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndArray();
+  w.key("scaling");
+  w.start_array();
+  for (const auto& s : cmp.scaling) write_scaling(w, s);
+  w.end_array();
 
   write_geomeans(w, cmp.geomeans);
 
-  w.Key("failures");
-  w.StartArray();
-  for (const auto& f : cells.failures) {
-    w.StartObject();
-    util::put(w, "item_id", f.item_id);
-    util::put(w, "interpreter", f.interpreter);
-    util::put(w, "benchmark", f.benchmark);
-    util::put(w, "threads", f.threads);
-    util::put(w, "process_index", f.process_index);
-    util::put(w, "reason", f.reason);
-    util::put(w, "phase", f.phase);
-    util::put(w, "exit", f.exit);
-    util::put(w, "detail", f.detail);
-    w.EndObject();
-  }
-  w.EndArray();
+  w.key("failures");
+  w.start_array();
+  for (const auto& f : cells.failures) write_failure(w, f);
+  w.end_array();
 
-  util::put(w, "notes", cells.notes);
-  util::put(w, "findings", key_findings(model));
-  w.EndObject();
+  w.field("notes", cells.notes);
+  w.field("findings", key_findings(model));
+  w.end_object();
 }
 
 }  // namespace
 
 std::string analysis_json(const ReportModel& model, const AnalysisJsonOptions& options) {
-  rapidjson::StringBuffer buf;
-  if (options.pretty) {
-    util::JsonWriter w(buf);
-    write_document(w, model, options);
-  } else {
-    util::CompactJsonWriter w(buf);
-    write_document(w, model, options);
-  }
-  return std::string(buf.GetString(), buf.GetSize()) + "\n";
+  json::Writer w(options.pretty ? json::Writer::Style::pretty : json::Writer::Style::compact);
+  write_document(w, model, options);
+  return w.str() + "\n";
 }
 
 std::string run_comparison_json(const analysis::RunComparison& comparison) {
-  rapidjson::StringBuffer buf;
-  util::JsonWriter w(buf);
-  w.StartObject();
-  util::put(w, "schema", "ftbench-run-comparison");
-  util::put(w, "schema_version", kAnalysisSchemaVersion);
-  util::put(w, "run_a", comparison.run_a);
-  util::put(w, "run_b", comparison.run_b);
-  w.Key("rows");
-  w.StartArray();
+  json::Writer w;
+  w.start_object();
+  w.field("schema", "ftbench-run-comparison");
+  w.field("schema_version", kAnalysisSchemaVersion);
+  w.field("run_a", comparison.run_a);
+  w.field("run_b", comparison.run_b);
+  w.key("rows");
+  w.start_array();
   for (const auto& r : comparison.rows) {
-    w.StartObject();
-    util::put(w, "interpreter", r.interpreter);
-    util::put(w, "benchmark", r.benchmark);
-    util::put(w, "threads", r.threads);
-    util::put(w, "metric", analysis::to_string(r.metric));
-    write_ratio(w, r.time);
-    util::put(w, "note", r.note);
-    w.EndObject();
+    w.start_object();
+    w.field("interpreter", r.interpreter);
+    w.field("benchmark", r.benchmark);
+    w.field("threads", r.threads);
+    w.field("metric", r.metric);
+    write_ratio_fields(w, r.time);
+    w.field("note", r.note);
+    w.end_object();
   }
-  w.EndArray();
+  w.end_array();
   write_geomeans(w, comparison.geomeans);
-  util::put(w, "notes", comparison.notes);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize()) + "\n";
+  w.field("notes", comparison.notes);
+  w.end_object();
+  return w.str() + "\n";
 }
 
 }  // namespace ftbench::report

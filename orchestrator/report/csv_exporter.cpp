@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "report/exporter.h"
-#include "util/files.h"
+#include "os/files.h"
 
 namespace fs = std::filesystem;
 
@@ -64,8 +64,8 @@ std::string csv_text(const ReportModel& model) {
   const auto& cells = model.cells();
   for (const auto& run : model.runs) {
     const auto* info = cells.interpreter(run.interpreter);
-    const std::string version = run.child ? run.child->version : info ? info->version : "";
-    const bool ft = run.child ? run.child->free_threaded_build : info && info->free_threaded_build;
+    const std::string version = run.child ? run.child->version_text : info ? info->facts().version_text : "";
+    const bool ft = run.child ? run.child->free_threaded_build : info && info->free_threaded_build();
     auto prefix = [&](const std::string& iteration, const std::string& warmup, bool gil) {
       return std::vector<std::string>{model.manifest.run_id, run.interpreter, version, boolean(ft), boolean(gil),
                                       run.benchmark, std::to_string(run.threads), std::to_string(run.process_index),
@@ -85,11 +85,11 @@ std::string csv_text(const ReportModel& model) {
         w.row("thread_cpu_ns", std::to_string(t.cpu_ns), "ns", ops, "ok", std::to_string(t.index), "");
       }
       for (const auto& c : it.counters) {
-        const bool counted = c.status == "counted";
+        const bool counted = c.status == perf::Status::counted;
         std::string message = c.message;
         if (counted && c.running_fraction > 0 && c.running_fraction < 0.999)
           message = "multiplexed: running " + number(c.running_fraction) + " of the time, value scaled";
-        w.row(c.name, counted ? number(c.value) : "", "count", ops, c.status, "", message);
+        w.row(c.name, counted ? number(c.value) : "", "count", ops, util::name_string(c.status), "", message);
       }
     }
   }
@@ -100,10 +100,10 @@ namespace {
 
 class CsvExporter final : public Exporter {
  public:
-  std::string format() const override { return "csv"; }
+  config::OutputFormat format() const override { return config::OutputFormat::csv; }
   std::vector<fs::path> write(const ReportModel& model, const fs::path& run_dir) const override {
     const auto path = run_dir / "results.csv";
-    util::write_file_atomically(path, csv_text(model));
+    os::write_file_atomically(path, csv_text(model));
     return {path};
   }
 };

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "report/report_model.h"
 
 namespace ftbench::report {
@@ -18,17 +19,15 @@ namespace ftbench::report {
 class Exporter {
  public:
   virtual ~Exporter() = default;
-  virtual std::string format() const = 0;
+  virtual config::OutputFormat format() const = 0;
   // Writes this format's files into run_dir (each atomically) and returns their paths.
   // Throws UserError when the format cannot be produced (e.g. missing dashboard assets).
   virtual std::vector<std::filesystem::path> write(const ReportModel& model,
                                                    const std::filesystem::path& run_dir) const = 0;
 };
 
-// One per name in config::output_formats(); throws UserError naming the valid formats.
-std::unique_ptr<Exporter> make_exporter(const std::string& format);
-// "json,csv" or repeated values -> validated, de-duplicated list in the given order.
-std::vector<std::string> parse_formats(const std::vector<std::string>& values);
+// The exporter of each config::OutputFormat.
+std::unique_ptr<Exporter> make_exporter(config::OutputFormat format);
 
 std::unique_ptr<Exporter> make_json_exporter();
 std::unique_ptr<Exporter> make_csv_exporter();

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "report/text_format.h"
+#include "report/presenter.h"
 
 namespace ftbench::report {
 namespace {
@@ -15,7 +15,7 @@ std::string geomean_words(const GroupGeomean& g) {
   // Never a win or a loss without a significant benchmark behind it.
   if (g.faster + g.slower == 0)
     return "no significant difference (geometric mean " + format_ratio(g.geomean) + " over " + over + ", all n.s.)";
-  std::string ratio = g.geomean >= 1 ? format_ratio(g.geomean) + " slower" : format_ratio(1.0 / g.geomean) + " faster";
+  const std::string ratio = describe_geomean(g.geomean);
   std::string counts = std::to_string(g.slower) + " significantly slower, " + std::to_string(g.faster) +
                        " faster, " + std::to_string(g.not_significant) + " n.s.";
   return ratio + " (geometric mean over " + over + ": " + counts + ")";
@@ -48,14 +48,14 @@ std::vector<std::string> key_findings(const ReportModel& model) {
 
   // Scaling of each GIL-free interpreter: the best and any that get slower with threads.
   for (const auto& interp : cells.interpreters) {
-    if (!interp.free_threaded_build || interp.gil_enabled) continue;
+    if (!interp.free_threaded_build() || interp.gil_enabled) continue;
     struct Best {
       const analysis::ScalingCurve* curve;
       const analysis::ScalingPoint* point;
     };
     std::vector<Best> points;
     for (const auto& curve : cmp.scaling) {
-      if (curve.interpreter != interp.label) continue;
+      if (curve.interpreter != interp.label()) continue;
       const analysis::ScalingPoint* top = nullptr;
       for (const auto& p : curve.points)
         if (p.threads > 1 && (!top || p.threads > top->threads)) top = &p;
@@ -66,13 +66,16 @@ std::vector<std::string> key_findings(const ReportModel& model) {
       const auto& [curve, p] = points[i];
       if (p->speedup < 1.2) break;
       std::string line = curve->benchmark + " scales " + format_ratio(p->speedup, 1) + " at " +
-                         std::to_string(p->threads) + " threads on " + interp.label + " (" +
-                         format_percent(p->efficiency) + " efficiency, " + to_string(curve->kind) + " scaling";
+                         std::to_string(p->threads) + " threads on " + interp.label() + " (" +
+                         format_percent(p->efficiency) + " efficiency, " + util::name_string(curve->kind) + " scaling";
       // The default build of the same version, for contrast.
       for (const auto& other : cmp.scaling)
-        if (other.benchmark == curve->benchmark && other.interpreter != interp.label) {
+        if (other.benchmark == curve->benchmark && other.interpreter != interp.label()) {
           const auto* info = cells.interpreter(other.interpreter);
-          if (!info || info->free_threaded_build || info->major != interp.major || info->minor != interp.minor) continue;
+          const auto& iv = interp.facts().version;
+          if (!info || info->free_threaded_build() || info->facts().version.major != iv.major ||
+              info->facts().version.minor != iv.minor)
+            continue;
           if (const auto* q = other.at(p->threads)) line += "; " + other.interpreter + ": " + format_ratio(q->speedup, 1);
           break;
         }
@@ -81,7 +84,7 @@ std::vector<std::string> key_findings(const ReportModel& model) {
     for (const auto& [curve, p] : points)
       // Clear evidence of less throughput than one thread: the whole interval below 1.
       if (p->speedup_ci.high < 1.0)
-        out.push_back(curve->benchmark + " on " + interp.label + " does not scale: " + format_ratio(p->speedup, 2) +
+        out.push_back(curve->benchmark + " on " + interp.label() + " does not scale: " + format_ratio(p->speedup, 2) +
                       " at " + std::to_string(p->threads) + " threads (" + format_percent(p->efficiency) +
                       " efficiency)");
   }

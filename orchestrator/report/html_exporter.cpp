@@ -2,7 +2,7 @@
 
 #include "report/analysis_json.h"
 #include "report/exporter.h"
-#include "util/files.h"
+#include "os/files.h"
 
 namespace fs = std::filesystem;
 
@@ -99,11 +99,11 @@ namespace {
 
 class HtmlExporter final : public Exporter {
  public:
-  std::string format() const override { return "html"; }
+  config::OutputFormat format() const override { return config::OutputFormat::html; }
   std::vector<fs::path> write(const ReportModel& model, const fs::path& run_dir) const override {
     const auto assets = load_dashboard_assets();
     const auto path = run_dir / "dashboard.html";
-    util::write_file_atomically(path, dashboard_html(model, assets));
+    os::write_file_atomically(path, dashboard_html(model, assets));
     return {path};
   }
 };

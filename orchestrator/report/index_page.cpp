@@ -1,13 +1,11 @@
 #include "report/index_page.h"
 
-#include <rapidjson/document.h>
-
 #include <algorithm>
 
 #include "report/html_exporter.h"
 #include "results/run_store.h"
 #include "util/error.h"
-#include "util/files.h"
+#include "os/files.h"
 #include "util/json.h"
 
 namespace fs = std::filesystem;
@@ -20,15 +18,12 @@ void read_counts(const fs::path& dir, const results::RunStore& store, IndexEntry
   std::error_code ec;
   const auto analysis = dir / "analysis.json";
   if (fs::exists(analysis, ec)) {
-    rapidjson::Document doc;
-    const auto text = util::read_file(analysis);
-    doc.Parse(text.c_str());
-    if (!doc.HasParseError() && doc.IsObject())
-      if (const auto* counts = util::get_object(doc, "counts")) {
-        e.finished = static_cast<size_t>(util::get_uint(*counts, "finished"));
-        e.failed = static_cast<size_t>(util::get_uint(*counts, "failed"));
-        return;
-      }
+    const auto doc = json::parse(os::read_file(analysis));
+    if (const auto* counts = doc ? json::member(*doc, "counts") : nullptr;
+        counts && json::get(*counts, "finished", e.finished)) {
+      json::get(*counts, "failed", e.failed);
+      return;
+    }
   }
   for (const auto& r : store.load_runs()) {
     ++e.finished;
@@ -51,17 +46,14 @@ std::vector<IndexEntry> scan_results_root(const fs::path& root) {
       const auto m = store.read_manifest();
       if (!m.run_id.empty()) e.run_id = m.run_id;
       e.created_at = m.created_at;
-      e.status = m.status;
+      e.status = util::name_string(m.status);
       e.config_name = m.config_name;
       e.hostname = m.machine.hostname;
       e.cpu_model = m.machine.cpu_model;
       e.planned = m.plan.items.size();
-      for (const auto& i : m.plan.interpreters) {
-        bool gil = i.facts.gil_enabled;
-        if (auto it = i.env.find("PYTHON_GIL"); it != i.env.end() && i.facts.free_threaded_build) gil = it->second != "0";
-        e.interpreters.push_back(i.label + " (" + i.facts.short_name() + ", GIL " + (gil ? "on" : "off") + ")" +
-                                 (i.baseline ? " baseline" : ""));
-      }
+      for (const auto& i : m.plan.interpreters)
+        e.interpreters.push_back(i.label + " (" + i.interpreter.short_name() + ", GIL " +
+                                 (i.expected_gil_enabled() ? "on" : "off") + ")" + (i.baseline ? " baseline" : ""));
       read_counts(d.path(), store, e);
     } catch (const std::exception& ex) {
       e.problem = ex.what();
@@ -124,7 +116,7 @@ ul{margin:0;padding-left:1rem}
 
 fs::path write_index(const fs::path& root) {
   const auto path = root / "index.html";
-  util::write_file_atomically(path, index_html(scan_results_root(root), root));
+  os::write_file_atomically(path, index_html(scan_results_root(root), root));
   return path;
 }
 

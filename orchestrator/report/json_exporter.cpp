@@ -1,7 +1,7 @@
 #include "report/analysis_json.h"
 #include "report/exporter.h"
-#include "results/codec.h"
-#include "util/files.h"
+#include "results/manifest.h"
+#include "os/files.h"
 
 namespace fs = std::filesystem;
 
@@ -11,12 +11,12 @@ namespace {
 // results.json (the raw results, rebuilt from what is stored) and analysis.json (statistics).
 class JsonExporter final : public Exporter {
  public:
-  std::string format() const override { return "json"; }
+  config::OutputFormat format() const override { return config::OutputFormat::json; }
   std::vector<fs::path> write(const ReportModel& model, const fs::path& run_dir) const override {
     const auto results = run_dir / "results.json";
     const auto analysis = run_dir / "analysis.json";
-    util::write_file_atomically(results, results::merged_json(model.manifest, model.runs));
-    util::write_file_atomically(analysis, analysis_json(model));
+    os::write_file_atomically(results, results::merged_json(model.manifest, model.runs));
+    os::write_file_atomically(analysis, analysis_json(model));
     return {results, analysis};
   }
 };

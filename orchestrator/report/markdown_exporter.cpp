@@ -1,6 +1,6 @@
 #include "report/exporter.h"
 #include "report/tables.h"
-#include "util/files.h"
+#include "os/files.h"
 
 namespace fs = std::filesystem;
 
@@ -29,15 +29,17 @@ std::string markdown(const ReportModel& model) {
   out += "- **Started**: " + m.created_at + (m.finished_at.empty() ? "" : ", finished " + m.finished_at) + "\n";
   out += "- **Machine**: " + machine_line(m) + "\n";
   out += "- **Tool**: orchestrate " + m.tool_version + " (" + m.git_revision + ")\n";
-  out += "- **Repetitions**: " + std::to_string(m.plan.warmups) + " warm-up + " + std::to_string(m.plan.iterations) +
+  out += "- **Repetitions**: " + std::to_string(m.plan.repetitions.warmups) + " warm-up + " +
+         std::to_string(m.plan.repetitions.iterations) +
          " measured iterations per process, size " + m.plan.size + ", seed " + std::to_string(m.plan.seed) + "\n";
 
   TextTable interpreters({"label", "version", "build", "executable", "environment"});
   for (const auto& i : cells.interpreters) {
     std::string env;
-    for (const auto& [k, v] : i.env) env += (env.empty() ? "" : " ") + k + "=" + v;
-    interpreters.add_row({i.label + (i.baseline ? " (baseline)" : ""), i.short_name, i.build_description(),
-                          "`" + i.executable + "`", env});
+    for (const auto& [k, v] : i.tested.env) env += (env.empty() ? "" : " ") + k + "=" + v;
+    const auto& f = i.facts();
+    interpreters.add_row({i.label() + (i.baseline() ? " (baseline)" : ""), f.short_name(), i.build_description(),
+                          "`" + (f.executable.empty() ? f.path : f.executable).string() + "`", env});
   }
   section(out, "Interpreters", interpreters);
   section(out, "Time per operation", time_table(model), time_unit_caption(model));
@@ -74,10 +76,10 @@ std::string markdown(const ReportModel& model) {
 
 class MarkdownExporter final : public Exporter {
  public:
-  std::string format() const override { return "markdown"; }
+  config::OutputFormat format() const override { return config::OutputFormat::markdown; }
   std::vector<fs::path> write(const ReportModel& model, const fs::path& run_dir) const override {
     const auto path = run_dir / "summary.md";
-    util::write_file_atomically(path, markdown(model));
+    os::write_file_atomically(path, markdown(model));
     return {path};
   }
 };

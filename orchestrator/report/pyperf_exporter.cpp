@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "report/exporter.h"
-#include "util/files.h"
+#include "os/files.h"
 #include "util/json.h"
 
 namespace fs = std::filesystem;
@@ -20,10 +20,9 @@ std::string clean(std::string text) {
   return text;
 }
 
-template <class W>
-void put_text(W& w, const char* key, const std::string& value) {
+void put_text(json::Writer& w, std::string_view key, const std::string& value) {
   auto v = clean(value);
-  if (!v.empty()) util::put(w, key, v);
+  if (!v.empty()) w.field(key, v);
 }
 
 // "2026-11-28T16:59:39Z" -> "2026-11-28 16:59:39": what pyperf writes and every Python's
@@ -80,10 +79,9 @@ int64_t constant_ops(const std::vector<const results::ProcessRun*>& runs) {
   return ops < 0 ? 0 : ops;
 }
 
-template <class W>
-bool write_benchmark(W& w, const ReportModel& model, const analysis::BenchmarkInfo& bench,
-                     const analysis::InterpreterInfo& interp, int threads) {
-  const auto runs = cell_runs(model, interp.label, bench.id, threads);
+bool write_benchmark(json::Writer& w, const ReportModel& model, const harness::Benchmark& bench,
+                     const analysis::MeasuredInterpreter& interp, int threads) {
+  const auto runs = cell_runs(model, interp.label(), bench.id, threads);
   const int64_t ops = constant_ops(runs);
   const double divisor = 1e9 * static_cast<double>(ops > 0 ? ops : 1);
   // pyperf: values > 0, warm-ups >= 0, a run has at least one of them.
@@ -93,24 +91,24 @@ bool write_benchmark(W& w, const ReportModel& model, const analysis::BenchmarkIn
       if (it.region_ns > 0) any = true;
   if (!any) return false;
 
-  w.StartObject();
-  w.Key("metadata");
-  w.StartObject();
-  util::put(w, "name", bench.id + "[threads=" + std::to_string(threads) + "]");
-  util::put(w, "threads", threads);
-  if (ops > 0) util::put(w, "inner_loops", ops);
+  w.start_object();
+  w.key("metadata");
+  w.start_object();
+  w.field("name", bench.id + "[threads=" + std::to_string(threads) + "]");
+  w.field("threads", threads);
+  if (ops > 0) w.field("inner_loops", ops);
   put_text(w, "description", bench.summary);
   put_text(w, "ftbench_benchmark", bench.id);
-  put_text(w, "ftbench_scaling", bench.scaling);
+  put_text(w, "ftbench_scaling", util::name_string(bench.scaling));
   put_text(w, "ftbench_op_name", bench.op_name);
-  std::vector<std::string> tags{bench.group};
+  std::vector<std::string> tags{bench.group()};
   for (const auto& t : bench.tags)
     if (!t.empty() && t != "all" && std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
-  util::put(w, "tags", tags);
-  w.EndObject();
+  w.field("tags", tags);
+  w.end_object();
 
-  w.Key("runs");
-  w.StartArray();
+  w.key("runs");
+  w.start_array();
   for (const auto* r : runs) {
     std::vector<double> warmups, values;
     bool gil_on = false;
@@ -121,88 +119,88 @@ bool write_benchmark(W& w, const ReportModel& model, const analysis::BenchmarkIn
       if (!it.warmup && it.gil_enabled) gil_on = true;
     }
     if (warmups.empty() && values.empty()) continue;
-    w.StartObject();
-    w.Key("metadata");
-    w.StartObject();
-    if (!r->started_at.empty()) util::put(w, "date", pyperf_date(r->started_at));
-    if (r->duration_s > 0) util::put(w, "duration", r->duration_s);
-    if (!r->cpus.empty()) util::put(w, "cpu_affinity", cpu_list(r->cpus));
-    util::put(w, "ftbench_process_index", r->process_index);
-    if (interp.free_threaded_build) util::put(w, "gil_enabled", gil_on);
-    w.EndObject();
+    w.start_object();
+    w.key("metadata");
+    w.start_object();
+    if (!r->started_at.empty()) w.field("date", pyperf_date(r->started_at));
+    if (r->duration_s > 0) w.field("duration", r->duration_s);
+    if (!r->cpus.empty()) w.field("cpu_affinity", cpu_list(r->cpus));
+    w.field("ftbench_process_index", r->process_index);
+    if (interp.free_threaded_build()) w.field("gil_enabled", gil_on);
+    w.end_object();
     if (!warmups.empty()) {
-      w.Key("warmups");
-      w.StartArray();
+      w.key("warmups");
+      w.start_array();
       for (double v : warmups) {
-        w.StartArray();
-        w.Int(1);
-        w.Double(v);
-        w.EndArray();
+        w.start_array();
+        w.integer(1);
+        w.number(v);
+        w.end_array();
       }
-      w.EndArray();
+      w.end_array();
     }
-    w.Key("values");
-    w.StartArray();
-    for (double v : values) w.Double(v);
-    w.EndArray();
-    w.EndObject();
+    w.key("values");
+    w.start_array();
+    for (double v : values) w.number(v);
+    w.end_array();
+    w.end_object();
   }
-  w.EndArray();
-  w.EndObject();
+  w.end_array();
+  w.end_object();
   return true;
 }
 
-std::string document(const ReportModel& model, const analysis::InterpreterInfo& interp, bool& has_benchmarks) {
+std::string document(const ReportModel& model, const analysis::MeasuredInterpreter& interp, bool& has_benchmarks) {
   const auto& m = model.manifest;
   const auto& mi = m.machine;
-  rapidjson::StringBuffer buf;
-  util::JsonWriter w(buf);
-  w.StartObject();
-  util::put(w, "version", "1.0");
-  w.Key("metadata");
-  w.StartObject();
-  util::put(w, "unit", "second");
-  util::put(w, "loops", 1);
-  put_text(w, "python_implementation", interp.implementation.empty() ? "cpython" : interp.implementation);
-  put_text(w, "python_version", interp.version);
-  put_text(w, "python_executable", interp.executable);
-  put_text(w, "python_compiler", interp.compiler);
-  put_text(w, "python_configure_args", interp.configure_args);
-  util::put(w, "free_threaded_build", interp.free_threaded_build);
+  const auto& f = interp.facts();
+  json::Writer w;
+  w.start_object();
+  w.field("version", "1.0");
+  w.key("metadata");
+  w.start_object();
+  w.field("unit", "second");
+  w.field("loops", 1);
+  put_text(w, "python_implementation", f.implementation.empty() ? "cpython" : f.implementation);
+  put_text(w, "python_version", f.version_text);
+  put_text(w, "python_executable", (f.executable.empty() ? f.path : f.executable).string());
+  put_text(w, "python_compiler", f.compiler);
+  put_text(w, "python_configure_args", f.configure_args);
+  w.field("free_threaded_build", f.free_threaded_build);
   // Whether the GIL was on in this interpreter's processes (PYTHON_GIL=1 included); a run's
   // own gil_enabled overrides it if an import switched the GIL back on.
-  util::put(w, "gil_enabled", interp.gil_enabled);
-  for (const auto& [k, v] : interp.env) put_text(w, ("env_" + k).c_str(), v);
+  w.field("gil_enabled", interp.gil_enabled);
+  for (const auto& [k, v] : interp.tested.env) put_text(w, "env_" + k, v);
   put_text(w, "hostname", mi.hostname);
   put_text(w, "cpu_model_name", mi.cpu_model);
-  if (mi.logical_cpus > 0) util::put(w, "cpu_count", mi.logical_cpus);
+  if (mi.logical_cpus > 0) w.field("cpu_count", mi.logical_cpus);
   if (!mi.kernel_release.empty()) put_text(w, "platform", "Linux-" + mi.kernel_release + "-" + mi.architecture);
-  if (mi.aslr) util::put(w, "aslr", aslr_text(*mi.aslr));
+  if (mi.aslr) w.field("aslr", aslr_text(*mi.aslr));
   put_text(w, "boot_id", mi.boot_id);
   put_text(w, "ftbench_run_id", m.run_id);
-  put_text(w, "ftbench_interpreter", interp.label);
-  w.EndObject();
-  w.Key("benchmarks");
-  w.StartArray();
+  put_text(w, "ftbench_interpreter", interp.label());
+  w.end_object();
+  w.key("benchmarks");
+  w.start_array();
   has_benchmarks = false;
   for (const auto& b : model.cells().benchmarks)
     for (int t : model.cells().threads)
       if (write_benchmark(w, model, b, interp, t)) has_benchmarks = true;
-  w.EndArray();
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize()) + "\n";
+  w.end_array();
+  w.end_object();
+  return w.str() + "\n";
 }
 
 class PyperfExporter final : public Exporter {
  public:
-  std::string format() const override { return "pyperf"; }
+  config::OutputFormat format() const override { return config::OutputFormat::pyperf; }
   std::vector<fs::path> write(const ReportModel& model, const fs::path& run_dir) const override {
     std::vector<fs::path> written;
     const auto dir = run_dir / "pyperf";
     std::error_code ec;
     fs::create_directories(dir, ec);
     for (const auto& doc : pyperf_documents(model)) {
-      util::write_file_atomically(dir / doc.file_name, doc.json);
+      os::write_file_atomically(dir / doc.file_name, doc.json);
       written.push_back(dir / doc.file_name);
     }
     return written;
@@ -227,11 +225,11 @@ std::vector<PyperfFile> pyperf_documents(const ReportModel& model) {
     auto json = document(model, interp, has);
     if (!has) continue;
     // Labels that clean to the same name ("3.13t+GIL", "3.13t GIL") get a numbered suffix.
-    const auto first = pyperf_file_name(interp.label);
+    const auto first = pyperf_file_name(interp.label());
     auto name = first;
     for (int n = 2; std::any_of(out.begin(), out.end(), [&](auto& f) { return f.file_name == name; }); ++n)
       name = first.substr(0, first.size() - 5) + "-" + std::to_string(n) + ".json";
-    out.push_back({interp.label, name, std::move(json)});
+    out.push_back({interp.label(), name, std::move(json)});
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "report/report.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "report/exporter.h"
@@ -11,17 +12,18 @@ namespace fs = std::filesystem;
 
 namespace ftbench::report {
 
-ReportOutcome write_reports(const ReportModel& model, const fs::path& run_dir, const std::vector<std::string>& formats,
+ReportOutcome write_reports(const ReportModel& model, const fs::path& run_dir,
+                            const std::vector<config::OutputFormat>& formats,
                             const std::optional<fs::path>& results_root) {
   ReportOutcome outcome;
   for (const auto& format : formats) {
     try {
       auto files = make_exporter(format)->write(model, run_dir);
-      if (format == "html" && !files.empty()) outcome.dashboard = files.front();
+      if (format == config::OutputFormat::html && !files.empty()) outcome.dashboard = files.front();
       outcome.written.insert(outcome.written.end(), files.begin(), files.end());
     } catch (const std::exception& e) {
       // One format failing (no dashboard assets, a full disk) leaves the others written.
-      outcome.errors.push_back(format + ": " + e.what());
+      outcome.errors.push_back(util::name_string(format) + ": " + e.what());
     }
   }
   if (results_root) {
@@ -38,21 +40,13 @@ ReportOutcome write_reports(const ReportModel& model, const fs::path& run_dir, c
 void report_finished_run(const fs::path& run_dir, const results::Manifest& manifest,
                          const std::vector<results::ProcessRun>& runs, std::FILE* out) {
   try {
-    auto formats = manifest.formats.empty() ? std::vector<std::string>{"json"} : manifest.formats;
-    std::vector<std::string> valid;
-    for (const auto& f : formats) {
-      try {
-        valid.push_back(parse_formats({f}).front());
-      } catch (const UserError& e) {
-        spdlog::warn("{}", e.what());
-      }
-    }
+    const auto formats = manifest.formats.empty() ? std::vector{config::OutputFormat::json} : manifest.formats;
     const auto model = build_model(manifest, runs);
-    const auto outcome = write_reports(model, run_dir, valid, run_dir.parent_path());
+    const auto outcome = write_reports(model, run_dir, formats, run_dir.parent_path());
     std::fputs(("\n" + summary_table(model)).c_str(), out);
     for (const auto& e : outcome.errors) spdlog::warn("report {}", e);
-    if (outcome.dashboard) std::fprintf(out, "\ndashboard: %s\n", outcome.dashboard->c_str());
-    if (outcome.index) std::fprintf(out, "all runs:  %s\n", outcome.index->c_str());
+    if (outcome.dashboard) fmt::print(out, "\ndashboard: {}\n", outcome.dashboard->string());
+    if (outcome.index) fmt::print(out, "all runs:  {}\n", outcome.index->string());
     std::fflush(out);
   } catch (const std::exception& e) {
     spdlog::warn("could not write the reports ({}); the results are saved: `orchestrate report {}` retries",

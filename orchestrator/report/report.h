@@ -22,7 +22,7 @@ struct ReportOutcome {
 // Writes every format in `formats` (one failing does not stop the others), then the index
 // of `results_root` when given.
 ReportOutcome write_reports(const ReportModel& model, const std::filesystem::path& run_dir,
-                            const std::vector<std::string>& formats,
+                            const std::vector<config::OutputFormat>& formats,
                             const std::optional<std::filesystem::path>& results_root);
 
 // The end-of-run hook: analyses the finished run, writes the manifest's formats, regenerates

@@ -5,7 +5,7 @@
 
 #include "analysis/analysis.h"
 #include "results/manifest.h"
-#include "results/results.h"
+#include "results/process_run.h"
 
 namespace ftbench::report {
 
@@ -16,7 +16,7 @@ struct ReportModel {
 
   const analysis::Cells& cells() const { return analysis.cells; }
   const analysis::Comparisons& comparisons() const { return analysis.comparisons; }
-  const analysis::InterpreterInfo& baseline() const { return analysis.cells.interpreters.at(analysis.cells.baseline); }
+  const analysis::MeasuredInterpreter& baseline() const { return analysis.cells.interpreters.at(analysis.cells.baseline); }
 };
 
 ReportModel build_model(results::Manifest manifest, std::vector<results::ProcessRun> runs);

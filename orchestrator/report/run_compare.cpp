@@ -11,21 +11,15 @@ namespace fs = std::filesystem;
 namespace ftbench::report {
 namespace {
 
-struct LoadedRun {
+struct AnalysedRun {
   results::Manifest manifest;
   analysis::Cells cells;
 };
 
-LoadedRun load(const fs::path& dir) {
-  auto store = results::RunStore::open(dir);
-  LoadedRun r;
-  r.manifest = store.read_manifest();
-  std::vector<std::string> problems;
-  auto runs = store.load_runs(&problems);
-  for (const auto& p : problems) spdlog::warn("{}", p);
-  r.cells = analysis::build_cells(r.manifest, runs);
-  if (r.manifest.run_id.empty()) r.manifest.run_id = dir.filename().string();
-  return r;
+AnalysedRun load(const fs::path& dir) {
+  auto loaded = results::load_run_directory(dir);
+  for (const auto& p : loaded.problems) spdlog::warn("{}", p);
+  return {loaded.manifest, analysis::build_cells(loaded.manifest, loaded.runs)};
 }
 
 }  // namespace

@@ -31,28 +31,23 @@ std::string cell_time(const Cell* c) {
   if (!c) return "-";
   const auto* s = headline_stats(*c);
   if (!s) return c->processes_failed ? "failed" : "-";
-  std::string out = analysis::format_duration_ns(s->median);
+  std::string out = format_duration_ns(s->median);
   if (c->time_stats && c->time_stats->unstable()) out += " !";
   return out;
 }
 
-std::string interpreter_heading(const analysis::InterpreterInfo& i) {
-  const bool says_it = i.label.find("baseline") != std::string::npos;
-  return i.label + (i.baseline && !says_it ? " (baseline)" : "");
+std::string interpreter_heading(const analysis::MeasuredInterpreter& i) {
+  const bool says_it = i.label().find("baseline") != std::string::npos;
+  return i.label() + (i.baseline() && !says_it ? " (baseline)" : "");
 }
 
-std::string speedup_text(const analysis::ScalingPoint& p) {
-  std::string out = format_ratio(p.speedup) + " (" + format_percent(p.efficiency) + (p.significant ? "" : ", n.s.") + ")";
-  if (p.oversubscribed) out += " ^";
-  return out;
-}
 
 }  // namespace
 
 std::string run_headline(const ReportModel& model) {
   const auto& m = model.manifest;
   const auto& c = model.cells();
-  return "Run " + m.run_id + " (" + m.status + "): " + std::to_string(c.counts.finished) + " of " +
+  return "Run " + m.run_id + " (" + util::name_string(m.status) + "): " + std::to_string(c.counts.finished) + " of " +
          std::to_string(c.counts.planned) + " processes finished, " + std::to_string(c.counts.failed) + " failed; " +
          std::to_string(c.interpreters.size()) + " interpreters x " + std::to_string(c.benchmarks.size()) +
          " benchmarks x threads " + threads_list(c.threads);
@@ -86,8 +81,8 @@ TextTable time_table(const ReportModel& model) {
   for (const auto& i : cells.interpreters) {
     headers.push_back(interpreter_heading(i));
     align.push_back(Align::right);
-    if (!i.baseline) {
-      headers.push_back("vs " + base.label);
+    if (!i.baseline()) {
+      headers.push_back("vs " + base.label());
       align.push_back(Align::left);
     }
   }
@@ -96,14 +91,14 @@ TextTable time_table(const ReportModel& model) {
     bool first = true;
     for (int t : cells.threads) {
       bool any = std::any_of(cells.interpreters.begin(), cells.interpreters.end(),
-                             [&](auto& i) { return cells.find(b.id, i.label, t) != nullptr; });
+                             [&](auto& i) { return cells.find(b.id, i.label(), t) != nullptr; });
       if (!any) continue;
       std::vector<std::string> row{first ? b.id : "", std::to_string(t)};
       first = false;
       for (const auto& i : cells.interpreters) {
-        row.push_back(cell_time(cells.find(b.id, i.label, t)));
-        if (!i.baseline) {
-          const auto* c = model.comparisons().find(PairKind::versus_baseline, i.label, b.id, t);
+        row.push_back(cell_time(cells.find(b.id, i.label(), t)));
+        if (!i.baseline()) {
+          const auto* c = model.comparisons().find(PairKind::versus_baseline, i.label(), b.id, t);
           row.push_back(c ? describe_time_ratio(c->time) : "-");
         }
       }
@@ -139,11 +134,11 @@ TextTable scaling_table(const ReportModel& model) {
   std::string last;
   for (const auto& curve : model.comparisons().scaling) {
     std::vector<std::string> row{curve.benchmark == last ? "" : curve.benchmark,
-                                 curve.benchmark == last ? "" : to_string(curve.kind), curve.interpreter};
+                                 curve.benchmark == last ? "" : util::name_string(curve.kind), curve.interpreter};
     last = curve.benchmark;
     for (int t : counts) {
       const auto* p = curve.at(t);
-      row.push_back(p ? speedup_text(*p) : "-");
+      row.push_back(p ? describe_speedup(*p) : "-");
     }
     table.add_row(std::move(row));
   }
@@ -198,7 +193,7 @@ TextTable counter_table(const ReportModel& model) {
   std::vector<std::string> headers{"counter", "benchmark", "threads"};
   std::vector<Align> align{Align::left, Align::left, Align::right};
   for (const auto& i : cells.interpreters) {
-    headers.push_back(i.label);
+    headers.push_back(i.label());
     align.push_back(Align::right);
   }
   TextTable table(headers, align);
@@ -208,7 +203,7 @@ TextTable counter_table(const ReportModel& model) {
         std::vector<std::string> row{name, b.id, std::to_string(t)};
         bool any_counted = false, any_cell = false;
         for (const auto& i : cells.interpreters) {
-          const auto* cell = cells.find(b.id, i.label, t);
+          const auto* cell = cells.find(b.id, i.label(), t);
           const auto* k = cell ? cell->counter(name) : nullptr;
           if (!k) {
             row.push_back("-");
@@ -216,13 +211,13 @@ TextTable counter_table(const ReportModel& model) {
           }
           any_cell = true;
           if (k->per_op_stats) {
-            row.push_back(analysis::format_count(k->per_op_stats->median) + "/op");
+            row.push_back(format_count(k->per_op_stats->median) + "/op");
             any_counted = true;
           } else if (k->per_iteration_stats) {
-            row.push_back(analysis::format_count(k->per_iteration_stats->median) + "/iter");
+            row.push_back(format_count(k->per_iteration_stats->median) + "/iter");
             any_counted = true;
           } else {
-            row.push_back(k->status);
+            row.push_back(util::name_string(k->status));
           }
         }
         if (any_cell && any_counted) table.add_row(std::move(row));
@@ -237,7 +232,7 @@ std::vector<std::string> counter_notes(const ReportModel& model) {
     size_t cells = 0;
     std::string message;
   };
-  std::map<std::string, std::map<std::string, Seen>> seen;
+  std::map<std::string, std::map<perf::Status, Seen>> seen;
   std::map<std::string, size_t> cells_with;
   std::map<std::string, bool> multiplexed;
   for (const auto& c : model.cells().cells)
@@ -252,7 +247,7 @@ std::vector<std::string> counter_notes(const ReportModel& model) {
   std::vector<std::string> lines;
   for (const auto& name : model.cells().counter_names()) {
     for (const auto& [status, s] : seen[name])
-      lines.push_back(name + ": " + status + " in " +
+      lines.push_back(name + ": " + util::name_string(status) + " in " +
                       (s.cells == cells_with[name] ? std::string("every cell") : std::to_string(s.cells) + " cells") +
                       (s.message.empty() ? "" : ": " + s.message));
     if (multiplexed[name])
@@ -277,7 +272,7 @@ std::vector<std::string> stability_lines(const ReportModel& model) {
     std::string line = c.key.benchmark + " " + c.key.interpreter + " threads=" + std::to_string(c.key.threads) + ": ";
     bool first = true;
     for (const auto& w : c.time_stats->warnings) {
-      line += (first ? "" : "; ") + w.reason;
+      line += (first ? "" : "; ") + describe_warning(w, analysis::Quantity::duration_ns);
       first = false;
     }
     lines.push_back(line);
@@ -300,7 +295,7 @@ std::string stability_summary(const ReportModel& model) {
   std::string out = "Stability: " + std::to_string(unstable) + " of " + std::to_string(total) + " cells have warnings (";
   bool first = true;
   for (const auto& [k, n] : by_kind) {
-    out += (first ? "" : ", ") + analysis::to_string(k) + " " + std::to_string(n);
+    out += (first ? "" : ", ") + util::name_string(k) + " " + std::to_string(n);
     first = false;
   }
   return out + ").";
@@ -313,8 +308,8 @@ TextTable run_comparison_rows(const analysis::RunComparison& comparison) {
   for (const auto& r : comparison.rows) {
     const auto unit = r.metric == analysis::TimeMetric::per_op ? Quantity::duration_per_op_ns : Quantity::duration_ns;
     table.add_row({r.interpreter, r.benchmark, std::to_string(r.threads),
-                   r.time.valid ? analysis::format_quantity(r.time.median_a, unit) : "-",
-                   r.time.valid ? analysis::format_quantity(r.time.median_b, unit) : "-", describe_time_ratio(r.time),
+                   r.time.valid ? format_quantity(r.time.median_a, unit) : "-",
+                   r.time.valid ? format_quantity(r.time.median_b, unit) : "-", describe_time_ratio(r.time),
                    describe_time_ratio_interval(r.time),
                    r.time.valid ? format_p_value(r.time.test.p_value) : "-", r.note});
   }

@@ -7,7 +7,8 @@
 
 #include "analysis/compare.h"
 #include "report/report_model.h"
-#include "report/text_format.h"
+#include "report/presenter.h"
+#include "report/text_table.h"
 
 namespace ftbench::report {
 

@@ -1,14 +1,13 @@
 #include "results/run_store.h"
 
-#include <rapidjson/document.h>
+#include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
+#include <cctype>
 
-#include "results/codec.h"
+#include "os/clock.h"
+#include "os/files.h"
 #include "util/error.h"
-#include "util/files.h"
 
 namespace fs = std::filesystem;
 
@@ -23,23 +22,8 @@ std::string safe_name(const std::string& id) {
 
 }  // namespace
 
-std::string utc_now_iso8601() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string make_run_id(const std::string& config_name) {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
-  return std::string(buf) + (config_name.empty() ? "" : "-" + safe_name(config_name));
+  return os::utc_now_compact() + (config_name.empty() ? "" : "-" + safe_name(config_name));
 }
 
 RunStore RunStore::create(const fs::path& output_root, const std::string& run_id) {
@@ -66,26 +50,26 @@ fs::path RunStore::child_output(size_t sequence, const char* stream) const {
 }
 
 void RunStore::write_manifest(const Manifest& manifest) const {
-  util::write_file_atomically(dir_ / "manifest.json", to_json(manifest));
+  os::write_file_atomically(dir_ / "manifest.json", json::to_string(manifest));
 }
 
 Manifest RunStore::read_manifest() const {
-  auto path = dir_ / "manifest.json";
-  auto text = util::read_file(path);
-  rapidjson::Document doc;
-  doc.Parse(text.c_str());
-  if (doc.HasParseError()) throw UserError(path.string() + ": not valid JSON (damaged manifest)");
+  const auto path = dir_ / "manifest.json";
+  std::string error;
+  const auto doc = json::parse(os::read_file(path), &error);
+  if (!doc) throw UserError(path.string() + ": not valid JSON (" + error + "): damaged manifest");
+  Manifest m;
   try {
-    return read_manifest_value(doc);
+    from_json(*doc, m);
   } catch (const UserError& e) {
     throw UserError(path.string() + ": " + e.what());
   }
+  return m;
 }
 
 void RunStore::save_run(const ProcessRun& run) const {
-  char seq[16];
-  std::snprintf(seq, sizeof seq, "%06zu", run.sequence);
-  util::write_file_atomically(dir_ / "runs" / (std::string(seq) + "-" + safe_name(run.item_id) + ".json"), to_json(run));
+  const auto name = fmt::format("{:06}-{}.json", run.sequence, safe_name(run.item_id));
+  os::write_file_atomically(dir_ / "runs" / name, json::to_string(run));
 }
 
 std::vector<ProcessRun> RunStore::load_runs(std::vector<std::string>* problems) const {
@@ -96,20 +80,30 @@ std::vector<ProcessRun> RunStore::load_runs(std::vector<std::string>* problems) 
     if (e.path().extension() == ".json" && e.path().filename().string()[0] != '.') files.push_back(e.path());
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
-    rapidjson::Document doc;
-    auto text = util::read_file(f);
-    doc.Parse(text.c_str());
-    if (doc.HasParseError() || !doc.IsObject()) {
-      if (problems) problems->push_back(f.string() + ": not valid JSON, ignored");
+    std::string error;
+    const auto doc = json::parse(os::read_file(f), &error);
+    if (!doc || !doc->IsObject()) {
+      if (problems) problems->push_back(f.string() + ": not valid JSON (" + error + "), ignored");
       continue;
     }
-    runs.push_back(read_process_run(doc));
+    ProcessRun run;
+    json::read(*doc, run);
+    runs.push_back(std::move(run));
   }
   return runs;
 }
 
 void RunStore::write_merged(const Manifest& manifest, const std::vector<ProcessRun>& runs) const {
-  util::write_file_atomically(dir_ / "results.json", merged_json(manifest, runs));
+  os::write_file_atomically(dir_ / "results.json", merged_json(manifest, runs));
+}
+
+LoadedRun load_run_directory(const fs::path& run_dir) {
+  auto store = RunStore::open(run_dir);
+  auto manifest = store.read_manifest();
+  std::vector<std::string> problems;
+  auto runs = store.load_runs(&problems);
+  if (manifest.run_id.empty()) manifest.run_id = run_dir.filename().string();
+  return LoadedRun{std::move(store), std::move(manifest), std::move(runs), std::move(problems)};
 }
 
 }  // namespace ftbench::results

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "results/manifest.h"
-#include "results/results.h"
+#include "results/process_run.h"
 
 namespace ftbench::results {
 
@@ -39,8 +39,19 @@ class RunStore {
   std::filesystem::path dir_;
 };
 
+// A stored run as every reader needs it: its manifest, every readable process result, and
+// one line per file that could not be read.
+struct LoadedRun {
+  RunStore store;
+  Manifest manifest;
+  std::vector<ProcessRun> runs;
+  std::vector<std::string> problems;
+};
+// The one way to open a run directory (report, compare, resume, the index page). Throws
+// UserError naming the directory when it is not a run directory or its manifest is unusable.
+LoadedRun load_run_directory(const std::filesystem::path& run_dir);
+
 // "20261128-164512-smoke": sortable, unique per second and config.
 std::string make_run_id(const std::string& config_name);
-std::string utc_now_iso8601();
 
 }  // namespace ftbench::results

@@ -2,18 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
-#include "plan/resolve.h"
-#include "run/process.h"
+#include "harness/workloads.h"
+#include "os/process.h"
 #include "util/error.h"
 
 namespace ftbench::run {
 
 std::filesystem::path pycache_dir(const std::filesystem::path& root, const plan::Plan& plan, size_t interpreter_index) {
   // Named after the first plan entry with the same binary.
-  const auto& exe = plan.interpreters[interpreter_index].facts.executable;
+  const auto& exe = plan.interpreters[interpreter_index].interpreter.executable;
   size_t first = interpreter_index;
   for (size_t i = 0; i < interpreter_index; ++i)
-    if (plan.interpreters[i].facts.executable == exe) {
+    if (plan.interpreters[i].interpreter.executable == exe) {
       first = i;
       break;
     }
@@ -26,12 +26,12 @@ void precompile_workloads(const plan::Plan& plan, const std::filesystem::path& w
     auto cache = pycache_dir(root, plan, i);
     if (cache != root / std::to_string(i)) continue;  // that binary is compiled already
     const auto& interp = plan.interpreters[i];
-    auto env = plan::child_environment({}, workloads_dir, cache);
+    auto env = harness::child_environment({}, workloads_dir, cache);
     env.erase("PYTHONDONTWRITEBYTECODE");  // this one step writes the cache
-    auto result = run_and_capture({interp.facts.path.string(), "-m", "compileall", "-q", workloads_dir.string()}, env,
+    auto result = os::run_and_capture({interp.interpreter.path.string(), "-m", "compileall", "-q", workloads_dir.string()}, env,
                                   std::chrono::minutes(5));
     if (result.timed_out || !result.status.success())
-      throw UserError("cannot compile the workloads with " + interp.label + " (" + interp.facts.path.string() +
+      throw UserError("cannot compile the workloads with " + interp.label + " (" + interp.interpreter.path.string() +
                       "): " + (result.timed_out ? "timed out" : result.status.describe()) + ": " +
                       (result.out + result.err).substr(0, 400));
     spdlog::debug("compiled {} for {} into {}", workloads_dir.string(), interp.label, cache.string());

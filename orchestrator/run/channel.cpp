@@ -7,11 +7,14 @@
 
 #include <cerrno>
 
+#include "os/pipe.h"
+#include "util/strings.h"
+
 namespace ftbench::run {
 
 std::pair<Channel, Channel::ChildEnds> Channel::create() {
-  auto commands = util::Pipe::create();
-  auto events = util::Pipe::create();
+  auto commands = os::Pipe::create();
+  auto events = os::Pipe::create();
   // Our read end is non-blocking: receive() waits in poll() with the deadline.
   ::fcntl(events.read_end.get(), F_SETFL, O_NONBLOCK);
   // A dead child must turn send() into EPIPE, not kill us with SIGPIPE.
@@ -29,42 +32,34 @@ Channel::Incoming Channel::receive(std::chrono::steady_clock::time_point deadlin
       buffer_.erase(0, newline + 1);
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.empty()) continue;
-      in.message.Parse(line.c_str(), line.size());
-      auto type = in.message.IsObject() ? in.message.FindMember("type") : in.message.MemberEnd();
-      if (in.message.HasParseError() || !in.message.IsObject() || type == in.message.MemberEnd() ||
-          !type->value.IsString()) {
-        in.status = ReadStatus::garbage;
-        in.problem = "not a protocol message: '" + line.substr(0, 120) + (line.size() > 120 ? "...'" : "'");
-        return in;
-      }
-      in.type = type->value.GetString();
-      in.status = ReadStatus::message;
+      in.status = Status::line;
+      in.line = std::move(line);
       return in;
     }
     if (buffer_.size() > kMaxLine) {
-      in.status = ReadStatus::garbage;
+      in.status = Status::garbage;
       in.problem = "a channel line longer than " + std::to_string(kMaxLine) + " bytes";
       return in;
     }
     if (eof_) {
-      in.status = ReadStatus::closed;
+      in.status = Status::closed;
       if (!buffer_.empty()) {
-        in.status = ReadStatus::garbage;
-        in.problem = "an unterminated line before the channel closed: '" + buffer_.substr(0, 120) + "'";
+        in.status = Status::garbage;
+        in.problem = "an unterminated line before the channel closed: '" + util::truncate(buffer_, 120) + "'";
         buffer_.clear();
       }
       return in;
     }
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline) {
-      in.status = ReadStatus::timeout;
+      in.status = Status::timeout;
       return in;
     }
     auto wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
     pollfd pfd{from_child_.get(), POLLIN, 0};
     int r = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(wait_ms + 1, 60'000)));
     if (r < 0 && errno == EINTR) {
-      in.status = ReadStatus::interrupted;
+      in.status = Status::interrupted;
       return in;
     }
     if (r < 0) {
@@ -88,9 +83,9 @@ Channel::Incoming Channel::receive(std::chrono::steady_clock::time_point deadlin
   }
 }
 
-bool Channel::send(const std::string& json_object) {
-  std::string line = json_object + "\n";
-  std::string_view rest = line;
+bool Channel::send(const std::string& line) {
+  const std::string framed = line + "\n";
+  std::string_view rest = framed;
   while (!rest.empty()) {
     ssize_t n = ::write(to_child_.get(), rest.data(), rest.size());
     if (n < 0) {

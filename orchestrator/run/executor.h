@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "plan/plan.h"
-#include "results/results.h"
+#include "results/process_run.h"
+#include "run/connection.h"
+#include "run/iteration_counters.h"
 
 namespace ftbench::run {
 
@@ -30,14 +32,21 @@ class Executor {
   virtual results::ProcessRun execute(const plan::PlanItem& item, const ItemContext& context, bool& interrupted) = 0;
 };
 
-// The real one: spawns the harness under the item's interpreter, speaks the channel protocol
-// (workloads/PROTOCOL.md), attaches perf counters after hello and brackets each iteration.
+// The real one: starts the harness under the item's interpreter, speaks the channel protocol
+// (workloads/PROTOCOL.md), attaches counters after hello and brackets each iteration:
+//   launch -> hello -> attach counters -> start -> { ready -> counters start, go -> done ->
+//   counters stop, ack } x (warm-ups + iterations), the last ack being a stop -> bye -> exit.
+// Anything off that path (timeout, early exit, garbage, an error message) ends the run as
+// failed with the reason and the tail of the child's stderr.
 class HarnessExecutor : public Executor {
  public:
+  explicit HarnessExecutor(Launcher& launcher, CounterAttacher attach = attach_perf_counters)
+      : launcher_(launcher), attach_(std::move(attach)) {}
   results::ProcessRun execute(const plan::PlanItem& item, const ItemContext& context, bool& interrupted) override;
-};
 
-// The harness command line for an item (argument vector, never a shell).
-std::vector<std::string> harness_command(const plan::Plan& plan, const plan::PlanItem& item);
+ private:
+  Launcher& launcher_;
+  CounterAttacher attach_;
+};
 
 }  // namespace ftbench::run

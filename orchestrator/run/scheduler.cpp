@@ -2,11 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <set>
 
 #include "run/bytecode.h"
-#include "system/machine.h"
+#include "os/machine.h"
+#include "util/enum_names.h"
 
 namespace ftbench::run {
 
@@ -14,10 +17,9 @@ ConsoleProgress::ConsoleProgress(bool tty) : tty_(tty) {}
 
 void ConsoleProgress::item_started(size_t done, size_t total, const std::string& item_id, double eta_seconds) {
   if (!tty_) return;
-  std::string eta = eta_seconds > 0 ? ", ETA " + std::to_string(static_cast<long>(eta_seconds / 60)) + "m" +
-                                          std::to_string(static_cast<long>(eta_seconds) % 60) + "s"
-                                    : "";
-  std::fprintf(stderr, "\r\033[K[%zu/%zu%s] %s", done + 1, total, eta.c_str(), item_id.c_str());
+  const auto seconds = static_cast<long>(eta_seconds);
+  const std::string eta = eta_seconds > 0 ? fmt::format(", ETA {}m{}s", seconds / 60, seconds % 60) : "";
+  fmt::print(stderr, "\r\033[K[{}/{}{}] {}", done + 1, total, eta, item_id);
   std::fflush(stderr);
   line_shown_ = true;
 }
@@ -39,7 +41,7 @@ std::vector<int> cpus_for(const config::Affinity& affinity, int threads) {
     case config::Affinity::Mode::none: return {};
     case config::Affinity::Mode::list: return affinity.cpus;
     case config::Affinity::Mode::automatic: {
-      auto cores = system::one_cpu_per_core(system::usable_cpus());
+      auto cores = os::one_cpu_per_core(os::usable_cpus());
       if (static_cast<size_t>(threads) < cores.size()) cores.resize(static_cast<size_t>(threads));
       return cores;
     }
@@ -91,7 +93,7 @@ SchedulerOutcome run_plan(const plan::Plan& plan, Executor& executor, const resu
     ++done;
     seconds_spent += run.duration_s;
     (run.status == results::RunStatus::ok ? outcome.ok : outcome.failed)++;
-    spdlog::debug("{}: {} in {:.2f} s{}", id, results::to_string(run.status), run.duration_s,
+    spdlog::debug("{}: {} in {:.2f} s{}", id, util::name(run.status), run.duration_s,
                   run.failure.empty() ? "" : " (" + run.failure + ")");
     progress.item_finished(run);
     runs.push_back(std::move(run));

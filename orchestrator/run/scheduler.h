@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "plan/plan.h"
+#include "results/manifest.h"
 #include "results/run_store.h"
 #include "run/executor.h"
 

@@ -1,68 +1,71 @@
 #include "util/json.h"
 
-namespace ftbench::util {
+#include <rapidjson/error/en.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
-namespace {
-const rapidjson::Value* member(const rapidjson::Value& v, const char* key) {
+#include <cmath>
+#include <variant>
+
+namespace ftbench::json {
+
+struct Writer::Impl {
+  rapidjson::StringBuffer buffer;
+  std::variant<rapidjson::PrettyWriter<rapidjson::StringBuffer>, rapidjson::Writer<rapidjson::StringBuffer>> writer;
+
+  explicit Impl(Style style)
+      : writer(style == Style::pretty
+                   ? decltype(writer)(std::in_place_index<0>, buffer)
+                   : decltype(writer)(std::in_place_index<1>, buffer)) {}
+
+  template <class F>
+  void apply(F&& f) {
+    std::visit(f, writer);
+  }
+};
+
+Writer::Writer(Style style) : impl_(std::make_unique<Impl>(style)) {}
+Writer::~Writer() = default;
+
+void Writer::start_object() { impl_->apply([](auto& w) { w.StartObject(); }); }
+void Writer::end_object() { impl_->apply([](auto& w) { w.EndObject(); }); }
+void Writer::start_array() { impl_->apply([](auto& w) { w.StartArray(); }); }
+void Writer::end_array() { impl_->apply([](auto& w) { w.EndArray(); }); }
+void Writer::key(std::string_view name) {
+  impl_->apply([&](auto& w) { w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()), true); });
+}
+void Writer::null() { impl_->apply([](auto& w) { w.Null(); }); }
+void Writer::boolean(bool v) { impl_->apply([&](auto& w) { w.Bool(v); }); }
+void Writer::integer(int64_t v) { impl_->apply([&](auto& w) { w.Int64(v); }); }
+void Writer::unsigned_integer(uint64_t v) { impl_->apply([&](auto& w) { w.Uint64(v); }); }
+void Writer::number(double v) {
+  if (!std::isfinite(v)) return null();
+  impl_->apply([&](auto& w) { w.Double(v); });
+}
+void Writer::string(std::string_view v) {
+  impl_->apply([&](auto& w) { w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()), true); });
+}
+
+std::string Writer::str() const { return std::string(impl_->buffer.GetString(), impl_->buffer.GetSize()); }
+
+const Value* member(const Value& v, std::string_view key) {
   if (!v.IsObject()) return nullptr;
-  auto it = v.FindMember(key);
+  const auto it = v.FindMember(rapidjson::Value(rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
   return it == v.MemberEnd() ? nullptr : &it->value;
 }
-}  // namespace
 
-std::string get_string(const rapidjson::Value& v, const char* key, const std::string& fallback) {
-  auto m = member(v, key);
-  return m && m->IsString() ? std::string(m->GetString(), m->GetStringLength()) : fallback;
-}
-bool get_bool(const rapidjson::Value& v, const char* key, bool fallback) {
-  auto m = member(v, key);
-  return m && m->IsBool() ? m->GetBool() : fallback;
-}
-int64_t get_int(const rapidjson::Value& v, const char* key, int64_t fallback) {
-  auto m = member(v, key);
-  return m && m->IsInt64() ? m->GetInt64() : fallback;
-}
-std::optional<int> get_optional_int(const rapidjson::Value& v, const char* key) {
-  auto m = member(v, key);
-  if (m && m->IsInt()) return m->GetInt();
-  return std::nullopt;
-}
-uint64_t get_uint(const rapidjson::Value& v, const char* key, uint64_t fallback) {
-  auto m = member(v, key);
-  return m && m->IsUint64() ? m->GetUint64() : fallback;
-}
-double get_double(const rapidjson::Value& v, const char* key, double fallback) {
-  auto m = member(v, key);
-  return m && m->IsNumber() ? m->GetDouble() : fallback;
-}
-std::vector<std::string> get_strings(const rapidjson::Value& v, const char* key) {
-  std::vector<std::string> out;
-  if (auto m = member(v, key); m && m->IsArray())
-    for (const auto& s : m->GetArray())
-      if (s.IsString()) out.emplace_back(s.GetString(), s.GetStringLength());
-  return out;
-}
-std::vector<int> get_ints(const rapidjson::Value& v, const char* key) {
-  std::vector<int> out;
-  if (auto m = member(v, key); m && m->IsArray())
-    for (const auto& s : m->GetArray())
-      if (s.IsInt()) out.push_back(s.GetInt());
-  return out;
-}
-const rapidjson::Value* get_object(const rapidjson::Value& v, const char* key) {
-  auto m = member(v, key);
-  return m && m->IsObject() ? m : nullptr;
-}
-const rapidjson::Value* get_array(const rapidjson::Value& v, const char* key) {
-  auto m = member(v, key);
-  return m && m->IsArray() ? m : nullptr;
+const Value* FieldReader::find(std::string_view key) const { return member(v_, key); }
+
+std::optional<Document> parse(std::string_view text, std::string* error) {
+  Document doc;
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError()) {
+    if (error)
+      *error = "offset " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError());
+    return std::nullopt;
+  }
+  return doc;
 }
 
-std::string json_string(const std::string& text) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
-  return buf.GetString();
-}
-
-}  // namespace ftbench::util
+}  // namespace ftbench::json

@@ -379,3 +379,64 @@ class Script(TempDirTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+FIXTURE_RUNS = os.path.join(SOURCE, "tests", "fixtures", "runs")
+
+# analysis.json paths (list indices written as []) whose values changed on purpose since the
+# fixture was written, each with why. Numbers anywhere else must agree to 1e-9 (relative) and
+# strings must be equal; fields added since are allowed.
+CHANGED_ON_PURPOSE = {
+}
+
+
+def differences(expected, actual, path=""):
+    """Every place where `actual` does not reproduce `expected` (additions in `actual` are fine)."""
+    out = []
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [(path, "not an object")]
+        for key, value in expected.items():
+            if key not in actual:
+                out.append((path + "." + key, "missing"))
+            else:
+                out.extend(differences(value, actual[key], path + "." + key))
+    elif isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return [(path, "a list of another length")]
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            out.extend(differences(e, a, path + "[%d]" % i))
+    elif isinstance(expected, bool) or expected is None or isinstance(expected, str):
+        if expected != actual:
+            out.append((path, "%r -> %r" % (expected, actual)))
+    elif not isinstance(actual, (int, float)) or isinstance(actual, bool) or \
+            abs(expected - actual) > 1e-9 * max(1.0, abs(expected)):
+        out.append((path, "%r -> %r" % (expected, actual)))
+    return out
+
+
+class ReportFixture(TempDirTest):
+    """A run directory written by an earlier main still loads, and `report` gives its numbers."""
+
+    def test_schema_v1_run_directory_reports_the_same_numbers(self):
+        run = os.path.join(self.tmp, "smoke-v1")
+        shutil.copytree(os.path.join(FIXTURE_RUNS, "smoke-v1"), run)
+        out = orchestrate("report", run, "--format", "json,csv,markdown", "--quiet")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        expected = load(os.path.join(FIXTURE_RUNS, "smoke-v1.analysis.json"))
+        actual = load(os.path.join(run, "analysis.json"))
+        import re
+        found = [(p, d) for p, d in differences(expected, actual)
+                 if re.sub(r"\[\d+\]", "[]", p) not in CHANGED_ON_PURPOSE]
+        self.assertEqual(found, [], "analysis.json of a stored schema-v1 run changed:\n" +
+                         "\n".join("%s: %s" % pd for pd in found[:40]))
+        # Every stored process is read back whole: the rebuilt results.json has them all.
+        merged = load(os.path.join(run, "results.json"))
+        self.assertEqual(len(merged["runs"]), len(os.listdir(os.path.join(run, "runs"))))
+        self.assertEqual(merged["schema_version"], 1)
+
+    def test_differences_finds_a_changed_number(self):
+        self.assertEqual(differences({"a": [1.0, {"b": "x"}]}, {"a": [1.0, {"b": "x"}], "new": 1}), [])
+        self.assertEqual(len(differences({"a": [1.0]}, {"a": [1.1]})), 1)
+        self.assertEqual(len(differences({"a": "1.00x"}, {"a": "1.00x (n.s.)"})), 1)
+

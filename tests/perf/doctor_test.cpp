@@ -22,16 +22,16 @@ const std::set<std::string> kStatuses = {"counted",       "not_counted",   "not_
 
 TEST(Doctor, ReportsEveryProfileEventWithAStatus) {
   const DoctorReport report = run_doctor();
-  ASSERT_EQ(report.profiles.size(), all_profiles().size());
+  ASSERT_EQ(report.profiles.size(), std::size(kProfileNames));
   for (std::size_t i = 0; i < report.profiles.size(); ++i) {
-    const Profile profile = all_profiles()[i];
-    EXPECT_EQ(report.profiles[i].profile, to_string(profile));
+    const Profile profile = kProfileNames[i].value;
+    EXPECT_EQ(report.profiles[i].profile, profile);
     const auto requests = profile_events(profile);
     ASSERT_EQ(report.profiles[i].events.size(), requests.size());
     for (std::size_t e = 0; e < requests.size(); ++e) {
       const auto& event = report.profiles[i].events[e];
       EXPECT_EQ(event.name, requests[e].name);
-      EXPECT_EQ(kStatuses.count(std::string(to_string(event.status))), 1u);
+      EXPECT_EQ(kStatuses.count(util::name_string(event.status)), 1u);
       if (event.status != Status::counted) {
         EXPECT_FALSE(event.message.empty()) << event.name;
       }
@@ -64,24 +64,24 @@ TEST(Doctor, TableNamesEveryEventAndTheSystemFacts) {
 
 TEST(Doctor, JsonIsValidAndHasTheExpectedFields) {
   const DoctorReport report = run_doctor();
-  rapidjson::Document json;
-  json.Parse(render_doctor_json(report).c_str());
-  ASSERT_FALSE(json.HasParseError());
-  ASSERT_TRUE(json.IsObject());
+  rapidjson::Document doc;
+  doc.Parse(json::to_string(report).c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  ASSERT_TRUE(doc.IsObject());
   for (const char* key : {"kernel", "libpfm", "cpu_pmus", "hybrid", "hardware_pmu", "perf_event_paranoid",
                           "paranoid_meaning", "perf_privileged", "tracefs", "hw_watchpoints",
                           "profiles", "advice"}) {
-    EXPECT_TRUE(json.HasMember(key)) << key;
+    EXPECT_TRUE(doc.HasMember(key)) << key;
   }
-  EXPECT_TRUE(json["libpfm"]["pmus"].IsArray());
-  EXPECT_TRUE(json["tracefs"]["readable"].IsBool());
-  EXPECT_TRUE(json["hw_watchpoints"]["supported"].IsBool());
-  const auto& profiles = json["profiles"];
+  EXPECT_TRUE(doc["libpfm"]["pmus"].IsArray());
+  EXPECT_TRUE(doc["tracefs"]["readable"].IsBool());
+  EXPECT_TRUE(doc["hw_watchpoints"]["supported"].IsBool());
+  const auto& profiles = doc["profiles"];
   ASSERT_TRUE(profiles.IsArray());
   ASSERT_EQ(profiles.Size(), report.profiles.size());
   for (const auto& profile : profiles.GetArray()) {
     ASSERT_TRUE(profile["name"].IsString());
-    const auto wanted = profile_events(parse_profile(profile["name"].GetString()));
+    const auto wanted = profile_events(*util::parse<Profile>(profile["name"].GetString()));
     ASSERT_EQ(profile["events"].Size(), wanted.size());
     for (const auto& event : profile["events"].GetArray()) {
       for (const char* key : {"name", "status", "message", "encoding", "note"}) {
@@ -134,20 +134,20 @@ std::string check_unprivileged() {
   if (switches.status != Status::not_permitted ||
       switches.message.find("kernel.perf_event_paranoid<=1") == std::string::npos ||
       switches.message.find("CAP_PERFMON") == std::string::npos) {
-    errors << "context-switches: " << to_string(switches.status) << " " << switches.message << "\n";
+    errors << "context-switches: " << util::name(switches.status) << " " << switches.message << "\n";
   }
   const auto& faults = caps[1];
   if (faults.status != Status::counted || faults.note.find("user-space only") == std::string::npos) {
-    errors << "page-faults: " << to_string(faults.status) << " " << faults.message << " / "
+    errors << "page-faults: " << util::name(faults.status) << " " << faults.message << " / "
            << faults.note << "\n";
   }
   const auto& futex = caps[2];
   if (futex.status != Status::not_permitted && futex.status != Status::tracefs_unavailable) {
-    errors << "futex: " << to_string(futex.status) << " " << futex.message << "\n";
+    errors << "futex: " << util::name(futex.status) << " " << futex.message << "\n";
   }
   const auto& clock = caps[3];  // clock events ignore exclude_kernel: complete, no caveat
   if (clock.status != Status::counted || !clock.note.empty()) {
-    errors << "task-clock: " << to_string(clock.status) << " " << clock.note << "\n";
+    errors << "task-clock: " << util::name(clock.status) << " " << clock.note << "\n";
   }
   return errors.str();
 }

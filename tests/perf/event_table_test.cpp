@@ -76,7 +76,7 @@ std::string check_forced_pmu(const std::string& pmu) {
   }
   const ResolvedEvent remote = resolve_event(kHitmRemoteAlias);
   if (row->remote_event.empty() ? remote.status != Status::not_supported : !remote.ok()) {
-    errors << "hitm.remote: " << to_string(remote.status) << " " << remote.message << "\n";
+    errors << "hitm.remote: " << util::name(remote.status) << " " << remote.message << "\n";
   }
   const ResolvedEvent local = resolve_event(kHitmLocalAlias);
   if (!local.ok() || local.parts.size() != 1) errors << "hitm.local: " << local.message << "\n";
@@ -91,7 +91,7 @@ std::string check_forced_pmu(const std::string& pmu) {
     for (const auto& capability : probe) {
       if (capability.status != Status::not_supported ||
           capability.message.find("ENOENT") == std::string::npos) {
-        errors << "open " << capability.name << ": " << to_string(capability.status) << " "
+        errors << "open " << capability.name << ": " << util::name(capability.status) << " "
                << capability.message << "\n";
       }
     }

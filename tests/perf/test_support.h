@@ -22,22 +22,14 @@
 #include <string>
 #include <utility>
 
-#include "perf/file_descriptor.h"
+#include "os/fd.h"
+#include "os/pipe.h"
 
 namespace ftbench::perf::test {
 
-struct Pipe {
-  FileDescriptor read_end;
-  FileDescriptor write_end;
+using os::Pipe;
 
-  static Pipe create() {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-    return Pipe{FileDescriptor{fds[0]}, FileDescriptor{fds[1]}};
-  }
-};
-
-inline void write_byte(const FileDescriptor& fd, char byte = 'x') {
+inline void write_byte(const os::FileDescriptor& fd, char byte = 'x') {
   for (;;) {
     const ssize_t n = ::write(fd.get(), &byte, 1);
     if (n == 1) return;
@@ -47,7 +39,7 @@ inline void write_byte(const FileDescriptor& fd, char byte = 'x') {
 }
 
 // Returns false on EOF.
-inline bool read_byte(const FileDescriptor& fd, char* out = nullptr) {
+inline bool read_byte(const os::FileDescriptor& fd, char* out = nullptr) {
   char byte = 0;
   for (;;) {
     const ssize_t n = ::read(fd.get(), &byte, 1);
@@ -62,7 +54,7 @@ inline bool read_byte(const FileDescriptor& fd, char* out = nullptr) {
 }
 
 template <typename T>
-void write_value(const FileDescriptor& fd, const T& value) {
+void write_value(const os::FileDescriptor& fd, const T& value) {
   const auto* bytes = reinterpret_cast<const char*>(&value);
   std::size_t done = 0;
   while (done < sizeof value) {
@@ -74,7 +66,7 @@ void write_value(const FileDescriptor& fd, const T& value) {
 }
 
 template <typename T>
-T read_value(const FileDescriptor& fd) {
+T read_value(const os::FileDescriptor& fd) {
   T value{};
   auto* bytes = reinterpret_cast<char*>(&value);
   std::size_t done = 0;
@@ -145,7 +137,7 @@ inline char thread_state(pid_t pid, pid_t tid) {
   return text[paren + 2];
 }
 
-inline int bytes_in_pipe(const FileDescriptor& read_end) {
+inline int bytes_in_pipe(const os::FileDescriptor& read_end) {
   int available = 0;
   if (::ioctl(read_end.get(), FIONREAD, &available) != 0) return -1;
   return available;

@@ -45,13 +45,13 @@ TEST(Compare, PairsInterpretersByBuildVersionAndExecutable) {
   EXPECT_EQ(pairs[4].reference, "3.13t");
   const auto* ft_gil = cells.interpreter("3.13t+GIL");
   ASSERT_NE(ft_gil, nullptr);
-  EXPECT_TRUE(ft_gil->free_threaded_build);
+  EXPECT_TRUE(ft_gil->free_threaded_build());
   EXPECT_TRUE(ft_gil->gil_enabled) << "PYTHON_GIL=1, as its processes reported";
 }
 
 TEST(Compare, TwiceAsSlowIsSignificantAndIdenticalIsNot) {
   auto run = four_interpreters();
-  run.benchmark("group/bench", "strong", "op");
+  run.benchmark("group/bench", harness::Scaling::strong, "op");
   run.cell("3.12", "group/bench", 1, 3, 5, 1000, lognormal_draw(1e6, 0.02));
   run.cell("3.13", "group/bench", 1, 3, 5, 1000, lognormal_draw(1e6, 0.02));  // same distribution
   run.cell("3.13t", "group/bench", 1, 3, 5, 1000, lognormal_draw(2e6, 0.02));
@@ -94,14 +94,14 @@ TEST(Compare, StrongScalingSpeedupAndEfficiency) {
     one.add(8e6 * (1 + 0.001 * i), i % 2);
     four.add(2.5e6 * (1 + 0.001 * i), i % 2);
   }
-  const auto p = scaling_point(ScalingKind::strong, 4, one, four, 8);
+  const auto p = scaling_point(harness::Scaling::strong, 4, one, four, 8);
   EXPECT_NEAR(p.speedup, 3.2, 1e-9);
   EXPECT_NEAR(p.efficiency, 0.8, 1e-9);
   EXPECT_TRUE(p.speedup_ci.contains(p.speedup));
   EXPECT_NEAR(p.efficiency_ci.low, p.speedup_ci.low / 4, 1e-12);
   EXPECT_TRUE(p.significant);
   EXPECT_FALSE(p.oversubscribed);
-  EXPECT_TRUE(scaling_point(ScalingKind::strong, 16, one, four, 8).oversubscribed);
+  EXPECT_TRUE(scaling_point(harness::Scaling::strong, 16, one, four, 8).oversubscribed);
 }
 
 TEST(Compare, WeakScalingEfficiencyAndScaledSpeedup) {
@@ -111,12 +111,12 @@ TEST(Compare, WeakScalingEfficiencyAndScaledSpeedup) {
     one.add(8e6 * (1 + 0.001 * i), i % 2);
     four.add(10e6 * (1 + 0.001 * i), i % 2);
   }
-  const auto p = scaling_point(ScalingKind::weak, 4, one, four, 8);
+  const auto p = scaling_point(harness::Scaling::weak, 4, one, four, 8);
   EXPECT_NEAR(p.efficiency, 0.8, 1e-9);
   EXPECT_NEAR(p.speedup, 3.2, 1e-9);
   EXPECT_NEAR(p.speedup_ci.low, 4 * p.efficiency_ci.low, 1e-12);
   // Perfect weak scaling: same time at every thread count -> efficiency 1, speedup N, n.s.
-  const auto ideal = scaling_point(ScalingKind::weak, 4, one, one, 8);
+  const auto ideal = scaling_point(harness::Scaling::weak, 4, one, one, 8);
   EXPECT_NEAR(ideal.efficiency, 1.0, 1e-12);
   EXPECT_NEAR(ideal.speedup, 4.0, 1e-12);
   EXPECT_FALSE(ideal.significant);
@@ -124,7 +124,7 @@ TEST(Compare, WeakScalingEfficiencyAndScaledSpeedup) {
 
 TEST(Compare, ScalingCurvesFromARun) {
   auto run = four_interpreters();
-  run.benchmark("scaling/work", "strong", "element");
+  run.benchmark("scaling/work", harness::Scaling::strong, "element");
   for (int n : {1, 2, 4}) {
     run.cell("3.13t", "scaling/work", n, 2, 5, 1000, lognormal_draw(8e6 / n, 0.01));
     run.cell("3.13", "scaling/work", n, 2, 5, 1000, lognormal_draw(8e6, 0.01));
@@ -134,7 +134,7 @@ TEST(Compare, ScalingCurvesFromARun) {
   for (const auto& c : a.comparisons.scaling)
     if (c.interpreter == "3.13t") ft = &c;
   ASSERT_NE(ft, nullptr);
-  EXPECT_EQ(ft->kind, ScalingKind::strong);
+  EXPECT_EQ(ft->kind, harness::Scaling::strong);
   ASSERT_EQ(ft->points.size(), 3u);
   EXPECT_NEAR(ft->at(1)->speedup, 1.0, 1e-12);
   EXPECT_NEAR(ft->at(4)->speedup, 4.0, 0.15);
@@ -163,19 +163,19 @@ TEST(Compare, CountersKeepTheirStatusAndArePerOperation) {
   auto run = four_interpreters();
   run.benchmark("b/x");
   run.cell("3.12", "b/x", 1, 2, 5, 1000, lognormal_draw(1e6),
-           {{"context-switches", 0.002, "counted", "", 1.0},
-            {"cache-misses", 0, "not_supported", "no PMU on this machine", 1.0}});
+           {{"context-switches", 0.002, perf::Status::counted, "", 1.0},
+            {"cache-misses", 0, perf::Status::not_supported, "no PMU on this machine", 1.0}});
   const auto cells = build_cells(run.manifest(), run.runs());
   const auto* c = cells.find("b/x", "3.12", 1);
   ASSERT_NE(c, nullptr);
   const auto* cs = c->counter("context-switches");
   ASSERT_NE(cs, nullptr);
-  EXPECT_EQ(cs->status, "counted");
+  EXPECT_EQ(cs->status, perf::Status::counted);
   ASSERT_TRUE(cs->per_op_stats.has_value());
   EXPECT_NEAR(cs->per_op_stats->median, 0.002, 0.0003);
   const auto* cm = c->counter("cache-misses");
   ASSERT_NE(cm, nullptr);
-  EXPECT_EQ(cm->status, "not_supported");
+  EXPECT_EQ(cm->status, perf::Status::not_supported);
   EXPECT_EQ(cm->message, "no PMU on this machine");
   EXPECT_FALSE(cm->per_op_stats.has_value()) << "never a zero";
   EXPECT_FALSE(cm->per_iteration_stats.has_value());

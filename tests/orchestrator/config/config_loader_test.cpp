@@ -60,13 +60,13 @@ seed: 42
   EXPECT_EQ(c.repetitions.iterations, 7);
   EXPECT_DOUBLE_EQ(*c.repetitions.target_rel_ci, 0.02);
   EXPECT_DOUBLE_EQ(c.repetitions.max_seconds, 300);
-  EXPECT_EQ(c.counters.profile, "detailed");
+  EXPECT_EQ(c.counters.profile, perf::Profile::detailed);
   ASSERT_EQ(c.counters.events.size(), 2u);
   EXPECT_TRUE(c.counters.events[1].required);
   EXPECT_EQ(c.affinity.mode, Affinity::Mode::list);
   EXPECT_EQ(c.affinity.cpus, (std::vector<int>{0, 2}));
   EXPECT_DOUBLE_EQ(c.timeout_seconds, 90);
-  EXPECT_EQ(c.output.formats, (std::vector<std::string>{"json", "csv"}));
+  EXPECT_EQ(c.output.formats, (std::vector<OutputFormat>{OutputFormat::json, OutputFormat::csv}));
   EXPECT_EQ(*c.seed, 42u);
 }
 
@@ -135,10 +135,10 @@ TEST(ConfigOverrides, FlagsReplaceFileValues) {
   o.threads = {"2", "ncpu"};
   o.pythons = {"3.13", "/usr/bin/python3"};
   o.output = "/tmp/out";
-  o.repetitions = 9;
+  o.processes = "9";
   apply_overrides(c, o);
   EXPECT_EQ(c.benchmarks.include, std::vector<std::string>{"gil/*"});
-  EXPECT_EQ(c.counters.profile, "none");
+  EXPECT_EQ(c.counters.profile, perf::Profile::none);
   EXPECT_EQ(c.threads.size(), 2u);
   ASSERT_EQ(c.interpreters.size(), 2u);
   EXPECT_FALSE(*c.interpreters[0].query.free_threaded);
@@ -152,4 +152,49 @@ TEST(ConfigOverrides, FlagsReplaceFileValues) {
   Overrides bad_threads;
   bad_threads.threads = {"0"};
   EXPECT_THROW(apply_overrides(c, bad_threads), UserError);
+}
+
+// The file and the flags validate through the same parsers: what one refuses, so does the other.
+TEST(ConfigOverrides, FlagsAndFileAgreeOnWhatIsValid) {
+  const std::string base = "interpreters: [3.13t]\n";
+  auto refused_by_file = [&](const std::string& yaml) {
+    try {
+      parse_config(base + yaml, "t.yaml");
+      return false;
+    } catch (const UserError&) {
+      return true;
+    }
+  };
+  auto refused_by_flags = [&](Overrides o) {
+    auto c = parse_config(base, "t.yaml");
+    try {
+      apply_overrides(c, o);
+      return false;
+    } catch (const UserError&) {
+      return true;
+    }
+  };
+  for (const std::string size : {"0", "-3", "huge", "default", "quick", "12"}) {
+    Overrides o;
+    o.size = size;
+    EXPECT_EQ(refused_by_file("size: " + size + "\n"), refused_by_flags(o)) << size;
+  }
+  for (const std::string n : {"0", "1", "-1", "x", "10001"}) {
+    Overrides o;
+    o.processes = n;
+    EXPECT_EQ(refused_by_file("repetitions: {processes: " + n + "}\n"), refused_by_flags(o)) << n;
+    Overrides w;
+    w.warmups = n;
+    EXPECT_EQ(refused_by_file("repetitions: {warmups: " + n + "}\n"), refused_by_flags(w)) << n;
+  }
+  for (const std::string t : {"0", "90", "5m", "1h", "-2", "soon"}) {
+    Overrides o;
+    o.timeout = t;
+    EXPECT_EQ(refused_by_file("timeout: " + t + "\n"), refused_by_flags(o)) << t;
+  }
+  for (const std::string p : {"none", "basic", "detailed", "all"}) {
+    Overrides o;
+    o.profile = p;
+    EXPECT_EQ(refused_by_file("counters: " + p + "\n"), refused_by_flags(o)) << p;
+  }
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "discovery/discovery.h"
+#include "util/enum_names.h"
 #include "discovery/python_version.h"
 
 using namespace ftbench::discovery;
@@ -31,15 +32,15 @@ TEST(VersionSpec, PrefixAndComparisons) {
 
 TEST(Select, PrefersProvisionedThenNewest) {
   auto make = [](Source s, PythonVersion v, bool ft) {
-    InterpreterFacts f;
+    Interpreter f;
     f.source = s;
     f.version = v;
     f.version_text = v.str();
     f.free_threaded_build = ft;
-    f.path = "/x/" + v.str() + (ft ? "t" : "") + to_string(s);
+    f.path = "/x/" + v.str() + (ft ? "t" : "") + ftbench::util::name_string(s);
     return f;
   };
-  std::vector<InterpreterFacts> found{make(Source::pyenv, {3, 13, 9}, false), make(Source::provisioned, {3, 13, 5}, false),
+  std::vector<Interpreter> found{make(Source::pyenv, {3, 13, 9}, false), make(Source::provisioned, {3, 13, 5}, false),
                                       make(Source::provisioned, {3, 13, 5}, true), make(Source::pyenv, {3, 12, 1}, false),
                                       make(Source::system, {3, 11, 2}, false)};
   InterpreterQuery q13;

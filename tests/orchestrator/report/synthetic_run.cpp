@@ -21,12 +21,12 @@ SyntheticRun::SyntheticRun(std::string run_id, uint64_t seed) : rng_(seed) {
   m.config_name = "synthetic";
   m.created_at = "2026-11-28T12:00:00Z";
   m.finished_at = "2026-11-28T12:30:00Z";
-  m.status = "complete";
+  m.status = results::RunState::complete;
   m.affinity = {};
-  m.formats = {"json", "csv", "markdown", "html", "pyperf"};
+  m.formats = config::all_output_formats();
   m.plan.seed = seed;
-  m.plan.warmups = 1;
-  m.plan.iterations = 5;
+  m.plan.repetitions.warmups = 1;
+  m.plan.repetitions.iterations = 5;
   m.plan.size = "default";
   m.plan.events = {{"task-clock", false}, {"context-switches", false}};
   auto& mi = m.machine;
@@ -48,11 +48,11 @@ SyntheticRun::SyntheticRun(std::string run_id, uint64_t seed) : rng_(seed) {
 }
 
 SyntheticRun& SyntheticRun::interpreter(SyntheticInterpreter in) {
-  plan::ResolvedInterpreter ri;
+  plan::TestedInterpreter ri;
   ri.label = in.label;
   ri.baseline = in.baseline;
   ri.env = in.env;
-  auto& f = ri.facts;
+  auto& f = ri.interpreter;
   f.implementation = "cpython";
   f.version_text = in.version;
   f.version = discovery::PythonVersion::parse(in.version).value_or(discovery::PythonVersion{});
@@ -68,7 +68,7 @@ SyntheticRun& SyntheticRun::interpreter(SyntheticInterpreter in) {
 }
 
 SyntheticRun& SyntheticRun::benchmark(SyntheticBenchmark b) {
-  plan::Benchmark pb;
+  harness::Benchmark pb;
   pb.id = b.id;
   pb.scaling = b.scaling;
   pb.op_name = b.op_name;
@@ -122,11 +122,12 @@ results::ProcessRun SyntheticRun::process(const std::string& interpreter, const 
   r.started_at = "2026-11-28T12:" + std::string(item.sequence % 60 < 10 ? "0" : "") +
                  std::to_string(item.sequence % 60) + ":00Z";
   r.duration_s = 1.5;
-  bool gil = !ri.facts.free_threaded_build;
-  if (auto it = ri.env.find("PYTHON_GIL"); it != ri.env.end()) gil = it->second != "0";
-  r.child = results::ChildInterpreter{"cpython", ri.facts.version_text, ri.facts.executable.string(),
-                                      ri.facts.free_threaded_build, gil, ri.facts.configure_args, ri.facts.compiler};
-  r.workload = results::WorkloadInfo{b.id, "suite", b.scaling, b.op_name, b.tags, 0, "default", 0};
+  const bool gil = ri.expected_gil_enabled();
+  r.child = ri.interpreter;
+  r.child->path.clear();  // what a child reports: no path, no source
+  r.child->source.reset();
+  r.child->gil_enabled = gil;
+  r.workload = harness::WorkloadReport{b, threads, 0, "default", 0};
   r.gil_enabled_at_exit = gil;
   return r;
 }
@@ -138,8 +139,8 @@ SyntheticRun& SyntheticRun::cell(const std::string& interpreter, const std::stri
     auto r = process(interpreter, benchmark, threads, p);
     if (r.workload) r.workload->ops_per_iteration = ops, r.workload->size = ops;
     for (const auto& c : counters)
-      r.capabilities.push_back({c.name, c.status == "counted" ? "counted" : c.status,
-                                c.status == "counted" ? "" : c.message, "synthetic", false, ""});
+      r.capabilities.push_back({c.name, c.status, c.status == perf::Status::counted ? "" : c.message, "synthetic",
+                                false, ""});
     for (int i = 0; i <= iterations; ++i) {
       results::Iteration it;
       it.index = i;
@@ -152,13 +153,13 @@ SyntheticRun& SyntheticRun::cell(const std::string& interpreter, const std::stri
         const auto wall = static_cast<int64_t>(static_cast<double>(it.region_ns) * (0.97 + 0.03 * rng_.uniform()));
         // Threads that hold the GIL take turns: their CPU time adds up to about the wall time.
         const double cpu_share = it.gil_enabled ? 1.0 / threads : 0.98;
-        it.threads.push_back({k, wall, static_cast<int64_t>(static_cast<double>(wall) * cpu_share)});
+        it.threads.push_back({k, wall, static_cast<int64_t>(static_cast<double>(wall) * cpu_share), 0, 1000 + k});
       }
       for (const auto& c : counters) {
-        results::CounterResult cr;
+        perf::CounterValue cr;
         cr.name = c.name;
         cr.status = c.status;
-        if (c.status == "counted") {
+        if (c.status == perf::Status::counted) {
           cr.value = std::round(c.per_op * static_cast<double>(ops) * rng_.lognormal(1.0, 0.05));
           cr.raw = static_cast<uint64_t>(cr.value * c.running_fraction);
           cr.running_fraction = c.running_fraction;
@@ -180,7 +181,7 @@ SyntheticRun& SyntheticRun::failure(const std::string& interpreter, const std::s
   r.status = results::RunStatus::failed;
   r.failure = reason;
   r.exit = "killed by signal 9 (SIGKILL)";
-  r.error_phase = "measure";
+  r.error_phase = harness::Phase::iteration;
   r.stderr_tail = "Traceback (most recent call last):\n  ...\nMemoryError";
   runs_.push_back(std::move(r));
   return *this;
@@ -206,13 +207,14 @@ SyntheticRun demo_run(uint64_t seed) {
       .interpreter({"3.13", "3.13.5", false, false, {}, ""})
       .interpreter({"3.13t", "3.13.5", true, false, {}, ""})
       .interpreter({"3.13t+GIL", "3.13.5", true, false, {{"PYTHON_GIL", "1"}}, ""});
-  run.benchmark({"baseline/cpu", "weak", "sin*cos accumulate", "CPU-bound float math per thread", {"cpu"}})
-      .benchmark({"bytecode/load_const", "weak", "constant load", "LOAD_CONST in a tight loop", {"bytecode"}})
-      .benchmark({"memory/ordering/false_sharing_baseline", "weak", "counter increment",
+  using harness::Scaling;
+  run.benchmark({"baseline/cpu", Scaling::weak, "sin*cos accumulate", "CPU-bound float math per thread", {"cpu"}})
+      .benchmark({"bytecode/load_const", Scaling::weak, "constant load", "LOAD_CONST in a tight loop", {"bytecode"}})
+      .benchmark({"memory/ordering/false_sharing_baseline", Scaling::weak, "counter increment",
                   "Adjacent per-thread counters in one buffer", {"memory", "false-sharing"}})
-      .benchmark({"scaling/object_churn_shared", "weak", "allocate+store+read", "One object pool shared by all threads",
+      .benchmark({"scaling/object_churn_shared", Scaling::weak, "allocate+store+read", "One object pool shared by all threads",
                   {"scaling"}})
-      .benchmark({"scaling/parallel_compute", "strong", "element", "Fixed range hashed and summed, split across threads",
+      .benchmark({"scaling/parallel_compute", Scaling::strong, "element", "Fixed range hashed and summed, split across threads",
                   {"scaling", "cpu"}});
 
   const std::vector<int> thread_counts{1, 2, 4, 8};
@@ -245,16 +247,16 @@ SyntheticRun demo_run(uint64_t seed) {
         const double sigma = bench == "baseline/cpu" ? 0.03 : 0.015;
         std::vector<SyntheticCounter> counters{
             // CPU time per operation: the wall time per operation times the threads that run at once.
-            {"task-clock", base_ns * factor * (gil ? 1.0 : n) / (strong ? 1.0 : n), "counted", "", 1.0},
-            {"context-switches", (gil && n > 1 ? 4e-4 : 2e-6) * n, "counted", "", 1.0},
-            {"syscalls:sys_enter_futex", gil && n > 1 ? 3e-4 * n : 1e-6, "counted", "", 1.0},
-            {"instructions", base_ns * 3.1, "counted", "", 0.66},
+            {"task-clock", base_ns * factor * (gil ? 1.0 : n) / (strong ? 1.0 : n), perf::Status::counted, "", 1.0},
+            {"context-switches", (gil && n > 1 ? 4e-4 : 2e-6) * n, perf::Status::counted, "", 1.0},
+            {"syscalls:sys_enter_futex", gil && n > 1 ? 3e-4 * n : 1e-6, perf::Status::counted, "", 1.0},
+            {"instructions", base_ns * 3.1, perf::Status::counted, "", 0.66},
             {"hitm",
              bench == "memory/ordering/false_sharing_baseline" && !gil ? 0.35 * (n > 1 ? 1 : 0.001)
              : bench == "scaling/object_churn_shared" && !gil          ? 0.08 * (n > 1 ? 1 : 0.001)
                                                                        : 1e-5,
-             "counted", "", 0.66},
-            {"LLC-load-misses", 0, "not_supported",
+             perf::Status::counted, "", 0.66},
+            {"LLC-load-misses", 0, perf::Status::not_supported,
              "no PMU on this machine provides this event (ENOENT): usual in VMs without a virtual PMU", 1.0},
         };
         if (label == "3.13t+GIL" && bench == "scaling/object_churn_shared" && n == 8) {

@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "../analysis/test_random.h"
+#include "harness/benchmark.h"
+#include "perf/status.h"
 #include "results/manifest.h"
-#include "results/results.h"
+#include "results/process_run.h"
 
 namespace ftbench::testing {
 
@@ -27,7 +29,7 @@ struct SyntheticInterpreter {
 
 struct SyntheticBenchmark {
   std::string id;
-  std::string scaling = "strong";
+  harness::Scaling scaling = harness::Scaling::strong;
   std::string op_name = "op";
   std::string summary;
   std::vector<std::string> tags;
@@ -38,7 +40,7 @@ struct SyntheticBenchmark {
 struct SyntheticCounter {
   std::string name;
   double per_op = 0;
-  std::string status = "counted";
+  perf::Status status = perf::Status::counted;
   std::string message;
   double running_fraction = 1.0;
 };
@@ -52,7 +54,7 @@ class SyntheticRun {
 
   SyntheticRun& interpreter(SyntheticInterpreter interp);
   SyntheticRun& benchmark(SyntheticBenchmark bench);
-  SyntheticRun& benchmark(const std::string& id, const std::string& scaling = "strong",
+  SyntheticRun& benchmark(const std::string& id, harness::Scaling scaling = harness::Scaling::strong,
                           const std::string& op_name = "op") {
     return benchmark(SyntheticBenchmark{id, scaling, op_name, "", {}});
   }

@@ -7,8 +7,8 @@ using namespace ftbench;
 TEST(Bytecode, OneCachePerBinaryNotPerPlanEntry) {
   plan::Plan p;
   for (auto exe : {"/a/python3.13t", "/b/python3.13", "/a/python3.13t"}) {
-    plan::ResolvedInterpreter i;
-    i.facts.executable = exe;
+    plan::TestedInterpreter i;
+    i.interpreter.executable = exe;
     p.interpreters.push_back(i);
   }
   p.interpreters[2].env = {{"PYTHON_GIL", "1"}};

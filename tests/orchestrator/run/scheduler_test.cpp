@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../test_support.h"
-#include "system/machine.h"
+#include "os/machine.h"
 
 using namespace ftbench;
 using namespace ftbench::run;
@@ -48,12 +48,12 @@ class SilentProgress : public ProgressSink {
 plan::Plan make_plan() {
   plan::Plan p;
   for (auto label : {"a", "b"}) {
-    plan::ResolvedInterpreter i;
+    plan::TestedInterpreter i;
     i.label = label;
     p.interpreters.push_back(i);
   }
   for (auto id : {"x/one", "x/two"}) {
-    plan::Benchmark b;
+    harness::Benchmark b;
     b.id = id;
     p.benchmarks.push_back(b);
   }
@@ -126,7 +126,7 @@ TEST(Scheduler, AffinityChoices) {
   auto one = cpus_for(automatic, 1);
   EXPECT_EQ(one.size(), 1u);
   auto many = cpus_for(automatic, 1000);
-  EXPECT_EQ(many, system::one_cpu_per_core(system::usable_cpus()));
+  EXPECT_EQ(many, os::one_cpu_per_core(os::usable_cpus()));
 }
 
 TEST(Machine, OneCpuPerCoreDropsSmtSiblings) {
@@ -137,6 +137,6 @@ TEST(Machine, OneCpuPerCoreDropsSmtSiblings) {
     ftbench::testing::write_text(base / "physical_package_id", "0\n");
     ftbench::testing::write_text(base / "core_id", std::to_string(cpu % 2) + "\n");
   }
-  EXPECT_EQ(system::one_cpu_per_core({0, 1, 2, 3}, t.path().string()), (std::vector<int>{0, 1}));
-  EXPECT_EQ(system::one_cpu_per_core({2, 3}, t.path().string()), (std::vector<int>{2, 3}));
+  EXPECT_EQ(os::one_cpu_per_core({0, 1, 2, 3}, t.path().string()), (std::vector<int>{0, 1}));
+  EXPECT_EQ(os::one_cpu_per_core({2, 3}, t.path().string()), (std::vector<int>{2, 3}));
 }

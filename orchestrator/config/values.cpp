@@ -1,0 +1,112 @@
+// The value parsers the config file and the command line share.
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "config/config.h"
+#include "util/strings.h"
+
+namespace ftbench::config {
+
+std::string SourceLocation::str() const {
+  if (line <= 0) return file;
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+std::vector<OutputFormat> all_output_formats() {
+  std::vector<OutputFormat> out;
+  for (const auto& f : kOutputFormatNames) out.push_back(f.value);
+  return out;
+}
+
+long long parse_int(const std::string& text, const IntSetting& setting) {
+  const auto parsed = util::to_integer(text);
+  if (!parsed) throw std::invalid_argument(std::string(setting.what) + " must be an integer, not '" + text + "'");
+  const long long v = *parsed;
+  if (v < setting.min || v > setting.max)
+    throw std::invalid_argument(std::string(setting.what) + " must be between " + std::to_string(setting.min) +
+                                " and " + std::to_string(setting.max) + ", not " + text);
+  return v;
+}
+
+ThreadSetting parse_thread_setting(const std::string& text) {
+  if (text == "ncpu") return {true, 0};
+  const auto v = util::to_integer(text);
+  if (!v || *v < 1 || *v > 4096)
+    throw std::invalid_argument("thread count must be a number from 1 to 4096 or 'ncpu', not '" + text + "'");
+  return {false, static_cast<int>(*v)};
+}
+
+InterpreterSpec parse_python_argument(const std::string& text) {
+  InterpreterSpec spec;
+  if (text.find('/') != std::string::npos) {
+    spec.path = text;
+    return spec;
+  }
+  std::string version = text;
+  if (!version.empty() && version.back() == 't') {
+    spec.query.free_threaded = true;
+    version.pop_back();
+  } else {
+    spec.query.free_threaded = false;
+  }
+  spec.query.version = discovery::VersionSpec::parse(version);  // throws invalid_argument
+  return spec;
+}
+
+std::string parse_size(const std::string& text) {
+  if (text == "default" || text == "quick") return text;
+  parse_int(text, {"size (default, quick or a positive number)", 1, 1LL << 40});
+  return text;
+}
+
+double parse_duration(const std::string& text) {
+  double factor = 1;
+  std::string digits = text;
+  if (!text.empty() && std::string("smh").find(text.back()) != std::string::npos) {
+    factor = text.back() == 's' ? 1 : text.back() == 'm' ? 60 : 3600;
+    digits = text.substr(0, text.size() - 1);
+  }
+  const auto v = util::to_number(digits);
+  if (!v || !(*v > 0)) throw std::invalid_argument("must be a positive duration like 90, 90s, 5m or 1h, not '" + text + "'");
+  return *v * factor;
+}
+
+perf::Profile parse_profile(const std::string& text) {
+  if (auto p = util::parse<perf::Profile>(text)) return *p;
+  throw std::invalid_argument("counters profile must be " + util::choices<perf::Profile>() + ", not '" + text + "'");
+}
+
+OutputFormat parse_output_format(const std::string& text) {
+  if (auto f = util::parse<OutputFormat>(text)) return *f;
+  throw std::invalid_argument("unknown output format '" + text + "' (known: " + util::choices<OutputFormat>(", ") + ")");
+}
+
+std::vector<OutputFormat> parse_output_formats(const std::vector<std::string>& values) {
+  std::vector<OutputFormat> out;
+  for (const auto& text : util::split_commas(values)) {
+    const auto f = parse_output_format(text);
+    if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+  }
+  return out;
+}
+
+double parse_number(const std::string& text, const char* what, double min, double max) {
+  const auto v = util::to_number(text);
+  if (!v) throw std::invalid_argument(std::string(what) + " must be a number, not '" + text + "'");
+  if (*v < min || *v > max)
+    throw std::invalid_argument(fmt::format("{} must be between {} and {}, not {}", what, min, max, text));
+  return *v;
+}
+
+Affinity::Mode parse_affinity_mode(const std::string& text) {
+  // "off" is accepted as a spelling of none: YAML users write it for switches.
+  const auto mode = text == "off" ? std::optional(Affinity::Mode::none) : util::parse<Affinity::Mode>(text);
+  if (!mode || *mode == Affinity::Mode::list)
+    throw std::invalid_argument("affinity must be auto, none, or a list of CPU numbers, not '" + text + "'");
+  return *mode;
+}
+
+}  // namespace ftbench::config

@@ -1,0 +1,22 @@
+#include "os/clock.h"
+
+#include <fmt/chrono.h>
+
+#include <ctime>
+
+namespace ftbench::os {
+namespace {
+
+std::tm utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  return tm;
+}
+
+}  // namespace
+
+std::string utc_now_iso8601() { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", utc_now()); }
+std::string utc_now_compact() { return fmt::format("{:%Y%m%d-%H%M%S}", utc_now()); }
+
+}  // namespace ftbench::os

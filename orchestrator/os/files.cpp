@@ -1,0 +1,77 @@
+#include "os/files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "util/error.h"
+#include "os/fd.h"
+
+namespace ftbench::os {
+namespace {
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+void write_all(int fd, std::string_view data, const std::filesystem::path& path) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw UserError("cannot write " + path.string() + ": " + errno_text(errno));
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+void fsync_directory(const std::filesystem::path& dir) {
+  FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd) ::fsync(fd.get());
+}
+
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  auto tmp = dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
+  {
+    FileDescriptor fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd) throw UserError("cannot create " + tmp.string() + ": " + errno_text(errno));
+    write_all(fd.get(), content, tmp);
+    if (::fsync(fd.get()) != 0) throw UserError("cannot fsync " + tmp.string() + ": " + errno_text(errno));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    throw UserError("cannot rename " + tmp.string() + " to " + path.string() + ": " + errno_text(err));
+  }
+  fsync_directory(dir);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError("cannot read " + path.string() + ": " + errno_text(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string tail_of_file(const std::filesystem::path& path, size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return "";
+  const auto size = static_cast<size_t>(in.tellg());
+  const size_t start = size > max_bytes ? size - max_bytes : 0;
+  in.seekg(static_cast<std::streamoff>(start));
+  std::string text(size - start, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (start > 0) {  // begin at a line boundary
+    const auto newline = text.find('\n');
+    if (newline != std::string::npos) text = text.substr(newline + 1);
+  }
+  return text;
+}
+
+}  // namespace ftbench::os

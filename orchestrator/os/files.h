@@ -1,0 +1,20 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace ftbench::os {
+
+// Writes `content` to `path` so that readers see either the old file or the whole new one:
+// write to a temporary in the same directory, fsync, rename over, fsync the directory.
+// A crash at any moment never leaves a truncated file behind.
+void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// Whole file as a string; throws UserError naming the file when it cannot be read.
+std::string read_file(const std::filesystem::path& path);
+
+// The last `max_bytes` of a file (starting at a line boundary when cut); "" when unreadable.
+std::string tail_of_file(const std::filesystem::path& path, size_t max_bytes = 4096);
+
+}  // namespace ftbench::os

@@ -1,0 +1,173 @@
+#include "os/process.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/process/args.hpp>
+#include <boost/process/env.hpp>
+#include <boost/process/environment.hpp>
+#include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/start_dir.hpp>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "util/error.h"
+#include "os/files.h"
+
+namespace bp = boost::process;
+
+namespace ftbench::os {
+
+std::string ExitStatus::describe() const {
+  if (!signaled) return "exit code " + std::to_string(code);
+  const char* name = sigabbrev_np(code);
+  return "killed by signal " + std::to_string(code) + (name ? std::string(" (SIG") + name + ")" : "");
+}
+
+ExitStatus ExitStatus::from_wait_status(int status) {
+  if (WIFSIGNALED(status)) return {true, WTERMSIG(status)};
+  if (WIFEXITED(status)) return {false, WEXITSTATUS(status)};
+  return {false, status};
+}
+
+namespace {
+
+// Runs in the forked child before exec: own process group (so a timeout can kill everything
+// the benchmark started), channel fds at their fixed numbers, CPU pinning, no stray fds.
+// Only async-signal-safe calls here.
+struct ChildSetup : bp::extend::handler {
+  std::vector<FdMapping> fds;
+  cpu_set_t cpus;
+  bool pin = false;
+  pid_t parent = 0;  // the orchestrator, recorded before the fork
+
+  template <class Executor>
+  void on_exec_setup(Executor&) const {
+    ::setpgid(0, 0);
+    // If the orchestrator is SIGKILLed, its benchmark process must not run on unattended.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // It may have died between the fork and the prctl: then nobody will send the signal.
+    if (::getppid() != parent) ::_exit(127);
+    // Move sources out of the way first so a source equal to another mapping's target is
+    // not clobbered by an earlier dup2.
+    int moved[16];
+    size_t n = fds.size() < 16 ? fds.size() : 16;
+    for (size_t i = 0; i < n; ++i) moved[i] = ::fcntl(fds[i].parent_fd, F_DUPFD_CLOEXEC, 100);
+    for (size_t i = 0; i < n; ++i) ::dup2(moved[i], fds[i].child_fd);  // dup2 clears CLOEXEC
+    if (pin) ::sched_setaffinity(0, sizeof(cpus), &cpus);
+    // Close everything else above stderr that is not a mapped fd; Boost's own exec-error
+    // pipe is CLOEXEC and must stay open until exec, so leave CLOEXEC fds alone.
+    for (int fd = 3; fd < 1024; ++fd) {
+      bool mapped = false;
+      for (size_t i = 0; i < n; ++i) mapped = mapped || fds[i].child_fd == fd;
+      if (mapped) continue;
+      int flags = ::fcntl(fd, F_GETFD);
+      if (flags >= 0 && !(flags & FD_CLOEXEC)) ::close(fd);
+    }
+  }
+};
+
+std::string path_or_null(const std::filesystem::path& p) { return p.empty() ? "/dev/null" : p.string(); }
+
+}  // namespace
+
+ChildProcess ChildProcess::spawn(const SpawnOptions& options) {
+  if (options.argv.empty()) throw UserError("internal: spawn with an empty argument vector");
+  if (options.fds.size() > 16) throw UserError("internal: too many fd mappings");
+  ChildSetup setup;
+  setup.fds = options.fds;
+  CPU_ZERO(&setup.cpus);
+  for (int cpu : options.cpus) CPU_SET(static_cast<size_t>(cpu), &setup.cpus);
+  setup.pin = !options.cpus.empty();
+  setup.parent = ::getpid();
+
+  bp::environment env;
+  for (const auto& [k, v] : options.env) env[k] = v;
+  std::vector<std::string> args(options.argv.begin() + 1, options.argv.end());
+  std::error_code ec;
+  auto cwd = options.working_directory.empty() ? std::filesystem::current_path() : options.working_directory;
+  bp::child child(bp::exe = options.argv.front(), bp::args = args, bp::env = env, bp::start_dir = cwd.string(),
+                  bp::std_in < bp::null, bp::std_out > path_or_null(options.stdout_path),
+                  bp::std_err > path_or_null(options.stderr_path), setup, ec);
+  if (ec)
+    throw UserError("cannot start " + options.argv.front() + ": " + ec.message());
+  // Also set the group from the parent: whichever runs first wins, no race with kill_group.
+  ::setpgid(child.id(), child.id());
+  return ChildProcess(std::move(child));
+}
+
+ChildProcess::~ChildProcess() {
+  if (child_.valid() && !status_) kill_group(SIGKILL);
+}
+
+pid_t ChildProcess::pid() const { return child_.id(); }
+
+std::optional<ExitStatus> ChildProcess::poll() {
+  if (status_) return status_;
+  // On an error (the child already reaped) the stored status is the best there is.
+  std::error_code ec;
+  if (child_.running(ec) && !ec) return std::nullopt;
+  status_ = ExitStatus::from_wait_status(child_.native_exit_code());
+  return status_;
+}
+
+std::optional<ExitStatus> ChildProcess::wait_for(std::chrono::milliseconds timeout) {
+  // Polling with a short sleep is simple and portable; the only waits that matter for
+  // accuracy (the harness channel) block in poll(2) instead.
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::chrono::milliseconds step(1);
+  while (true) {
+    if (auto s = poll()) return s;
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(step);
+    step = std::min(step * 2, std::chrono::milliseconds(20));
+  }
+}
+
+ExitStatus ChildProcess::kill_group(int signal_number) {
+  if (status_) return *status_;
+  ::kill(-child_.id(), signal_number);
+  ::kill(child_.id(), signal_number);
+  if (auto s = wait_for(std::chrono::seconds(5))) return *s;
+  ::kill(-child_.id(), SIGKILL);
+  std::error_code ec;
+  child_.wait(ec);
+  status_ = ExitStatus::from_wait_status(child_.native_exit_code());
+  return *status_;
+}
+
+CapturedRun run_and_capture(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                            std::chrono::milliseconds timeout) {
+  // Output goes through temporary files: no pipe can fill up and block the child.
+  auto dir = std::filesystem::temp_directory_path();
+  auto stem = "ftbench-capture-" + std::to_string(::getpid()) + "-" +
+              std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  auto out_path = dir / (stem + ".out");
+  auto err_path = dir / (stem + ".err");
+  CapturedRun result;
+  {
+    SpawnOptions options{argv, env, out_path, err_path, {}, {}, {}};
+    auto child = ChildProcess::spawn(options);
+    if (auto s = child.wait_for(timeout)) {
+      result.status = *s;
+    } else {
+      result.timed_out = true;
+      result.status = child.kill_group(SIGKILL);
+    }
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(out_path, ec)) result.out = read_file(out_path);
+  if (std::filesystem::exists(err_path, ec)) result.err = read_file(err_path);
+  std::filesystem::remove(out_path, ec);
+  std::filesystem::remove(err_path, ec);
+  return result;
+}
+
+}  // namespace ftbench::os

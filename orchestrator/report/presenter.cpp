@@ -1,0 +1,116 @@
+#include "report/presenter.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace ftbench::report {
+
+std::string format_duration_ns(double ns) {
+  struct Unit {
+    double scale;
+    const char* name;
+  };
+  static constexpr Unit kUnits[] = {{1e9, "s"}, {1e6, "ms"}, {1e3, "us"}, {1, "ns"}};
+  const double a = std::fabs(ns);
+  Unit unit = kUnits[3];
+  for (const auto& u : kUnits)
+    if (a >= u.scale) {
+      unit = u;
+      break;
+    }
+  const double v = ns / unit.scale;
+  const double av = std::fabs(v);
+  const int decimals = av >= 100 ? 0 : av >= 10 ? 1 : 2;
+  return fmt::format("{:.{}f} {}", v, decimals, unit.name);
+}
+
+std::string format_count(double value) {
+  const double a = std::fabs(value);
+  if (a == 0) return "0";
+  if (a >= 1e5 || a < 1e-3) return fmt::format("{:.3g}", value);
+  if (a >= 100) return fmt::format("{:.0f}", value);
+  if (a >= 10) return fmt::format("{:.1f}", value);
+  if (a >= 1) return fmt::format("{:.2f}", value);
+  return fmt::format("{:.3g}", value);
+}
+
+std::string format_quantity(double value, analysis::Quantity quantity) {
+  return quantity == analysis::Quantity::count ? format_count(value) : format_duration_ns(value);
+}
+
+std::string format_ratio(double ratio, int decimals) { return fmt::format("{:.{}f}x", ratio, decimals); }
+
+std::string format_percent(double fraction, int decimals) { return fmt::format("{:.{}f}%", fraction * 100.0, decimals); }
+
+std::string format_interval(const analysis::Interval& ci, int decimals) {
+  return fmt::format("[{:.{}f}, {:.{}f}]", ci.low, decimals, ci.high, decimals);
+}
+
+std::string format_p_value(double p) {
+  if (p < 0.001) return "p<0.001";
+  // Near the 5 % line three decimals would print 0.050 for a p that is just not significant.
+  return fmt::format("p={:.{}f}", p, p >= 0.045 && p < 0.055 ? 4 : 3);
+}
+
+namespace {
+
+// A ratio as a factor >= 1 and its direction.
+std::string ratio_words(double ratio) {
+  const std::string slower = format_ratio(ratio);
+  if (slower == format_ratio(1.0)) return slower;
+  return ratio > 1 ? slower + " slower" : format_ratio(1.0 / ratio) + " faster";
+}
+
+}  // namespace
+
+std::string describe_time_ratio(const analysis::RatioEstimate& r) {
+  if (!r.valid) return "n/a";
+  return ratio_words(r.ratio) + (r.significant ? "" : " (" + std::string(kNotSignificant) + ")");
+}
+
+std::string describe_time_ratio_interval(const analysis::RatioEstimate& r) {
+  if (!r.valid) return "-";
+  const bool faster = r.ratio < 1 && ratio_words(r.ratio).ends_with("faster");
+  std::string text = faster ? format_interval({1.0 / r.ci.high, 1.0 / r.ci.low, r.ci.confidence})
+                            : format_interval(r.ci);
+  // Too few values for a 95 % interval: say what it is instead.
+  if (r.ci.confidence < analysis::kConfidence - 1e-9) text += " (" + format_percent(r.ci.confidence) + ")";
+  return text;
+}
+
+std::string describe_speedup(const analysis::ScalingPoint& p) {
+  std::string out = format_ratio(p.speedup) + " (" + format_percent(p.efficiency) +
+                    (p.significant ? "" : ", " + std::string(kNotSignificant)) + ")";
+  if (p.oversubscribed) out += " ^";
+  return out;
+}
+
+std::string describe_geomean(double geomean) { return ratio_words(geomean); }
+
+std::string describe_warning(const analysis::InstabilityWarning& w, analysis::Quantity quantity) {
+  using analysis::Instability;
+  const auto q = [&](double v) { return format_quantity(v, quantity); };
+  switch (w.kind) {
+    case Instability::high_stdev:
+      return "stdev " + q(w.value) + " is " + format_percent(w.value / w.reference) + " of the mean " + q(w.reference);
+    case Instability::extreme_value: {
+      const double rel = (w.value - w.reference) / w.reference;
+      return std::string(rel > 0 ? "maximum " : "minimum ") + q(w.value) + " is " + format_percent(std::fabs(rel)) +
+             (rel > 0 ? " greater" : " smaller") + " than the mean " + q(w.reference);
+    }
+    case Instability::too_short:
+      return "shortest value " + q(w.value) + " < 1 ms: timer and scheduler noise dominate";
+    case Instability::single_process:
+      return "1 process: process-to-process variation (ASLR, hash seed) is not sampled";
+    case Instability::too_few_processes:
+      return fmt::format("{:.0f} processes; about {:.0f} needed for 95% certainty of < 1% variation of the mean",
+                         w.value, w.reference);
+    case Instability::too_few_values:
+      return fmt::format("{:.0f} values: the median's interval has only {} confidence (6 or more give 95%)", w.value,
+                         format_percent(w.reference));
+  }
+  return std::string(util::name(w.kind));
+}
+
+}  // namespace ftbench::report

@@ -1,0 +1,42 @@
+#pragma once
+// The display rules: every number a person reads goes through here, in the terminal table,
+// summary.md, `compare`, the nightly report and the dashboard (analysis.json carries these
+// strings in its "display" fields, so the page shows exactly what the text reports show).
+//
+// One convention per column: a time ratio is always written as a factor >= 1 with its
+// direction ("1.30x slower", "1.43x faster"), significant or not; a result that is not
+// significant carries "(n.s.)" after it, never a different number.
+
+#include <string>
+#include <string_view>
+
+#include "analysis/compare.h"
+#include "analysis/significance.h"
+#include "analysis/statistics.h"
+
+namespace ftbench::report {
+
+inline constexpr std::string_view kNotSignificant = "n.s.";
+
+std::string format_duration_ns(double ns);                        // "1.23 ms", "456 ns", "12.3 s"
+std::string format_count(double value);                          // "1.23e+06", "12.3", "0.0456"
+std::string format_quantity(double value, analysis::Quantity quantity);
+std::string format_ratio(double ratio, int decimals = 2);         // "1.30x"
+std::string format_percent(double fraction, int decimals = 0);    // "95%"
+std::string format_interval(const analysis::Interval& ci, int decimals = 2);  // "[1.21, 1.38]"
+std::string format_p_value(double p);                             // "p=0.003", "p<0.001"
+
+// subject / reference time: "1.30x slower", "1.43x faster", "1.00x", plus " (n.s.)" when
+// the difference is not significant; "n/a" when it could not be computed.
+std::string describe_time_ratio(const analysis::RatioEstimate& r);
+// The ratio's interval in the orientation of describe_time_ratio's words (inverted for
+// "faster"), with its confidence when below 95 %: "[1.45, 1.49]", "[0.9, 1.6] (75%)".
+std::string describe_time_ratio_interval(const analysis::RatioEstimate& r);
+// "1.45x (73%)", "1.00x (50%, n.s.)", "^" appended when oversubscribed.
+std::string describe_speedup(const analysis::ScalingPoint& p);
+// A geometric mean of time ratios in describe_time_ratio's words, without a verdict.
+std::string describe_geomean(double geomean);
+// One stability warning in words, e.g. "stdev 1.2 ms is 14% of the mean 8.6 ms".
+std::string describe_warning(const analysis::InstabilityWarning& w, analysis::Quantity quantity);
+
+}  // namespace ftbench::report
