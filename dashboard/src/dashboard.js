@@ -203,7 +203,7 @@
       ftPairs.forEach(function (p, n) {
         var rows = comparisonRows('free_threading', p.subject);
         if (!rows.length) return;
-        var c = card(p.title, null, 'free-threading-' + n);
+        var c = card(p.title, p.display.flags ? '⚠ ' + p.display.flags + ': these ratios mix free-threading with a build difference' : null, 'free-threading-' + n);
         grid.appendChild(c.node);
         embed(c.chart, ratioDotSpec(rows, { offsetField: 'threadsLabel', offsetSort: threadLabels, colours: threadColours, legendTitle: 'threads', step: 15,
           xTitle: 'time ratio ' + p.subject + ' / ' + p.reference + ' (log scale; left of 1: ' + p.subject + ' faster, right: slower)' }));
@@ -217,7 +217,7 @@
       gilPairs.forEach(function (p, n) {
         var rows = comparisonRows('gil_switch', p.subject);
         if (!rows.length) return;
-        var c = card(p.title, null, 'gil-switch-' + n);
+        var c = card(p.title, p.display.flags ? '⚠ ' + p.display.flags : null, 'gil-switch-' + n);
         grid2.appendChild(c.node);
         embed(c.chart, ratioDotSpec(rows, { offsetField: 'threadsLabel', offsetSort: threadLabels, colours: threadColours, legendTitle: 'threads', step: 15,
           xTitle: 'time ratio ' + p.subject + ' / ' + p.reference + ' (log scale; right of 1: the GIL costs time)' }));
@@ -226,8 +226,10 @@
     var rows = comparisonRows('versus_baseline');
     if (rows.length) {
       var b = section('Every interpreter against the baseline (' + baseline.label + ')',
-        'Time ratio interpreter / ' + baseline.label + ' per benchmark, one panel per thread count. Filled: significant; hollow: n.s.');
-      var c = card('Relative to ' + baseline.label, null, 'versus-baseline');
+        'Time ratio interpreter / ' + baseline.label + ' per benchmark, one panel per thread count. Filled: significant; hollow: n.s. or insufficient processes.');
+      var flagged = data.pairs.filter(function (p) { return p.kind === 'versus_baseline' && p.display.flags; })
+        .map(function (p) { return '⚠ ' + p.subject + ': ' + p.display.flags; });
+      var c = card('Relative to ' + baseline.label, flagged.length ? flagged.join(' · ') + ' (ratios mix the version with a build difference)' : null, 'versus-baseline');
       b.appendChild(c.node);
       var others = labels.filter(function (l) { return l !== baseline.label; });
       var panel = Math.max(180, Math.floor((cardWidth(c.chart) - 300) / threads.length) - 40);
@@ -240,6 +242,50 @@
         resolve: { scale: { x: 'shared' } }
       });
     }
+  }
+
+  // ---------- workload pairs (the suite's own contrasts) ----------
+  function workloadPairSection() {
+    var rows = data.workload_pairs || [];
+    if (!rows.length) return;
+    var s = section('Workload pairs',
+      'Each suite pair compared within one interpreter and thread count: subject / reference time per operation with its 95% interval, ' +
+      'and whether the measurement agrees with the workload\'s docstring (Expected). A contradiction is a finding in itself; "equal" is judged with a 10% margin.');
+    var t = el('table', { class: 'stats' });
+    t.appendChild(el('thead', null, el('tr', null, el('th', { text: 'pair' }), el('th', { text: 'interpreter' }), el('th', { text: 'threads' }),
+      el('th', { text: 'subject / reference' }), el('th', { text: 'ratio' }), el('th', { text: '95% CI' }), el('th', { text: 'p' }), el('th', { text: 'expected' }))));
+    var tb = el('tbody');
+    rows.forEach(function (w) {
+      var cls = w.agreement === 'contradicts' ? 'slower' : w.agreement === 'agrees' ? 'faster' : '';
+      tb.appendChild(el('tr', null, el('td', { text: w.pair }), el('td', { text: w.interpreter }), el('td', { class: 'num', text: String(w.threads) }),
+        el('td', { text: w.subject + ' / ' + w.reference }), el('td', { class: 'num', text: w.display.ratio }), el('td', { class: 'num', text: w.display.ci }),
+        el('td', { class: 'num', text: w.display.p }), el('td', null, el('span', { class: cls, text: w.agreement_text }))));
+    });
+    t.appendChild(tb);
+    s.appendChild(t);
+  }
+
+  // ---------- latency benchmarks (no scaling efficiency) ----------
+  function latencySection() {
+    var curves = data.latency || [];
+    if (!curves.length) return;
+    var s = section('Latency and throughput',
+      'Benchmarks whose result is each operation\'s latency (thread creation): latency per operation with its 95% interval, operations per second, ' +
+      'and the CPU spent outside the workers\' bodies per operation (task-clock minus the workers\' CPU: the threads the workload starts). ' +
+      'More threads show throughput here, never a scaling efficiency.');
+    var t = el('table', { class: 'stats' });
+    t.appendChild(el('thead', null, el('tr', null, el('th', { text: 'benchmark' }), el('th', { text: 'interpreter' }), el('th', { text: 'threads' }),
+      el('th', { text: 'latency / op' }), el('th', { text: '95% CI' }), el('th', { text: 'throughput' }), el('th', { text: 'other CPU / op' }))));
+    var tb = el('tbody');
+    curves.forEach(function (curve) {
+      curve.points.forEach(function (p) {
+        tb.appendChild(el('tr', null, el('td', { text: curve.benchmark }), el('td', { text: curve.interpreter }), el('td', { class: 'num', text: String(p.threads) }),
+          el('td', { class: 'num', text: p.display.latency }), el('td', { class: 'num', text: p.display.latency_ci }),
+          el('td', { class: 'num', text: p.display.throughput }), el('td', { class: 'num', text: p.display.other_cpu })));
+      });
+    });
+    t.appendChild(tb);
+    s.appendChild(t);
   }
 
   // ---------- time per operation bars ----------
@@ -272,7 +318,7 @@
     var order = [];
     rows.forEach(function (r) { if (order.indexOf(r.facet) < 0) order.push(r.facet); });
     var s = section('Time per operation', 'Median time per operation of every interpreter, per benchmark and thread count (bars), with the 95% distribution-free interval of the median (whiskers). Lower is faster. Each panel has its own scale.');
-    var c = card('Median time per operation', 'Bars: median over all measured iterations of all processes; whiskers: 95% interval of the median.', 'time-bars');
+    var c = card('Median time per operation', 'Bars: median of the process medians; whiskers: 95% interval of it (the process is the unit).', 'time-bars');
     s.appendChild(c.node);
     var tooltip = [{ field: 'benchmark' }, { field: 'interpreter' }, { field: 'threads' }, { field: 'shown', title: 'median' },
       { field: 'lo', title: 'CI low', format: '.4g' }, { field: 'hi', title: 'CI high', format: '.4g' }, { field: 'n' }, { field: 'warnings' }];
@@ -309,7 +355,8 @@
           facet: facet, benchmark: curve.benchmark, kind: curve.kind, interpreter: curve.interpreter, threads: p.threads,
           speedup: p.speedup, lo: p.speedup_ci.low, hi: p.speedup_ci.high, ideal: p.threads,
           efficiency: p.display.efficiency, significant: p.display.verdict, label: p.display.speedup_short,
-          oversubscribed: p.oversubscribed ? 'yes' : 'no', op: b.op_name || ''
+          oversubscribed: p.oversubscribed ? 'yes' : 'no', op: b.op_name || '',
+          suspect: p.suspect ? p.suspect_reason : 'no'
         });
       });
     });
@@ -318,12 +365,17 @@
     var s = section('Scaling over threads',
       'Speedup over one thread for each interpreter, against the ideal (dashed, speedup = N). Strong scaling (fixed total work): speedup = T(1)/T(N). ' +
       'Weak scaling (fixed work per thread): scaled speedup = N·T(1)/T(N), i.e. throughput relative to one thread. Efficiency = speedup / N (in the tooltip). Whiskers: 95% intervals.');
-    var c = card('Speedup vs threads', data.run.usable_cpus && maxThreads > data.run.usable_cpus ? 'The red line marks the usable CPUs (' + data.run.usable_cpus + '): beyond it the ideal is out of reach.' : null, 'scaling');
+    var suspects = rows.filter(function (r) { return r.suspect !== 'no'; });
+    var notes = [];
+    if (data.run.usable_cpus && maxThreads > data.run.usable_cpus) notes.push('The red line marks the usable CPUs (' + data.run.usable_cpus + '): beyond it the ideal is out of reach.');
+    if (suspects.length) notes.push('Hollow red points: efficiency above 100% is suspect (' + suspects.length + '; why: in the tooltip), never a finding.');
+    var c = card('Speedup vs threads', notes.length ? notes.join(' ') : null, 'scaling');
     s.appendChild(c.node);
     var x = { field: 'threads', type: 'quantitative', scale: { type: 'log', base: 2, domain: [1, maxThreads], nice: false }, axis: { values: threads, format: 'd', title: 'threads' } };
     var tooltip = [{ field: 'benchmark' }, { field: 'kind', title: 'scaling' }, { field: 'interpreter' }, { field: 'threads' },
       { field: 'speedup', format: '.2f' }, { field: 'lo', title: 'CI low', format: '.2f' }, { field: 'hi', title: 'CI high', format: '.2f' },
-      { field: 'efficiency' }, { field: 'significant', title: 'differs from 1 thread' }, { field: 'oversubscribed' }];
+      { field: 'efficiency' }, { field: 'significant', title: 'differs from 1 thread' }, { field: 'oversubscribed' },
+      { field: 'suspect', title: 'suspect (above the model)' }];
     var layers = [
       { mark: { type: 'line', strokeDash: [6, 4], color: '#8c959f', strokeWidth: 1.5 }, encoding: { x: x, y: { field: 'ideal', type: 'quantitative' }, detail: { value: 'ideal' } } },
       { mark: { type: 'rule', strokeWidth: 1.4 }, encoding: { x: x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'interpreter', type: 'nominal', scale: colours } } },
@@ -335,6 +387,9 @@
     ];
     if (data.run.usable_cpus && maxThreads > data.run.usable_cpus)
       layers.push({ mark: { type: 'rule', color: '#cf222e', strokeDash: [2, 3] }, encoding: { x: { datum: data.run.usable_cpus, type: 'quantitative' } } });
+    if (suspects.length)
+      layers.push({ transform: [{ filter: "datum.suspect !== 'no'" }], mark: { type: 'point', filled: false, size: 140, color: '#cf222e', strokeWidth: 2 },
+        encoding: { x: x, y: { field: 'speedup', type: 'quantitative' }, tooltip: tooltip } });
     embed(c.chart, {
       data: { values: rows },
       facet: { field: 'facet', type: 'nominal', sort: order, title: null, header: { labelLimit: 420 } },
@@ -494,8 +549,8 @@
 
   function footer() {
     app.appendChild(el('footer', null,
-      el('div', { text: 'Statistics: medians with distribution-free 95% intervals (binomial order statistics); ratios of medians with Hodges-Lehmann/Moses 95% intervals; ' +
-        'significance by the Mann-Whitney U test (alpha 0.05, exact for small samples without ties, tie-corrected normal approximation otherwise), no correction for multiple comparisons. ' +
+      el('div', { text: 'Statistics: the process is the unit (each contributes the median of its iterations); medians with distribution-free 95% intervals (binomial order statistics); ratios of medians with Hodges-Lehmann/Moses 95% intervals; ' +
+        'significance by the Mann-Whitney U test over processes (alpha 0.05, exact for small samples without ties, tie-corrected normal approximation otherwise), "insufficient processes" where no difference could be significant; no correction for multiple comparisons. ' +
         'Definitions in docs/reports.md. Raw data: results.json, results.csv, analysis.json; pyperf-compatible files in pyperf/.' }),
       el('div', { text: 'Generated by ftbench orchestrate ' + data.run.tool_version + '. Command: ' + data.run.command_line })));
   }
@@ -507,7 +562,9 @@
         el('p', { text: 'No process of this run has finished with results. The run may still be going, or was interrupted: `orchestrate --resume <run dir>` completes it.' })));
     interpreterTable();
     pairSections();
+    workloadPairSection();
     scalingSection();
+    latencySection();
     timeBars();
     counterSection();
     geomeanSection();

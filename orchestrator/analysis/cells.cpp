@@ -66,11 +66,19 @@ void add_process(CellAccumulator& acc, const results::ProcessRun& run) {
     acc.ops_seen.push_back(it.ops);
     if (it.gil_enabled) ++cell.gil_enabled_iterations;
     if (it.ops > 0) cell.time_per_op.add(region / static_cast<double>(it.ops), pid);
-    if (region > 0 && !it.threads.empty()) {
-      double cpu = 0;
-      for (const auto& t : it.threads) cpu += static_cast<double>(t.cpu_ns);
-      cell.parallelism.add(cpu / region, pid);
+    double workers_cpu = 0, workers_wall = 0;
+    std::optional<int64_t> skew;
+    for (const auto& t : it.threads) {
+      workers_cpu += static_cast<double>(t.cpu_ns);
+      workers_wall += static_cast<double>(t.wall_ns);
+      if (t.start_ns) skew = std::max(skew.value_or(0), *t.start_ns);
     }
+    if (region > 0 && !it.threads.empty()) cell.parallelism.add(workers_cpu / region, pid);
+    if (skew) cell.start_skew.add(static_cast<double>(*skew), pid);
+    if (it.ops > 0 && workers_wall > 0) cell.worker_time_per_op.add(workers_wall / static_cast<double>(it.ops), pid);
+    for (const auto& c : it.counters)
+      if (c.name == "task-clock" && c.status == perf::Status::counted && it.ops > 0)
+        cell.other_cpu_per_op.add(std::max(0.0, c.value - workers_cpu) / static_cast<double>(it.ops), pid);
     for (const auto& c : it.counters) {
       auto& ca = acc.counter(c.name);
       ++ca.stats.measured_iterations;
@@ -108,6 +116,7 @@ Cell finish(CellAccumulator acc) {
   if (!cell.time.empty()) cell.time_stats = summarize(cell.time, Quantity::duration_ns);
   if (!cell.time_per_op.empty()) cell.time_per_op_stats = summarize(cell.time_per_op, Quantity::duration_per_op_ns);
   if (!cell.parallelism.empty()) cell.parallelism_stats = summarize(cell.parallelism, Quantity::count);
+  if (!cell.start_skew.empty()) cell.start_skew_stats = summarize(cell.start_skew, Quantity::duration_per_op_ns);
   for (auto& ca : acc.counters) {
     auto& s = ca.stats;
     if (s.counted()) {

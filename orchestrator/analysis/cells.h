@@ -69,9 +69,18 @@ struct Cell {
   Sample time;                      // region_ns of each measured iteration
   Sample time_per_op;               // region_ns / ops
   Sample parallelism;               // sum of the threads' CPU time / region time
+  // CPU the process spent outside the workers' bodies during the region, per operation:
+  // task-clock minus the workers' CPU (threads the workload starts, GC, the main thread).
+  // Only where task-clock was counted.
+  Sample other_cpu_per_op;
+  Sample start_skew;                // the latest worker's start_ns: how long the release took
+  // The workers' own time per operation: the sum of their wall times / ops. For a latency
+  // benchmark this is each operation's latency, whatever the thread count.
+  Sample worker_time_per_op;
   std::optional<Summary> time_stats;
   std::optional<Summary> time_per_op_stats;
   std::optional<Summary> parallelism_stats;
+  std::optional<Summary> start_skew_stats;
   std::vector<CounterStats> counters;
 
   bool has_values() const { return !time.empty(); }

@@ -1,9 +1,13 @@
 #include "analysis/compare.h"
 
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 #include <cmath>
 #include <map>
 #include <set>
+
+#include "util/strings.h"
 
 namespace ftbench::analysis {
 namespace {
@@ -25,6 +29,32 @@ const MeasuredInterpreter* default_build_for(const Cells& cells, const MeasuredI
   return best;
 }
 
+// Shell-style words of a CONFIG_ARGS string ("'--prefix=/x' '--enable-shared'").
+std::vector<std::string> configure_words(const std::string& args) {
+  std::vector<std::string> words;
+  std::string word;
+  char quote = 0;
+  bool in_word = false;
+  for (char c : args) {
+    if (quote) {
+      if (c == quote) quote = 0;
+      else word += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      if (in_word) words.push_back(word);
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(word);
+  return words;
+}
+
 std::string pair_title(PairKind kind, const MeasuredInterpreter& s, const MeasuredInterpreter& r) {
   const auto& sv = s.facts().version_text;
   const auto& rv = r.facts().version_text;
@@ -39,12 +69,14 @@ std::string pair_title(PairKind kind, const MeasuredInterpreter& s, const Measur
   return s.label() + " vs " + r.label();
 }
 
-// Time samples to compare two cells on; per operation when both reported operations.
-std::pair<const Sample*, const Sample*> time_samples(const Cell& s, const Cell& r, TimeMetric& metric) {
-  bool per_op = !s.time_per_op.empty() && s.time_per_op.size() == s.time.size() && !r.time_per_op.empty() &&
-                r.time_per_op.size() == r.time.size();
+// The units two cells are compared on (one value per process); per operation when both
+// reported operations.
+std::pair<std::vector<double>, std::vector<double>> time_units(const Cell& s, const Cell& r, TimeMetric& metric) {
+  const bool per_op = !s.time_per_op.empty() && s.time_per_op.size() == s.time.size() && !r.time_per_op.empty() &&
+                      r.time_per_op.size() == r.time.size();
   metric = per_op ? TimeMetric::per_op : TimeMetric::per_iteration;
-  return per_op ? std::pair{&s.time_per_op, &r.time_per_op} : std::pair{&s.time, &r.time};
+  return per_op ? std::pair{s.time_per_op.unit_values(), r.time_per_op.unit_values()}
+                : std::pair{s.time.unit_values(), r.time.unit_values()};
 }
 
 void add_geomeans(std::vector<GroupGeomean>& out, PairKind kind, const std::string& subject,
@@ -66,6 +98,7 @@ void add_geomeans(std::vector<GroupGeomean>& out, PairKind kind, const std::stri
     std::vector<double> ratios;
     for (const auto* c : list) {
       ratios.push_back(c->time.ratio);
+      if (c->time.insufficient) ++g.insufficient;
       if (!c->time.significant) ++g.not_significant;
       else if (c->time.change == Change::lower) ++g.faster;
       else ++g.slower;
@@ -76,7 +109,70 @@ void add_geomeans(std::vector<GroupGeomean>& out, PairKind kind, const std::stri
   }
 }
 
+// Where `free_threaded_gil_off` interpreters stand in a pair's expectations.
+std::optional<harness::ExpectedRatio> expectation_for(const harness::Benchmark& subject, const MeasuredInterpreter& i,
+                                                      int threads) {
+  if (!subject.pair) return std::nullopt;
+  const bool ft_gil_off = i.free_threaded_build() && !i.gil_enabled;
+  for (const auto& e : subject.pair->expected)
+    if (e.applies(ft_gil_off, threads)) return e.ratio;
+  return std::nullopt;
+}
+
+// Why an efficiency above the model's limit was measured, as far as the data tells.
+std::string suspect_reason(const ScalingPoint& p, const Sample& one_thread) {
+  if (p.efficiency_ci.low <= 1.0)
+    return "within noise: the interval reaches 100% (" + std::to_string(static_cast<int>(p.efficiency_ci.low * 100)) +
+           "% at its low end)";
+  const auto units = one_thread.unit_values();
+  if (units.size() >= 2) {
+    const auto [lo, hi] = std::minmax_element(units.begin(), units.end());
+    if (*hi > 1.2 * *lo)
+      return "the one-thread time varies " + std::to_string(static_cast<int>((*hi / *lo - 1) * 100)) +
+             "% between processes: a slow one-thread measurement inflates the speedup";
+  }
+  return "more than the scaling model allows: the work per operation is not fixed, or caches favour more threads";
+}
+
 }  // namespace
+
+std::vector<std::string> configure_flag_differences(const std::string& args_a, const std::string& args_b) {
+  auto relevant = [](const std::string& args) {
+    std::set<std::string> out;
+    for (const auto& w : configure_words(args))
+      if (w != "--disable-gil" && w.rfind("--prefix", 0) != 0) out.insert(w);
+    return out;
+  };
+  const auto a = relevant(args_a);
+  const auto b = relevant(args_b);
+  std::vector<std::string> out;
+  std::set_symmetric_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+Agreement judge(const RatioEstimate& r, std::optional<harness::ExpectedRatio> expected) {
+  if (!expected) return Agreement::no_expectation;
+  if (!r.valid) return Agreement::inconclusive;
+  switch (*expected) {
+    case harness::ExpectedRatio::higher:
+      if (r.significant) return r.ratio > 1 ? Agreement::agrees : Agreement::contradicts;
+      return Agreement::inconclusive;
+    case harness::ExpectedRatio::lower:
+      if (r.significant) return r.ratio < 1 ? Agreement::agrees : Agreement::contradicts;
+      return Agreement::inconclusive;
+    case harness::ExpectedRatio::equal:
+      if (r.ci.low > kEqualMargin || r.ci.high < 1.0 / kEqualMargin) return Agreement::contradicts;
+      if (r.ci.low >= 1.0 / kEqualMargin && r.ci.high <= kEqualMargin) return Agreement::agrees;
+      return Agreement::inconclusive;
+  }
+  return Agreement::inconclusive;
+}
+
+const InterpreterPair* Comparisons::pair(PairKind kind, const std::string& subject) const {
+  for (const auto& p : pairs)
+    if (p.kind == kind && p.subject == subject) return &p;
+  return nullptr;
+}
 
 double geometric_mean(const std::vector<double>& values) {
   if (values.empty()) return 0;
@@ -91,21 +187,24 @@ std::vector<InterpreterPair> find_pairs(const Cells& cells) {
   const auto& base = cells.interpreters[cells.baseline];
   for (const auto& i : cells.interpreters)
     if (i.label() != base.label())
-      pairs.push_back({PairKind::versus_baseline, i.label(), base.label(), pair_title(PairKind::versus_baseline, i, base)});
+      pairs.push_back({PairKind::versus_baseline, i.label(), base.label(), pair_title(PairKind::versus_baseline, i, base), {}});
   for (const auto& ft : cells.interpreters) {
     if (!ft.free_threaded_build() || ft.gil_enabled) continue;
     if (const auto* def = default_build_for(cells, ft))
       pairs.push_back(
-          {PairKind::free_threading, ft.label(), def->label(), pair_title(PairKind::free_threading, ft, *def)});
+          {PairKind::free_threading, ft.label(), def->label(), pair_title(PairKind::free_threading, ft, *def), {}});
   }
   for (const auto& on : cells.interpreters) {
     if (!on.free_threaded_build() || !on.gil_enabled) continue;
     for (const auto& off : cells.interpreters)
       if (off.free_threaded_build() && !off.gil_enabled && off.facts().executable == on.facts().executable) {
-        pairs.push_back({PairKind::gil_switch, on.label(), off.label(), pair_title(PairKind::gil_switch, on, off)});
+        pairs.push_back({PairKind::gil_switch, on.label(), off.label(), pair_title(PairKind::gil_switch, on, off), {}});
         break;
       }
   }
+  for (auto& p : pairs)
+    p.flags_differ = configure_flag_differences(cells.interpreter(p.subject)->facts().configure_args,
+                                                cells.interpreter(p.reference)->facts().configure_args);
   return pairs;
 }
 
@@ -116,8 +215,8 @@ Comparison compare_cells(const Cell& subject, const Cell& reference, PairKind ki
   c.reference = reference.key.interpreter;
   c.benchmark = subject.key.benchmark;
   c.threads = subject.key.threads;
-  auto [s, r] = time_samples(subject, reference, c.metric);
-  c.time = compare_samples(r->values, s->values);
+  const auto [s, r] = time_units(subject, reference, c.metric);
+  c.time = compare_samples(r, s);
   return c;
 }
 
@@ -131,7 +230,7 @@ ScalingPoint scaling_point(harness::Scaling kind, int threads, const Sample& one
   ScalingPoint p;
   p.threads = threads;
   p.oversubscribed = usable_cpus > 0 && threads > usable_cpus;
-  const auto r = compare_samples(one.values, many.values);  // T(N) / T(1)
+  const auto r = compare_samples(one.unit_values(), many.unit_values());  // T(N) / T(1), process units
   if (!r.valid) return p;
   const double n = static_cast<double>(threads);
   const double inverse = 1.0 / r.ratio;  // T(1)/T(N)
@@ -149,6 +248,11 @@ ScalingPoint scaling_point(harness::Scaling kind, int threads, const Sample& one
   }
   p.significant = r.significant;
   p.p_value = r.test.p_value;
+  p.insufficient = r.insufficient;
+  if (p.efficiency > 1.0) {
+    p.suspect = true;
+    p.suspect_reason = suspect_reason(p, one);
+  }
   return p;
 }
 
@@ -174,8 +278,53 @@ Comparisons compare_within_run(const Cells& cells, int usable_cpus) {
     add_geomeans(out.geomeans, pair.kind, pair.subject, pair.reference, rows);
     for (auto& [group, c] : rows) out.rows.push_back(std::move(c));
   }
+  for (const auto& b : cells.benchmarks) {
+    if (b.scaling != harness::Scaling::latency) continue;
+    for (const auto& i : cells.interpreters) {
+      LatencyCurve curve{b.id, i.label(), {}};
+      for (int t : cells.threads) {
+        const auto* cell = cells.find(b.id, i.label(), t);
+        if (!cell || cell->time_per_op.empty()) continue;
+        LatencyPoint p;
+        p.threads = t;
+        const auto& per_op = cell->worker_time_per_op.empty() ? cell->time_per_op : cell->worker_time_per_op;
+        const auto stats = summarize(per_op, Quantity::duration_per_op_ns);
+        p.latency_ns = stats.median;
+        p.latency_ci = stats.median_ci;
+        const double region_per_op = summarize(cell->time_per_op, Quantity::duration_per_op_ns).median;
+        p.throughput_per_s = region_per_op > 0 ? 1e9 / region_per_op : 0;
+        if (!cell->other_cpu_per_op.empty())
+          p.other_cpu_ns_per_op = summarize(cell->other_cpu_per_op, Quantity::duration_per_op_ns).median;
+        curve.points.push_back(p);
+      }
+      if (!curve.points.empty()) out.latency.push_back(std::move(curve));
+    }
+  }
+  for (const auto& b : cells.benchmarks) {
+    if (!b.pair || b.pair->role != harness::PairRole::subject) continue;
+    const auto* reference = cells.benchmark(b.pair->other);
+    if (!reference) continue;
+    for (const auto& i : cells.interpreters)
+      for (int t : cells.threads) {
+        const auto* s = cells.find(b.id, i.label(), t);
+        const auto* r = cells.find(reference->id, i.label(), t);
+        if (!s || !r || !s->has_values() || !r->has_values()) continue;
+        WorkloadPairComparison w;
+        w.pair = b.pair->id;
+        w.subject = b.id;
+        w.reference = reference->id;
+        w.interpreter = i.label();
+        w.threads = t;
+        const auto [su, ru] = time_units(*s, *r, w.metric);
+        w.time = compare_samples(ru, su);
+        w.expected = expectation_for(b, i, t);
+        w.agreement = judge(w.time, w.expected);
+        out.workload_pairs.push_back(std::move(w));
+      }
+  }
   for (const auto& b : cells.benchmarks)
     for (const auto& i : cells.interpreters) {
+      if (b.scaling == harness::Scaling::latency) continue;  // latency and throughput instead
       const auto* one = cells.find(b.id, i.label(), 1);
       if (!one || !one->has_values()) continue;
       const auto kind = b.scaling == harness::Scaling::weak ? harness::Scaling::weak : harness::Scaling::strong;
@@ -207,12 +356,15 @@ RunComparison compare_runs(const std::string& run_a, const Cells& a, const std::
     row.interpreter = ca.key.interpreter;
     row.benchmark = ca.key.benchmark;
     row.threads = ca.key.threads;
-    auto [sb, sa] = time_samples(*cb, ca, row.metric);
-    row.time = compare_samples(sa->values, sb->values);
+    const auto [ub, ua] = time_units(*cb, ca, row.metric);
+    row.time = compare_samples(ua, ub);
     const auto* ia = a.interpreter(row.interpreter);
     const auto* ib = b.interpreter(row.interpreter);
     if (ia && ib && ia->facts().version_text != ib->facts().version_text)
       row.note = "version " + ia->facts().version_text + " -> " + ib->facts().version_text;
+    else if (ia && ib && !configure_flag_differences(ia->facts().configure_args, ib->facts().configure_args).empty())
+      row.note = "build flags differ: " +
+                 util::join(configure_flag_differences(ia->facts().configure_args, ib->facts().configure_args), " ");
     else if (ia && ib && ia->build_description() != ib->build_description())
       row.note = ia->build_description() + " -> " + ib->build_description();
     Comparison c;

@@ -32,9 +32,16 @@ struct InterpreterPair {
   std::string subject;
   std::string reference;
   std::string title;  // "3.13t vs 3.13: free-threaded vs default build of 3.13.5"
+  // Configure flags in which the two builds differ beyond --disable-gil and the install
+  // prefix: their ratios mix the thing compared with a build difference.
+  std::vector<std::string> flags_differ;
 };
 
 std::vector<InterpreterPair> find_pairs(const Cells& cells);
+
+// The configure flags only one of two builds has, ignoring --disable-gil and --prefix; empty
+// when they were built alike.
+std::vector<std::string> configure_flag_differences(const std::string& args_a, const std::string& args_b);
 
 // Which time a ratio compares: per operation when every iteration reported its operation
 // count (fair even if the two sides ran different sizes), else per iteration.
@@ -68,7 +75,12 @@ struct ScalingPoint {
   Interval efficiency_ci;
   bool significant = false;     // T(N) differs from T(1) (Mann-Whitney, p < 0.05)
   double p_value = 1;
+  bool insufficient = false;    // too few processes for any difference to be significant
   bool oversubscribed = false;  // more threads than usable CPUs: the ideal is unreachable
+  // Efficiency above 100 % (or a speedup above N): more than the scaling model allows. Shown
+  // with its likely cause, never counted as a finding.
+  bool suspect = false;
+  std::string suspect_reason;
 };
 
 struct ScalingCurve {
@@ -83,6 +95,48 @@ struct ScalingCurve {
 ScalingPoint scaling_point(harness::Scaling kind, int threads, const Sample& one_thread, const Sample& n_threads,
                            int usable_cpus);
 
+// A latency benchmark (harness::Scaling::latency, e.g. thread creation): each operation's
+// latency is the result, and more threads show throughput, never a scaling efficiency.
+struct LatencyPoint {
+  int threads = 1;
+  double latency_ns = 0;          // the workers' time per operation (sum of wall times / ops), over processes
+  Interval latency_ci;
+  double throughput_per_s = 0;    // operations per second of region time (all workers together)
+  std::optional<double> other_cpu_ns_per_op;  // task-clock minus the workers' CPU, per operation
+};
+struct LatencyCurve {
+  std::string benchmark;
+  std::string interpreter;
+  std::vector<LatencyPoint> points;  // threads ascending
+};
+
+// How a suite pair's measured ratio stands to its docstring's Expected.
+enum class Agreement { agrees, contradicts, inconclusive, no_expectation };
+inline constexpr util::EnumName<Agreement> kAgreementNames[] = {{Agreement::agrees, "agrees"},
+                                                                {Agreement::contradicts, "contradicts"},
+                                                                {Agreement::inconclusive, "inconclusive"},
+                                                                {Agreement::no_expectation, "no_expectation"}};
+constexpr std::span<const util::EnumName<Agreement>> enum_names(Agreement) { return kAgreementNames; }
+
+// "equal" is judged with this margin: contradicted when the whole interval lies outside
+// [1/1.1, 1.1], confirmed when it lies inside.
+inline constexpr double kEqualMargin = 1.10;
+
+// Two workloads of a suite pair (workloads/SUITE.md) compared within one interpreter and
+// thread count: subject / reference time per operation.
+struct WorkloadPairComparison {
+  std::string pair;         // "false_sharing"
+  std::string subject;      // benchmark ids
+  std::string reference;
+  std::string interpreter;
+  int threads = 1;
+  TimeMetric metric = TimeMetric::per_op;
+  RatioEstimate time;
+  std::optional<harness::ExpectedRatio> expected;
+  Agreement agreement = Agreement::no_expectation;
+};
+Agreement judge(const RatioEstimate& r, std::optional<harness::ExpectedRatio> expected);
+
 // Geometric mean of the time ratios of one pair over the benchmarks of one suite group ("all"
 // for every benchmark) at one thread count, with how many moved significantly.
 struct GroupGeomean {
@@ -95,7 +149,8 @@ struct GroupGeomean {
   size_t benchmarks = 0;
   size_t faster = 0;           // significantly less time than the reference
   size_t slower = 0;
-  size_t not_significant = 0;
+  size_t not_significant = 0;  // insufficient ones included
+  size_t insufficient = 0;     // too few processes for any verdict
 };
 
 double geometric_mean(const std::vector<double>& positive_values);
@@ -104,7 +159,11 @@ struct Comparisons {
   std::vector<InterpreterPair> pairs;
   std::vector<Comparison> rows;      // pair order, then benchmark, then threads
   std::vector<ScalingCurve> scaling; // benchmark order, then interpreter
+  std::vector<LatencyCurve> latency; // latency benchmarks, benchmark order, then interpreter
+  std::vector<WorkloadPairComparison> workload_pairs;  // pair, interpreter, threads order
   std::vector<GroupGeomean> geomeans;
+
+  const InterpreterPair* pair(PairKind kind, const std::string& subject) const;
 
   const Comparison* find(PairKind kind, const std::string& subject, const std::string& benchmark, int threads) const;
 };

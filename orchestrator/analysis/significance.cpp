@@ -161,6 +161,14 @@ MannWhitney mann_whitney(std::span<const double> a, std::span<const double> b) {
   return r;
 }
 
+double min_p_value(size_t m, size_t n) {
+  // 2 / C(m+n, m), built as a product so that it never overflows.
+  double p = 2.0;
+  for (size_t i = 1; i <= std::min(m, n); ++i)
+    p *= static_cast<double>(i) / static_cast<double>(std::max(m, n) + i);
+  return std::min(1.0, p);
+}
+
 RatioEstimate compare_samples(std::span<const double> a, std::span<const double> b, double alpha) {
   RatioEstimate e;
   e.n_a = a.size();
@@ -173,6 +181,8 @@ RatioEstimate compare_samples(std::span<const double> a, std::span<const double>
   e.median_b = median(std::vector<double>(b.begin(), b.end()));
   e.ratio = e.median_b / e.median_a;
   e.test = mann_whitney(a, b);
+  e.min_p_value = min_p_value(a.size(), b.size());
+  e.insufficient = e.min_p_value >= alpha;
   e.significant = e.test.p_value < alpha;
   const double half = static_cast<double>(a.size() * b.size()) / 2.0;
   if (e.significant) e.change = e.test.u > half ? Change::lower : Change::higher;

@@ -28,6 +28,9 @@ inline constexpr size_t kExactLimit = 50;
 
 MannWhitney mann_whitney(std::span<const double> a, std::span<const double> b);
 
+// The smallest two-sided p-value the exact test can give for sizes (m, n): 2 / C(m+n, m).
+double min_p_value(size_t m, size_t n);
+
 // P(U <= u) under H0 for sample sizes (m, n), no ties: the exact null distribution.
 double mann_whitney_cdf(size_t m, size_t n, size_t u);
 
@@ -47,13 +50,16 @@ struct RatioEstimate {
   double hodges_lehmann = 0;  // exp(median of log b_j - log a_i): the interval's own centre
   Interval ci;             // for the ratio of B's scale to A's (exp of the Moses interval)
   MannWhitney test;
+  double min_p_value = 0;  // the smallest p any outcome of these sizes could give
+  bool insufficient = false;  // min_p_value >= alpha: no difference could be significant
   bool significant = false;  // p < kAlpha
   Change change = Change::none;
   bool valid = false;      // false when a sample is empty or holds a value <= 0
 };
 
 // Compares positive values; non-positive values make the estimate invalid (a ratio of times
-// or of counts per operation has no meaning there).
+// or of counts per operation has no meaning there). Callers pass one value per process (the
+// unit, Sample::unit_values()), never pooled iterations.
 RatioEstimate compare_samples(std::span<const double> a, std::span<const double> b, double alpha = kAlpha);
 
 // Standard normal upper quantile and survival function, used by the approximations.

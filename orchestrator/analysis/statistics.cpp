@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <map>
 #include <set>
 
 namespace ftbench::analysis {
@@ -85,6 +86,29 @@ std::vector<double> modified_z_scores(std::span<const double> values) {
 
 size_t Sample::process_count() const { return std::set<int>(process.begin(), process.end()).size(); }
 
+std::vector<double> Sample::unit_values() const {
+  std::map<int, std::vector<double>> by_process;
+  for (size_t i = 0; i < values.size(); ++i) by_process[process[i]].push_back(values[i]);
+  std::vector<double> units;
+  units.reserve(by_process.size());
+  for (auto& [id, v] : by_process) units.push_back(median(std::move(v)));
+  return units;
+}
+
+namespace {
+
+double coefficient_of_variation(std::span<const double> values) {
+  if (values.size() < 2) return 0;
+  const double n = static_cast<double>(values.size());
+  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
+  if (mean == 0) return 0;
+  double ss = 0;
+  for (double v : values) ss += (v - mean) * (v - mean);
+  return std::sqrt(ss / (n - 1)) / std::fabs(mean);
+}
+
+}  // namespace
+
 double Summary::relative_ci_half_width() const {
   if (median == 0) return 0;
   return (median_ci.high - median_ci.low) / 2.0 / std::fabs(median);
@@ -121,7 +145,9 @@ Summary summarize(const Sample& sample, Quantity quantity) {
   if (values.empty()) return s;
   const auto sorted = sorted_copy(values);
   const double n = static_cast<double>(s.n);
-  s.median = median_sorted(sorted);
+  // The centre and its interval: over process medians (the unit) when there are several.
+  const auto units = s.processes >= 2 ? sorted_copy(sample.unit_values()) : sorted;
+  s.median = median_sorted(units);
   s.mean = std::accumulate(sorted.begin(), sorted.end(), 0.0) / n;
   double ss = 0;
   for (double v : sorted) ss += (v - s.mean) * (v - s.mean);
@@ -131,8 +157,17 @@ Summary summarize(const Sample& sample, Quantity quantity) {
   s.max = sorted.back();
   s.q1 = quantile_sorted(sorted, 0.25);
   s.q3 = quantile_sorted(sorted, 0.75);
-  const auto ranks = median_ci_ranks(s.n);
-  s.median_ci = {sorted[ranks.lower - 1], sorted[ranks.upper - 1], ranks.confidence};
+  const auto ranks = median_ci_ranks(units.size());
+  s.median_ci = {units[ranks.lower - 1], units[ranks.upper - 1], ranks.confidence};
+  if (s.processes >= 2) {
+    s.between_process_cv = coefficient_of_variation(units);
+    std::map<int, std::vector<double>> by_process;
+    for (size_t i = 0; i < values.size(); ++i) by_process[sample.process[i]].push_back(values[i]);
+    std::vector<double> cvs;
+    for (const auto& [id, v] : by_process)
+      if (v.size() >= 2) cvs.push_back(coefficient_of_variation(v));
+    if (!cvs.empty()) s.within_process_cv = median(std::move(cvs));
+  }
   const auto z = modified_z_scores(values);
   for (size_t i = 0; i < z.size(); ++i)
     if (std::fabs(z[i]) > kOutlierZ) s.outliers.push_back(i);
@@ -156,7 +191,7 @@ Summary summarize(const Sample& sample, Quantity quantity) {
       if (std::fabs((v - s.mean) / s.mean) >= 0.5) warn(Instability::extreme_value, v, s.mean);
   if (s.min < 1e6) warn(Instability::too_short, s.min, 1e6);
   if (s.processes == 1) warn(Instability::single_process, 1, 0);
-  if (s.n < 6) warn(Instability::too_few_values, static_cast<double>(s.n), s.median_ci.confidence);
+  if (units.size() < 6) warn(Instability::too_few_values, static_cast<double>(units.size()), s.median_ci.confidence);
   return s;
 }
 

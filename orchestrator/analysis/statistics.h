@@ -59,7 +59,7 @@ enum class Instability {
   too_short,           // shortest value < 1 ms: timer and scheduler noise dominate
   single_process,      // one process: process-to-process variation (ASLR, hashing) unseen
   too_few_processes,   // per-process means need more processes for 95 % certainty of < 1 %
-  too_few_values,      // n < 6: no 95 % interval for the median exists
+  too_few_values,      // < 6 units (processes): no 95 % interval for the median exists
 };
 inline constexpr util::EnumName<Instability> kInstabilityNames[] = {
     {Instability::high_stdev, "high_stdev"},         {Instability::extreme_value, "extreme_value"},
@@ -71,14 +71,16 @@ constexpr std::span<const util::EnumName<Instability>> enum_names(Instability) {
 struct InstabilityWarning {
   Instability kind;
   double value = 0;      // high_stdev: the stdev; extreme_value: the min or max; too_short: the
-                         // shortest value; too_few_processes: processes; too_few_values: n
+                         // shortest value; too_few_processes: processes; too_few_values: units
   double reference = 0;  // high_stdev, extreme_value: the mean; too_few_processes: processes
                          // needed; too_few_values: the confidence the median's interval has
 };
 
 // The values of one metric in one cell and the process each came from. Values of one process
-// are correlated (same address-space layout, hash seed, warm caches); the process id lets the
-// stability rules judge between-process variation the way pyperf does.
+// are correlated (same address-space layout, hash seed, warm caches, and on a shared machine
+// the same neighbours): whole processes shift together. So the process, not the iteration, is
+// the unit of every interval and test: each process contributes one value, the median of its
+// iterations (docs/reports.md, "The unit").
 struct Sample {
   std::vector<double> values;
   std::vector<int> process;  // same length as values
@@ -90,6 +92,8 @@ struct Sample {
   bool empty() const { return values.empty(); }
   size_t size() const { return values.size(); }
   size_t process_count() const;
+  // One value per process: the median of its values, in order of process id.
+  std::vector<double> unit_values() const;
 };
 
 // What the values measure: the stability rules apply to measured durations only (a time per
@@ -97,8 +101,10 @@ struct Sample {
 enum class Quantity { duration_ns, duration_per_op_ns, count };
 
 struct Summary {
-  size_t n = 0;
-  size_t processes = 0;
+  size_t n = 0;              // values (iterations)
+  size_t processes = 0;      // units
+  // The centre and its interval are over the units (process medians) when there are two or
+  // more processes; with one process, over its iterations (and a single_process warning).
   double median = 0;
   double mean = 0;
   double stdev = 0;          // sample standard deviation (n - 1)
@@ -108,6 +114,8 @@ struct Summary {
   double q1 = 0;
   double q3 = 0;
   Interval median_ci;
+  double between_process_cv = 0;  // stdev / mean of the process medians (0 with one process)
+  double within_process_cv = 0;   // median over processes of stdev / mean of their own values
   std::vector<size_t> outliers;  // indices into Sample::values with |modified z| > 3.5
   std::vector<InstabilityWarning> warnings;
 

@@ -175,7 +175,7 @@ int run_pipeline(const PipelineRequest& request) {
   const auto& repetitions = manifest.plan.repetitions;
   const analysis::AdaptiveGoal goal{repetitions.target_rel_ci.value_or(0), repetitions.max_seconds};
   while (!outcome.interrupted && goal.target_rel_ci > 0) {
-    auto round = analysis::next_adaptive_round(manifest.plan, runs, goal);
+    auto round = analysis::next_adaptive_round(manifest, runs, goal);
     if (round.empty()) break;
     spdlog::info("adaptive: round {} adds {} processes (target relative CI {:.1f}%)", round.front().round,
                  round.size(), goal.target_rel_ci * 100);

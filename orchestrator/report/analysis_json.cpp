@@ -36,6 +36,8 @@ void write_summary(json::Writer& w, const std::optional<analysis::Summary>& s, Q
   w.field("q3", s->q3);
   w.key("median_ci");
   write_interval(w, s->median_ci);
+  w.field("between_process_cv", s->between_process_cv);
+  w.field("within_process_cv", s->within_process_cv);
   w.field("outliers", s->outliers);
   w.key("warnings");
   w.start_array();
@@ -75,6 +77,8 @@ void write_ratio_fields(json::Writer& w, const analysis::RatioEstimate& r) {
   w.field("z", r.test.z);
   w.field("p_value", r.test.p_value);
   w.field("exact", r.test.exact);
+  w.field("min_p_value", r.min_p_value);
+  w.field("insufficient", r.insufficient);
   w.field("significant", r.significant);
   w.field("change", r.change);
   w.key("display");
@@ -82,7 +86,7 @@ void write_ratio_fields(json::Writer& w, const analysis::RatioEstimate& r) {
   w.field("ratio", describe_time_ratio(r));
   w.field("ci", describe_time_ratio_interval(r));
   w.field("p", r.valid ? format_p_value(r.test.p_value) : "-");
-  w.field("verdict", !r.valid ? "n/a" : r.significant ? "significant" : "not significant (" + std::string(kNotSignificant) + ")");
+  w.field("verdict", describe_verdict(r));
   w.end_object();
 }
 
@@ -101,6 +105,7 @@ void write_geomeans(json::Writer& w, const std::vector<analysis::GroupGeomean>& 
     w.field("faster", g.faster);
     w.field("slower", g.slower);
     w.field("not_significant", g.not_significant);
+    w.field("insufficient", g.insufficient);
     w.key("display");
     w.start_object();
     w.field("geomean", describe_geomean(g.geomean));
@@ -163,11 +168,15 @@ void write_cell(json::Writer& w, const analysis::Cell& c, const AnalysisJsonOpti
   write_summary(w, c.time_per_op_stats, Quantity::duration_per_op_ns);
   w.key("parallelism");
   write_summary(w, c.parallelism_stats, Quantity::count);
+  w.key("start_skew");  // the latest worker's start after the release: how long the release took
+  write_summary(w, c.start_skew_stats, Quantity::duration_per_op_ns);
   if (options.include_values) {
     w.key("values");
     w.start_object();
     w.field("time", c.time.values);
     w.field("time_per_op", c.time_per_op.values);
+    w.field("time_per_op_process", c.time_per_op.process);
+    w.field("time_per_op_units", c.time_per_op.unit_values());
     w.end_object();
   }
   w.key("counters");
@@ -195,13 +204,18 @@ void write_scaling(json::Writer& w, const analysis::ScalingCurve& s) {
     write_interval(w, p.efficiency_ci);
     w.field("significant", p.significant);
     w.field("p_value", p.p_value);
+    w.field("insufficient", p.insufficient);
     w.field("oversubscribed", p.oversubscribed);
+    w.field("suspect", p.suspect);
+    w.field("suspect_reason", p.suspect_reason);
     w.key("display");
     w.start_object();
     w.field("speedup", describe_speedup(p));
     w.field("speedup_short", format_ratio(p.speedup, 1));
     w.field("efficiency", format_percent(p.efficiency));
-    w.field("verdict", p.significant ? std::string("yes") : "no (" + std::string(kNotSignificant) + ")");
+    w.field("verdict", p.insufficient  ? std::string(kInsufficient)
+                       : p.significant ? std::string("yes")
+                                       : "no (" + std::string(kNotSignificant) + ")");
     w.end_object();
     w.end_object();
   }
@@ -298,6 +312,11 @@ void write_document(json::Writer& w, const ReportModel& model, const AnalysisJso
     w.field("subject", p.subject);
     w.field("reference", p.reference);
     w.field("title", p.title);
+    w.field("flags_differ", p.flags_differ);
+    w.key("display");
+    w.start_object();
+    w.field("flags", describe_flags(p.flags_differ));
+    w.end_object();
     w.end_object();
   }
   w.end_array();
@@ -320,6 +339,54 @@ void write_document(json::Writer& w, const ReportModel& model, const AnalysisJso
   w.key("scaling");
   w.start_array();
   for (const auto& s : cmp.scaling) write_scaling(w, s);
+  w.end_array();
+
+  w.key("workload_pairs");
+  w.start_array();
+  for (const auto& p : cmp.workload_pairs) {
+    w.start_object();
+    w.field("pair", p.pair);
+    w.field("subject", p.subject);
+    w.field("reference", p.reference);
+    w.field("interpreter", p.interpreter);
+    w.field("threads", p.threads);
+    w.field("metric", p.metric);
+    write_ratio_fields(w, p.time);
+    w.field("expected", p.expected);
+    w.field("agreement", p.agreement);
+    w.field("agreement_text", describe_agreement(p.agreement, p.expected));
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("latency");
+  w.start_array();
+  for (const auto& curve : cmp.latency) {
+    w.start_object();
+    w.field("benchmark", curve.benchmark);
+    w.field("interpreter", curve.interpreter);
+    w.key("points");
+    w.start_array();
+    for (const auto& p : curve.points) {
+      w.start_object();
+      w.field("threads", p.threads);
+      w.field("latency_ns", p.latency_ns);
+      w.key("latency_ci");
+      write_interval(w, p.latency_ci);
+      w.field("throughput_per_s", p.throughput_per_s);
+      w.field("other_cpu_ns_per_op", p.other_cpu_ns_per_op);
+      w.key("display");
+      w.start_object();
+      w.field("latency", format_duration_ns(p.latency_ns));
+      w.field("latency_ci", "[" + format_duration_ns(p.latency_ci.low) + ", " + format_duration_ns(p.latency_ci.high) + "]");
+      w.field("throughput", format_count(p.throughput_per_s) + "/s");
+      w.field("other_cpu", p.other_cpu_ns_per_op ? format_duration_ns(*p.other_cpu_ns_per_op) : "-");
+      w.end_object();
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
   w.end_array();
 
   write_geomeans(w, cmp.geomeans);

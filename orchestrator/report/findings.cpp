@@ -59,7 +59,8 @@ std::vector<std::string> key_findings(const ReportModel& model) {
       const analysis::ScalingPoint* top = nullptr;
       for (const auto& p : curve.points)
         if (p.threads > 1 && (!top || p.threads > top->threads)) top = &p;
-      if (top) points.push_back({&curve, top});
+      // A suspect point (above what the scaling model allows) is never a finding.
+      if (top && !top->suspect) points.push_back({&curve, top});
     }
     std::sort(points.begin(), points.end(), [](auto& a, auto& b) { return a.point->speedup > b.point->speedup; });
     for (size_t i = 0; i < points.size() && i < 3; ++i) {
@@ -89,15 +90,39 @@ std::vector<std::string> key_findings(const ReportModel& model) {
                       " efficiency)");
   }
 
-  size_t total = 0, ns = 0;
+  // Suite pairs whose measurement contradicts their docstring: a finding in itself.
+  std::vector<const analysis::WorkloadPairComparison*> contradicting;
+  for (const auto& w : cmp.workload_pairs)
+    if (w.agreement == analysis::Agreement::contradicts) contradicting.push_back(&w);
+  for (size_t i = 0; i < contradicting.size() && i < 3; ++i) {
+    const auto& w = *contradicting[i];
+    out.push_back(w.subject + " / " + w.reference + " on " + w.interpreter + " at " + std::to_string(w.threads) +
+                  (w.threads == 1 ? " thread" : " threads") + ": " + describe_time_ratio(w.time) + " " +
+                  describe_time_ratio_interval(w.time) + ", but the docstring expects " +
+                  util::name_string(*w.expected));
+  }
+  if (contradicting.size() > 3)
+    out.push_back(std::to_string(contradicting.size() - 3) + " more workload pair results contradict their docstrings");
+
+  size_t total = 0, ns = 0, insufficient = 0;
   for (const auto& c : cmp.rows)
     if (c.time.valid) {
       ++total;
-      if (!c.time.significant) ++ns;
+      if (c.time.insufficient) ++insufficient;
+      else if (!c.time.significant) ++ns;
     }
+  if (insufficient)
+    out.push_back(std::to_string(insufficient) + " of " + std::to_string(total) +
+                  " interpreter comparisons had too few processes for any verdict (insufficient processes: "
+                  "at least 4 per side are needed at 5%)");
   if (total)
     out.push_back(std::to_string(ns) + " of " + std::to_string(total) +
                   " interpreter comparisons are not significant at 5% (marked n.s., never counted as wins or losses)");
+  for (const auto& p : cmp.pairs)
+    if (!p.flags_differ.empty())
+      out.push_back(p.subject + " vs " + p.reference + ": " + describe_flags(p.flags_differ) +
+                    ", so those ratios are not the " + (p.kind == analysis::PairKind::versus_baseline ? "version" : "build") +
+                    " difference alone");
   if (cells.counts.failed)
     out.push_back(std::to_string(cells.counts.failed) + " of " + std::to_string(cells.counts.finished) +
                   " processes failed and are excluded (see Failures)");

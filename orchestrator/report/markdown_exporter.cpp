@@ -42,25 +42,14 @@ std::string markdown(const ReportModel& model) {
                           "`" + (f.executable.empty() ? f.path : f.executable).string() + "`", env});
   }
   section(out, "Interpreters", interpreters);
-  section(out, "Time per operation", time_table(model), time_unit_caption(model));
-  section(out, "Free-threaded build vs default build (same version)",
-          pair_table(model, analysis::PairKind::free_threading),
-          "Ratio = time of the free-threaded build (GIL off) / the default build. Above 1: free-threading costs "
-          "time at that thread count. 95% interval of the ratio and Mann-Whitney p-value.");
-  section(out, "The free-threaded binary with PYTHON_GIL=1 vs without", pair_table(model, analysis::PairKind::gil_switch),
-          "Ratio = time with the GIL switched back on / off: same binary, so the difference is the GIL alone.");
-  section(out, "Scaling", scaling_table(model),
-          "Speedup over one thread (efficiency). Strong scaling (fixed total work): speedup = T(1)/T(N), efficiency "
-          "= speedup/N. Weak scaling (fixed work per thread): efficiency = T(1)/T(N), scaled speedup = N*T(1)/T(N). "
-          "Ideal: speedup N, efficiency 100%. *n.s.*: not different from one thread. ^: more threads than usable "
-          "CPUs.");
-  section(out, "Geometric means by suite group", geomean_table(model.comparisons().geomeans),
-          "Geometric mean of the time ratios over the group's benchmarks; counts of significant changes.");
-  section(out, "Counters per operation", counter_table(model),
-          "Median per operation (per iteration where operations are unknown) over iterations in which the counter "
-          "was counted. A status instead of a number: the counter was not available (see below), not zero.");
-  bullets(out, "Counter notes", counter_notes(model));
-  section(out, "Failed processes (excluded from every statistic)", failure_table(model));
+  for (const auto& sec : report_sections(model)) {
+    if (sec.empty()) continue;
+    out += "\n## " + sec.title + "\n\n";
+    if (!sec.caption.empty()) out += sec.caption + "\n\n";
+    if (!sec.table.empty()) out += sec.table.markdown();
+    if (!sec.lines.empty()) out += "\n";
+    for (const auto& line : sec.lines) out += "- " + line + "\n";
+  }
   out += "\n## Stability\n\n" + stability_summary(model) + "\n";
   const auto lines = stability_lines(model);
   if (!lines.empty()) {
@@ -69,8 +58,9 @@ std::string markdown(const ReportModel& model) {
     out += "\n</details>\n";
   }
   bullets(out, "Notes", cells.notes);
-  out += "\n---\nMedians with distribution-free 95% intervals; ratios with Hodges-Lehmann/Moses 95% intervals and "
-         "Mann-Whitney U tests (alpha 0.05), no correction for multiple comparisons. Definitions: docs/reports.md.\n";
+  out += "\n---\nThe process is the unit: each process contributes the median of its iterations. Medians with "
+         "distribution-free 95% intervals; ratios with Hodges-Lehmann/Moses 95% intervals and Mann-Whitney U tests "
+         "(alpha 0.05) over processes, no correction for multiple comparisons. Definitions: docs/reports.md.\n";
   return out;
 }
 

@@ -66,7 +66,32 @@ std::string ratio_words(double ratio) {
 
 std::string describe_time_ratio(const analysis::RatioEstimate& r) {
   if (!r.valid) return "n/a";
+  if (r.insufficient) return ratio_words(r.ratio) + " (" + std::string(kInsufficient) + ")";
   return ratio_words(r.ratio) + (r.significant ? "" : " (" + std::string(kNotSignificant) + ")");
+}
+
+std::string describe_verdict(const analysis::RatioEstimate& r) {
+  if (!r.valid) return "n/a";
+  if (r.insufficient) return std::string(kInsufficient);
+  return r.significant ? "significant" : "not significant (" + std::string(kNotSignificant) + ")";
+}
+
+std::string describe_agreement(analysis::Agreement a, std::optional<harness::ExpectedRatio> expected) {
+  const std::string what = expected ? std::string(util::name(*expected)) : "";
+  switch (a) {
+    case analysis::Agreement::agrees: return "agrees (expected " + what + ")";
+    case analysis::Agreement::contradicts: return "CONTRADICTS expected " + what;
+    case analysis::Agreement::inconclusive: return "inconclusive (expected " + what + ")";
+    case analysis::Agreement::no_expectation: return "-";
+  }
+  return "-";
+}
+
+std::string describe_flags(const std::vector<std::string>& flags_differ) {
+  if (flags_differ.empty()) return "";
+  std::string out = std::string(kFlagsDiffer) + ":";
+  for (const auto& f : flags_differ) out += " " + f;
+  return out;
 }
 
 std::string describe_time_ratio_interval(const analysis::RatioEstimate& r) {
@@ -80,9 +105,11 @@ std::string describe_time_ratio_interval(const analysis::RatioEstimate& r) {
 }
 
 std::string describe_speedup(const analysis::ScalingPoint& p) {
-  std::string out = format_ratio(p.speedup) + " (" + format_percent(p.efficiency) +
-                    (p.significant ? "" : ", " + std::string(kNotSignificant)) + ")";
+  const std::string verdict =
+      p.insufficient ? ", " + std::string(kInsufficient) : p.significant ? "" : ", " + std::string(kNotSignificant);
+  std::string out = format_ratio(p.speedup) + " (" + format_percent(p.efficiency) + verdict + ")";
   if (p.oversubscribed) out += " ^";
+  if (p.suspect) out += " suspect";
   return out;
 }
 
@@ -107,8 +134,10 @@ std::string describe_warning(const analysis::InstabilityWarning& w, analysis::Qu
       return fmt::format("{:.0f} processes; about {:.0f} needed for 95% certainty of < 1% variation of the mean",
                          w.value, w.reference);
     case Instability::too_few_values:
-      return fmt::format("{:.0f} values: the median's interval has only {} confidence (6 or more give 95%)", w.value,
-                         format_percent(w.reference));
+      return fmt::format(
+          "{:.0f} independent values (processes; iterations when there is one): the median's interval has only {} "
+          "confidence (6 or more give 95%)",
+          w.value, format_percent(w.reference));
   }
   return std::string(util::name(w.kind));
 }

@@ -17,6 +17,11 @@
 namespace ftbench::report {
 
 inline constexpr std::string_view kNotSignificant = "n.s.";
+// Too few processes for any difference to be significant: said instead of "n.s.", which would
+// suggest the data showed no difference.
+inline constexpr std::string_view kInsufficient = "insufficient processes";
+// A comparison between builds whose configure flags differ beyond --disable-gil and the prefix.
+inline constexpr std::string_view kFlagsDiffer = "build flags differ";
 
 std::string format_duration_ns(double ns);                        // "1.23 ms", "456 ns", "12.3 s"
 std::string format_count(double value);                          // "1.23e+06", "12.3", "0.0456"
@@ -27,13 +32,21 @@ std::string format_interval(const analysis::Interval& ci, int decimals = 2);  //
 std::string format_p_value(double p);                             // "p=0.003", "p<0.001"
 
 // subject / reference time: "1.30x slower", "1.43x faster", "1.00x", plus " (n.s.)" when
-// the difference is not significant; "n/a" when it could not be computed.
+// the difference is not significant, " (insufficient processes)" when it could not be; "n/a"
+// when it could not be computed.
 std::string describe_time_ratio(const analysis::RatioEstimate& r);
 // The ratio's interval in the orientation of describe_time_ratio's words (inverted for
 // "faster"), with its confidence when below 95 %: "[1.45, 1.49]", "[0.9, 1.6] (75%)".
 std::string describe_time_ratio_interval(const analysis::RatioEstimate& r);
-// "1.45x (73%)", "1.00x (50%, n.s.)", "^" appended when oversubscribed.
+// "1.45x (73%)", "1.00x (50%, n.s.)", "^" appended when oversubscribed, " suspect" when the
+// efficiency is above what the scaling model allows.
 std::string describe_speedup(const analysis::ScalingPoint& p);
+// "significant", "not significant (n.s.)", "insufficient processes", "n/a".
+std::string describe_verdict(const analysis::RatioEstimate& r);
+// "agrees", "CONTRADICTS the docstring's expected higher", ...
+std::string describe_agreement(analysis::Agreement a, std::optional<harness::ExpectedRatio> expected);
+// "build flags differ: --enable-shared" or "".
+std::string describe_flags(const std::vector<std::string>& flags_differ);
 // A geometric mean of time ratios in describe_time_ratio's words, without a verdict.
 std::string describe_geomean(double geomean);
 // One stability warning in words, e.g. "stdev 1.2 ms is 14% of the mean 8.6 ms".

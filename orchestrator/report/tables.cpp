@@ -82,7 +82,8 @@ TextTable time_table(const ReportModel& model) {
     headers.push_back(interpreter_heading(i));
     align.push_back(Align::right);
     if (!i.baseline()) {
-      headers.push_back("vs " + base.label());
+      const auto* pair = model.comparisons().pair(PairKind::versus_baseline, i.label());
+      headers.push_back("vs " + base.label() + (pair && !pair->flags_differ.empty() ? " (" + std::string(kFlagsDiffer) + ")" : ""));
       align.push_back(Align::left);
     }
   }
@@ -113,11 +114,56 @@ TextTable pair_table(const ReportModel& model, PairKind kind) {
                   {Align::left, Align::right, Align::left, Align::left, Align::left, Align::right});
   for (const auto& c : model.comparisons().rows) {
     if (c.kind != kind) continue;
-    table.add_row({c.benchmark, std::to_string(c.threads), c.subject + " / " + c.reference,
+    const auto* pair = model.comparisons().pair(kind, c.subject);
+    const bool flags = pair && !pair->flags_differ.empty();
+    table.add_row({c.benchmark, std::to_string(c.threads),
+                   c.subject + " / " + c.reference + (flags ? " (" + std::string(kFlagsDiffer) + ")" : ""),
                    describe_time_ratio(c.time), describe_time_ratio_interval(c.time),
                    c.time.valid ? format_p_value(c.time.test.p_value) : "-"});
   }
   return table;
+}
+
+TextTable workload_pair_table(const ReportModel& model) {
+  TextTable table({"pair", "interpreter", "threads", "subject / reference", "ratio", "95% CI", "p", "expected"},
+                  {Align::left, Align::left, Align::right, Align::left, Align::left, Align::left, Align::right,
+                   Align::left});
+  for (const auto& w : model.comparisons().workload_pairs)
+    table.add_row({w.pair, w.interpreter, std::to_string(w.threads), w.subject + " / " + w.reference,
+                   describe_time_ratio(w.time), describe_time_ratio_interval(w.time),
+                   w.time.valid ? format_p_value(w.time.test.p_value) : "-", describe_agreement(w.agreement, w.expected)});
+  return table;
+}
+
+TextTable latency_table(const ReportModel& model) {
+  TextTable table({"benchmark", "interpreter", "threads", "latency per op", "95% CI", "throughput", "other CPU per op"},
+                  {Align::left, Align::left, Align::right, Align::right, Align::left, Align::right, Align::right});
+  for (const auto& curve : model.comparisons().latency)
+    for (const auto& p : curve.points)
+      table.add_row({curve.benchmark, curve.interpreter, std::to_string(p.threads), format_duration_ns(p.latency_ns),
+                     "[" + format_duration_ns(p.latency_ci.low) + ", " + format_duration_ns(p.latency_ci.high) + "]",
+                     format_count(p.throughput_per_s) + "/s",
+                     p.other_cpu_ns_per_op ? format_duration_ns(*p.other_cpu_ns_per_op) : "-"});
+  return table;
+}
+
+std::vector<std::string> build_flag_notes(const ReportModel& model) {
+  std::vector<std::string> lines;
+  for (const auto& p : model.comparisons().pairs)
+    if (!p.flags_differ.empty())
+      lines.push_back(p.subject + " vs " + p.reference + ": " + describe_flags(p.flags_differ) +
+                      " (beyond --disable-gil and the prefix): its ratios mix the comparison with a build difference");
+  return lines;
+}
+
+std::vector<std::string> suspect_scaling_lines(const ReportModel& model) {
+  std::vector<std::string> lines;
+  for (const auto& curve : model.comparisons().scaling)
+    for (const auto& p : curve.points)
+      if (p.suspect)
+        lines.push_back(curve.benchmark + " on " + curve.interpreter + " at " + std::to_string(p.threads) +
+                        " threads: " + format_percent(p.efficiency) + " efficiency is suspect: " + p.suspect_reason);
+  return lines;
 }
 
 TextTable scaling_table(const ReportModel& model) {
@@ -314,6 +360,49 @@ TextTable run_comparison_rows(const analysis::RunComparison& comparison) {
                    r.time.valid ? format_p_value(r.time.test.p_value) : "-", r.note});
   }
   return table;
+}
+
+std::vector<Section> report_sections(const ReportModel& model) {
+  std::vector<Section> out;
+  auto add = [&](std::string title, std::string caption, TextTable table, std::vector<std::string> lines = {},
+                 bool detailed_only = false) {
+    out.push_back({std::move(title), std::move(caption), std::move(table), std::move(lines), detailed_only});
+  };
+  add("Time per operation", time_unit_caption(model), time_table(model), build_flag_notes(model));
+  add("Free-threaded build vs default build (same version)",
+      "ratio = time of the free-threaded build (GIL off) / the default build; above 1: free-threading costs time at "
+      "that thread count. 95% interval of the ratio, Mann-Whitney p over processes.",
+      pair_table(model, PairKind::free_threading));
+  add("The free-threaded binary with PYTHON_GIL=1 vs the same binary without",
+      "ratio = time with the GIL switched back on / off: the same binary, so the difference is the GIL alone.",
+      pair_table(model, PairKind::gil_switch));
+  add("Workload pairs",
+      "Each suite pair compared within one interpreter and thread count: subject / reference time per operation, "
+      "and whether that agrees with the workload's docstring (Expected). \"equal\" is judged with a 10% margin.",
+      workload_pair_table(model));
+  add("Scaling: speedup over 1 thread (efficiency)",
+      "strong: T(1)/T(N), efficiency = speedup/N; weak: N*T(1)/T(N), efficiency = T(1)/T(N); ideal = N and 100%; "
+      "n.s. = not different from 1 thread; ^ = more threads than usable CPUs; suspect = above what the model "
+      "allows (why: below)",
+      scaling_table(model), suspect_scaling_lines(model));
+  add("Latency and throughput",
+      "Benchmarks whose result is each operation's latency (no scaling efficiency): latency per operation (median "
+      "over processes, 95% interval), operations per second, and the CPU spent outside the workers' bodies per "
+      "operation (task-clock minus the workers' CPU: the threads the workload starts)",
+      latency_table(model));
+  std::vector<analysis::GroupGeomean> all;
+  for (const auto& g : model.comparisons().geomeans)
+    if (g.group == "all") all.push_back(g);
+  add("Geometric mean of time ratios over all benchmarks",
+      "counts: benchmarks significantly faster / slower / not significant", geomean_table(all));
+  add("Geometric means by suite group", "Geometric mean of the time ratios over the group's benchmarks.",
+      geomean_table(model.comparisons().geomeans), {}, true);
+  add("Counters per operation",
+      "Median per operation (per iteration where operations are unknown) over iterations in which the counter was "
+      "counted. A status instead of a number: the counter was not available (see the notes), not zero.",
+      counter_table(model), counter_notes(model), true);
+  add("Failed processes (excluded from every statistic)", "", failure_table(model), {}, true);
+  return out;
 }
 
 }  // namespace ftbench::report

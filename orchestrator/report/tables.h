@@ -22,6 +22,19 @@ TextTable pair_table(const ReportModel& model, analysis::PairKind kind);
 
 // Speedup over one thread (and efficiency) per benchmark, interpreter and thread count.
 TextTable scaling_table(const ReportModel& model);
+// "... is suspect: why" lines for scaling points above what the model allows.
+std::vector<std::string> suspect_scaling_lines(const ReportModel& model);
+
+// Latency benchmarks (thread creation): latency per operation, throughput, and the CPU spent
+// outside the workers' bodies, per interpreter and thread count.
+TextTable latency_table(const ReportModel& model);
+
+// The suite's workload pairs within each interpreter and thread count: subject / reference,
+// interval, p, the docstring's expectation and whether the measurement agrees.
+TextTable workload_pair_table(const ReportModel& model);
+
+// One line per interpreter comparison whose builds' configure flags differ.
+std::vector<std::string> build_flag_notes(const ReportModel& model);
 
 // Geometric mean of time ratios per suite group, pair and thread count.
 TextTable geomean_table(const std::vector<analysis::GroupGeomean>& geomeans, bool run_comparison = false);
@@ -40,6 +53,18 @@ std::string stability_summary(const ReportModel& model);
 
 // Two runs compared: B / A per interpreter, benchmark and threads.
 TextTable run_comparison_rows(const analysis::RunComparison& comparison);
+
+// The sections every text report shows, in order: the terminal summary and summary.md render
+// the same list (the terminal skips the ones marked detailed_only).
+struct Section {
+  std::string title;
+  std::string caption;
+  TextTable table{{}};
+  std::vector<std::string> lines;  // shown as bullets (after the table, if any)
+  bool detailed_only = false;      // summary.md and the dashboard, not the terminal
+  bool empty() const { return table.empty() && lines.empty(); }
+};
+std::vector<Section> report_sections(const ReportModel& model);
 
 // One-line descriptions used as headings and captions.
 std::string run_headline(const ReportModel& model);

@@ -6,13 +6,6 @@
 namespace ftbench::report {
 namespace {
 
-void section(std::string& out, const std::string& title, const TextTable& table, const std::string& caption = "") {
-  if (table.empty()) return;
-  out += "\n" + title + "\n";
-  if (!caption.empty()) out += caption + "\n";
-  out += table.plain("  ");
-}
-
 }  // namespace
 
 std::string summary_table(const ReportModel& model) {
@@ -22,20 +15,13 @@ std::string summary_table(const ReportModel& model) {
     out += "\nKey findings\n";
     for (const auto& f : findings) out += "  * " + f + "\n";
   }
-  section(out, "Time per operation", time_table(model), time_unit_caption(model));
-  section(out, "Free-threaded build vs default build (same version)",
-          pair_table(model, analysis::PairKind::free_threading),
-          "ratio = time of the free-threaded build (GIL off) / default build; > 1: free-threading costs time");
-  section(out, "The free-threaded binary with PYTHON_GIL=1 vs the same binary without",
-          pair_table(model, analysis::PairKind::gil_switch), "ratio = time with the GIL / without");
-  section(out, "Scaling: speedup over 1 thread (efficiency)", scaling_table(model),
-          "strong: T(1)/T(N), efficiency = speedup/N; weak: N*T(1)/T(N), efficiency = T(1)/T(N); ideal = N and "
-          "100%; n.s. = not different from 1 thread; ^ = more threads than usable CPUs");
-  std::vector<analysis::GroupGeomean> all;  // per suite group: summary.md and the dashboard
-  for (const auto& g : model.comparisons().geomeans)
-    if (g.group == "all") all.push_back(g);
-  section(out, "Geometric mean of time ratios over all benchmarks", geomean_table(all),
-          "counts: benchmarks significantly faster / slower / not significant");
+  for (const auto& sec : report_sections(model)) {
+    if (sec.detailed_only || sec.empty()) continue;
+    out += "\n" + sec.title + "\n";
+    if (!sec.caption.empty()) out += sec.caption + "\n";
+    if (!sec.table.empty()) out += sec.table.plain("  ");
+    for (const auto& line : sec.lines) out += "  note: " + line + "\n";
+  }
   out += "\n" + stability_summary(model) + "\n";
   for (const auto& n : model.cells().notes) out += "note: " + n + "\n";
   const auto& failures = model.cells().failures;

@@ -52,9 +52,9 @@ TEST(Compare, PairsInterpretersByBuildVersionAndExecutable) {
 TEST(Compare, TwiceAsSlowIsSignificantAndIdenticalIsNot) {
   auto run = four_interpreters();
   run.benchmark("group/bench", harness::Scaling::strong, "op");
-  run.cell("3.12", "group/bench", 1, 3, 5, 1000, lognormal_draw(1e6, 0.02));
-  run.cell("3.13", "group/bench", 1, 3, 5, 1000, lognormal_draw(1e6, 0.02));  // same distribution
-  run.cell("3.13t", "group/bench", 1, 3, 5, 1000, lognormal_draw(2e6, 0.02));
+  run.cell("3.12", "group/bench", 1, 8, 5, 1000, lognormal_draw(1e6, 0.02));
+  run.cell("3.13", "group/bench", 1, 8, 5, 1000, lognormal_draw(1e6, 0.02));  // same distribution
+  run.cell("3.13t", "group/bench", 1, 8, 5, 1000, lognormal_draw(2e6, 0.02));
   const auto a = analyze(run.manifest(), run.runs());
   const auto* slow = find(a.comparisons, PairKind::versus_baseline, "3.13t", "group/bench", 1);
   ASSERT_NE(slow, nullptr);
@@ -62,7 +62,7 @@ TEST(Compare, TwiceAsSlowIsSignificantAndIdenticalIsNot) {
   EXPECT_NEAR(slow->time.ratio, 2.0, 0.06);
   EXPECT_TRUE(slow->time.significant);
   EXPECT_EQ(slow->time.change, Change::higher);
-  EXPECT_EQ(slow->time.n_a, 15u);
+  EXPECT_EQ(slow->time.n_a, 8u) << "one value per process, not per iteration";
   const auto* same = find(a.comparisons, PairKind::versus_baseline, "3.13", "group/bench", 1);
   ASSERT_NE(same, nullptr);
   EXPECT_FALSE(same->time.significant);
@@ -91,8 +91,8 @@ TEST(Compare, StrongScalingSpeedupAndEfficiency) {
   // T(1) = 8 ms, T(4) = 2.5 ms: speedup 3.2, efficiency 0.8.
   Sample one, four;
   for (int i = 0; i < 10; ++i) {
-    one.add(8e6 * (1 + 0.001 * i), i % 2);
-    four.add(2.5e6 * (1 + 0.001 * i), i % 2);
+    one.add(8e6 * (1 + 0.001 * i), i);  // ten processes of one iteration each
+    four.add(2.5e6 * (1 + 0.001 * i), i);
   }
   const auto p = scaling_point(harness::Scaling::strong, 4, one, four, 8);
   EXPECT_NEAR(p.speedup, 3.2, 1e-9);
@@ -108,8 +108,8 @@ TEST(Compare, WeakScalingEfficiencyAndScaledSpeedup) {
   // Fixed work per thread: T(1) = 8 ms, T(4) = 10 ms -> efficiency 0.8, scaled speedup 3.2.
   Sample one, four;
   for (int i = 0; i < 10; ++i) {
-    one.add(8e6 * (1 + 0.001 * i), i % 2);
-    four.add(10e6 * (1 + 0.001 * i), i % 2);
+    one.add(8e6 * (1 + 0.001 * i), i);
+    four.add(10e6 * (1 + 0.001 * i), i);
   }
   const auto p = scaling_point(harness::Scaling::weak, 4, one, four, 8);
   EXPECT_NEAR(p.efficiency, 0.8, 1e-9);
@@ -184,13 +184,13 @@ TEST(Compare, CountersKeepTheirStatusAndArePerOperation) {
 TEST(Compare, TwoRunsCellByCell) {
   auto a = four_interpreters();
   a.benchmark("g/b");
-  a.cell("3.13", "g/b", 1, 3, 5, 100, lognormal_draw(1e6, 0.01));
-  a.cell("3.13t", "g/b", 1, 3, 5, 100, lognormal_draw(1e6, 0.01));
+  a.cell("3.13", "g/b", 1, 6, 5, 100, lognormal_draw(1e6, 0.01));
+  a.cell("3.13t", "g/b", 1, 6, 5, 100, lognormal_draw(1e6, 0.01));
   auto b = four_interpreters();
   b.benchmark("g/b");
-  b.cell("3.13", "g/b", 1, 3, 5, 100, lognormal_draw(1.2e6, 0.01));
-  b.cell("3.13t", "g/b", 1, 3, 5, 100, lognormal_draw(1e6, 0.01));
-  b.cell("3.13t", "g/b", 2, 3, 5, 100, lognormal_draw(1e6, 0.01));  // only in B
+  b.cell("3.13", "g/b", 1, 6, 5, 100, lognormal_draw(1.2e6, 0.01));
+  b.cell("3.13t", "g/b", 1, 6, 5, 100, lognormal_draw(1e6, 0.01));
+  b.cell("3.13t", "g/b", 2, 6, 5, 100, lognormal_draw(1e6, 0.01));  // only in B
   const auto cmp = compare_runs("A", build_cells(a.manifest(), a.runs()), "B", build_cells(b.manifest(), b.runs()));
   ASSERT_EQ(cmp.rows.size(), 2u);
   EXPECT_EQ(cmp.rows[0].interpreter, "3.13");
@@ -199,6 +199,103 @@ TEST(Compare, TwoRunsCellByCell) {
   EXPECT_FALSE(cmp.rows[1].time.significant);
   ASSERT_FALSE(cmp.notes.empty());
   EXPECT_NE(cmp.notes[0].find("only in B"), std::string::npos);
+}
+
+TEST(Compare, ThreeProcessesCannotBeSignificantAndSaySo) {
+  auto run = four_interpreters();
+  run.benchmark("g/b");
+  run.cell("3.12", "g/b", 1, 3, 20, 100, lognormal_draw(1e6, 0.01));
+  run.cell("3.13", "g/b", 1, 3, 20, 100, lognormal_draw(3e6, 0.01));  // 3x slower, 60 iterations a side
+  const auto a = analyze(run.manifest(), run.runs());
+  const auto* c = a.comparisons.find(PairKind::versus_baseline, "3.13", "g/b", 1);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->time.n_a, 3u);
+  EXPECT_NEAR(c->time.min_p_value, 0.1, 1e-12);
+  EXPECT_TRUE(c->time.insufficient);
+  EXPECT_FALSE(c->time.significant) << "pooling the 60 iterations would call this significant";
+  EXPECT_NEAR(c->time.ratio, 3.0, 0.1);
+}
+
+TEST(Compare, ConfigureFlagDifferencesIgnoreTheGilSwitchAndPrefix) {
+  EXPECT_TRUE(configure_flag_differences("'--prefix=/a' '--disable-gil' '--with-lto'", "'--prefix=/b' '--with-lto'").empty());
+  EXPECT_EQ(configure_flag_differences("'--prefix=/a' '--enable-shared' 'CC=gcc'", "'--prefix=/b' 'CC=gcc'"),
+            std::vector<std::string>{"--enable-shared"});
+  EXPECT_EQ(configure_flag_differences("'CFLAGS=-O2 -g'", "'CFLAGS=-O3'"),
+            (std::vector<std::string>{"CFLAGS=-O2 -g", "CFLAGS=-O3"}));
+  auto run = four_interpreters();
+  run.manifest().plan.interpreters[0].interpreter.configure_args = "'--prefix=/opt/3.12' '--enable-shared'";
+  run.benchmark("x/y");
+  const auto pairs = find_pairs(build_cells(run.manifest(), run.runs()));
+  EXPECT_EQ(pairs[0].flags_differ, std::vector<std::string>{"--enable-shared"}) << "3.13 vs the 3.12 baseline";
+  EXPECT_TRUE(pairs[3].flags_differ.empty()) << "3.13t vs 3.13: the same flags but --disable-gil";
+}
+
+TEST(Compare, EfficiencyAboveTheModelIsSuspectAndSaysWhy) {
+  Sample one, two;
+  for (int i = 0; i < 8; ++i) {
+    one.add(10e6 * (1 + 0.01 * i) * (i == 0 ? 1.6 : 1.0), i);  // one slow one-thread process
+    two.add(3e6 * (1 + 0.01 * i), i);                          // weak scaling: 2 threads in less time
+  }
+  const auto p = scaling_point(harness::Scaling::weak, 2, one, two, 8);
+  EXPECT_GT(p.efficiency, 1.0);
+  EXPECT_TRUE(p.suspect);
+  EXPECT_FALSE(p.suspect_reason.empty());
+  Sample same;
+  for (int i = 0; i < 8; ++i) same.add(10e6 * (1 + 0.01 * i), i);
+  EXPECT_FALSE(scaling_point(harness::Scaling::weak, 2, same, same, 8).suspect);
+}
+
+TEST(Compare, WorkloadPairsAreComparedAndJudgedAgainstTheirExpectation) {
+  auto run = four_interpreters();
+  harness::Benchmark baseline, padded;
+  baseline.id = "memory/ordering/false_sharing_baseline";
+  padded.id = "memory/ordering/false_sharing_padded";
+  baseline.scaling = padded.scaling = harness::Scaling::weak;
+  baseline.pair = harness::PairInfo{"false_sharing", harness::PairRole::subject, padded.id,
+                                    {{harness::BuildKind::free_threaded, harness::ThreadCondition::several,
+                                      harness::ExpectedRatio::higher},
+                                     {harness::BuildKind::any, harness::ThreadCondition::any, harness::ExpectedRatio::equal}}};
+  padded.pair = harness::PairInfo{"false_sharing", harness::PairRole::reference, baseline.id, baseline.pair->expected};
+  run.manifest().plan.benchmarks = {baseline, padded};
+  for (int t : {1, 2}) {
+    run.cell("3.13t", baseline.id, t, 8, 3, 100, lognormal_draw(t == 2 ? 2e6 : 1e6, 0.01));
+    run.cell("3.13t", padded.id, t, 8, 3, 100, lognormal_draw(1e6, 0.01));
+    run.cell("3.13", baseline.id, t, 8, 3, 100, lognormal_draw(1.5e6, 0.01));  // the GIL build: unexpectedly slower
+    run.cell("3.13", padded.id, t, 8, 3, 100, lognormal_draw(1e6, 0.01));
+  }
+  const auto a = analyze(run.manifest(), run.runs());
+  auto get = [&](const std::string& interp, int t) -> const WorkloadPairComparison& {
+    for (const auto& w : a.comparisons.workload_pairs)
+      if (w.interpreter == interp && w.threads == t) return w;
+    throw std::runtime_error("no pair row");
+  };
+  EXPECT_EQ(a.comparisons.workload_pairs.size(), 4u);
+  EXPECT_EQ(get("3.13t", 2).expected, harness::ExpectedRatio::higher);
+  EXPECT_EQ(get("3.13t", 2).agreement, Agreement::agrees);
+  EXPECT_NEAR(get("3.13t", 2).time.ratio, 2.0, 0.05);
+  EXPECT_EQ(get("3.13t", 1).expected, harness::ExpectedRatio::equal);
+  EXPECT_EQ(get("3.13t", 1).agreement, Agreement::agrees);
+  EXPECT_EQ(get("3.13", 2).expected, harness::ExpectedRatio::equal);
+  EXPECT_EQ(get("3.13", 2).agreement, Agreement::contradicts);
+}
+
+TEST(Compare, JudgingAnExpectation) {
+  RatioEstimate r;
+  r.valid = true;
+  r.ratio = 1.5;
+  r.ci = {1.3, 1.7, 0.95};
+  r.significant = true;
+  EXPECT_EQ(judge(r, harness::ExpectedRatio::higher), Agreement::agrees);
+  EXPECT_EQ(judge(r, harness::ExpectedRatio::lower), Agreement::contradicts);
+  EXPECT_EQ(judge(r, harness::ExpectedRatio::equal), Agreement::contradicts);
+  EXPECT_EQ(judge(r, std::nullopt), Agreement::no_expectation);
+  r.ratio = 1.02;
+  r.ci = {0.95, 1.08, 0.95};
+  r.significant = false;
+  EXPECT_EQ(judge(r, harness::ExpectedRatio::equal), Agreement::agrees);
+  EXPECT_EQ(judge(r, harness::ExpectedRatio::higher), Agreement::inconclusive);
+  r.ci = {0.8, 1.3, 0.95};
+  EXPECT_EQ(judge(r, harness::ExpectedRatio::equal), Agreement::inconclusive);
 }
 
 TEST(Compare, GilReenabledOnAFreeThreadedBuildIsNoted) {

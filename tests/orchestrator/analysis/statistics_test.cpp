@@ -10,9 +10,11 @@
 namespace ftbench::analysis {
 namespace {
 
-Sample sample_of(const std::vector<double>& values, int processes = 3) {
+// Values spread round-robin over `processes` processes; 0: every value its own process.
+Sample sample_of(const std::vector<double>& values, int processes = 0) {
   Sample s;
-  for (size_t i = 0; i < values.size(); ++i) s.add(values[i], static_cast<int>(i) % processes);
+  for (size_t i = 0; i < values.size(); ++i)
+    s.add(values[i], processes ? static_cast<int>(i) % processes : static_cast<int>(i));
   return s;
 }
 
@@ -39,6 +41,7 @@ TEST(Statistics, MadOfKnownSample) {
 TEST(Statistics, SummaryOfKnownSample) {
   const auto s = summarize(sample_of({10, 12, 11, 13, 14, 12, 11}), Quantity::count);
   EXPECT_EQ(s.n, 7u);
+  EXPECT_EQ(s.processes, 7u);
   EXPECT_DOUBLE_EQ(s.median, 12);
   EXPECT_DOUBLE_EQ(s.mean, 83.0 / 7.0);
   EXPECT_DOUBLE_EQ(s.min, 10);
@@ -49,6 +52,28 @@ TEST(Statistics, SummaryOfKnownSample) {
   for (double x : {10, 12, 11, 13, 14, 12, 11}) ss += (x - 83.0 / 7.0) * (x - 83.0 / 7.0);
   EXPECT_NEAR(s.stdev, std::sqrt(ss / 6.0), 1e-12);
   EXPECT_TRUE(s.warnings.empty()) << "counts get no timing warnings";
+}
+
+// The process is the unit: the centre and its interval are over process medians, the spread
+// (mean, stdev, min, max) over every value.
+TEST(Statistics, CentreAndIntervalAreOverProcessMedians) {
+  // processes 0: {10, 13, 11} -> 11; 1: {12, 14} -> 13; 2: {11, 12} -> 11.5
+  const auto s = summarize(sample_of({10, 12, 11, 13, 14, 12, 11}, 3), Quantity::count);
+  EXPECT_EQ(s.processes, 3u);
+  EXPECT_DOUBLE_EQ(s.median, 11.5);
+  EXPECT_DOUBLE_EQ(s.min, 10);
+  EXPECT_DOUBLE_EQ(s.median_ci.low, 11);   // 3 units: [min, max] of the process medians, 75 %
+  EXPECT_DOUBLE_EQ(s.median_ci.high, 13);
+  EXPECT_NEAR(s.median_ci.confidence, 0.75, 1e-12);
+  EXPECT_GT(s.between_process_cv, 0);
+  EXPECT_GT(s.within_process_cv, 0);
+  Sample one;
+  for (double v : {5.0, 6.0, 7.0}) one.add(v, 0);
+  EXPECT_EQ(one.unit_values(), std::vector<double>{6.0});
+  const auto single = summarize(one, Quantity::count);  // one process: over its iterations
+  EXPECT_DOUBLE_EQ(single.median, 6);
+  EXPECT_DOUBLE_EQ(single.median_ci.low, 5);
+  EXPECT_EQ(single.between_process_cv, 0);
 }
 
 TEST(Statistics, MedianIntervalRanksForSmallSamples) {
@@ -95,7 +120,7 @@ TEST(Statistics, MedianIntervalCoversTheTrueMedianAtTheNominalRate) {
   const int trials = 2000;
   for (int t = 0; t < trials; ++t) {
     Sample s;
-    for (int i = 0; i < 20; ++i) s.add(rng.exponential(), i % 4);
+    for (int i = 0; i < 20; ++i) s.add(rng.exponential(), i);  // independent: each its own process
     if (summarize(s, Quantity::count).median_ci.contains(true_median)) ++covered;
   }
   const double coverage = covered / static_cast<double>(trials);
@@ -137,6 +162,11 @@ TEST(Statistics, PyperfStabilityRules) {
   EXPECT_TRUE(has_warning(s, Instability::too_short));
   EXPECT_FALSE(has_warning(s, Instability::high_stdev));
   // one process only
+  s = summarize(sample_of({10e6, 10.1e6, 9.9e6, 10e6, 10e6, 10.1e6}, 1), Quantity::duration_ns);
+  EXPECT_TRUE(has_warning(s, Instability::single_process));
+  // fewer than 6 processes, however many iterations: no 95 % interval over the units
+  s = summarize(sample_of({10e6, 10.1e6, 9.9e6, 10e6, 10e6, 10.1e6, 10e6, 10.1e6, 9.9e6}, 3), Quantity::duration_ns);
+  EXPECT_TRUE(has_warning(s, Instability::too_few_values));
   s = summarize(sample_of({10e6, 10.1e6, 9.9e6, 10e6, 10e6, 10.1e6}, 1), Quantity::duration_ns);
   EXPECT_TRUE(has_warning(s, Instability::single_process));
   // fewer than 6 values

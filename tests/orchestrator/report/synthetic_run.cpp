@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <stdexcept>
 
 #include "results/run_store.h"
@@ -197,8 +198,13 @@ fs::path SyntheticRun::write(const fs::path& root) const {
   return store.dir();
 }
 
-SyntheticRun::Draw lognormal_draw(double median_ns, double sigma) {
-  return [=](Rng& rng, int, int) { return rng.lognormal(median_ns, sigma); };
+SyntheticRun::Draw lognormal_draw(double median_ns, double sigma, double between) {
+  auto shifts = std::make_shared<std::map<int, double>>();  // one draw per process, kept for its iterations
+  return [=](Rng& rng, int process, int) {
+    auto [it, fresh] = shifts->emplace(process, 1.0);
+    if (fresh && between > 0) it->second = std::exp(between * rng.normal());
+    return rng.lognormal(median_ns * it->second, sigma);
+  };
 }
 
 SyntheticRun demo_run(uint64_t seed) {
@@ -210,20 +216,26 @@ SyntheticRun demo_run(uint64_t seed) {
   using harness::Scaling;
   run.benchmark({"baseline/cpu", Scaling::weak, "sin*cos accumulate", "CPU-bound float math per thread", {"cpu"}})
       .benchmark({"bytecode/load_const", Scaling::weak, "constant load", "LOAD_CONST in a tight loop", {"bytecode"}})
+      .benchmark({"baseline/thread_creation", Scaling::latency, "thread start + join", "Start and join a no-op thread",
+                  {"baseline"}})
       .benchmark({"memory/ordering/false_sharing_baseline", Scaling::weak, "counter increment",
                   "Adjacent per-thread counters in one buffer", {"memory", "false-sharing"}})
+      .benchmark({"memory/ordering/false_sharing_padded", Scaling::weak, "counter increment",
+                  "Per-thread counters 128 bytes apart in one buffer", {"memory", "false-sharing"}})
       .benchmark({"scaling/object_churn_shared", Scaling::weak, "allocate+store+read", "One object pool shared by all threads",
                   {"scaling"}})
       .benchmark({"scaling/parallel_compute", Scaling::strong, "element", "Fixed range hashed and summed, split across threads",
                   {"scaling", "cpu"}});
 
   const std::vector<int> thread_counts{1, 2, 4, 8};
-  const int processes = 3, iterations = 5;
+  const int processes = 8, iterations = 3;
   // Single-thread time per operation (ns) by benchmark and interpreter.
   const std::map<std::string, std::map<std::string, double>> t1{
       {"baseline/cpu", {{"3.12", 62}, {"3.13", 62}, {"3.13t", 75}, {"3.13t+GIL", 76}}},
       {"bytecode/load_const", {{"3.12", 11}, {"3.13", 10.5}, {"3.13t", 17}, {"3.13t+GIL", 17.2}}},
+      {"baseline/thread_creation", {{"3.12", 40e3}, {"3.13", 38e3}, {"3.13t", 180e3}, {"3.13t+GIL", 185e3}}},
       {"memory/ordering/false_sharing_baseline", {{"3.12", 48}, {"3.13", 46}, {"3.13t", 58}, {"3.13t+GIL", 59}}},
+      {"memory/ordering/false_sharing_padded", {{"3.12", 48}, {"3.13", 46}, {"3.13t", 57}, {"3.13t+GIL", 59}}},
       {"scaling/object_churn_shared", {{"3.12", 210}, {"3.13", 200}, {"3.13t", 260}, {"3.13t+GIL", 262}}},
       {"scaling/parallel_compute", {{"3.12", 100}, {"3.13", 95}, {"3.13t", 110}, {"3.13t+GIL", 112}}},
   };
@@ -231,7 +243,8 @@ SyntheticRun demo_run(uint64_t seed) {
   for (const auto& [bench, per_interp] : t1) {
     const bool single_thread_only = bench == "baseline/cpu" || bench == "bytecode/load_const";
     const bool strong = bench == "scaling/parallel_compute";
-    const int64_t ops_per_thread = strong ? 2'400'000 : 200'000;
+    const bool latency = bench == "baseline/thread_creation";
+    const int64_t ops_per_thread = strong ? 2'400'000 : latency ? 1'000 : 200'000;
     for (const auto& [label, base_ns] : per_interp) {
       const bool gil = label != "3.13t";
       for (int n : thread_counts) {
@@ -242,6 +255,8 @@ SyntheticRun demo_run(uint64_t seed) {
         if (bench == "scaling/parallel_compute") factor = gil ? 1.0 + 0.03 * lg(n) : 1.0 / (n * (1.0 - 0.05 * lg(n)));
         if (bench == "scaling/object_churn_shared") factor = gil ? n * 1.05 : n * (1.0 + 0.55 * lg(n));
         if (bench == "memory/ordering/false_sharing_baseline") factor = gil ? n * 1.02 : 1.0 + 0.6 * lg(n);
+        if (bench == "memory/ordering/false_sharing_padded") factor = gil ? n * 1.02 : 1.0 + 0.02 * lg(n);
+        if (latency) factor = gil ? n * 0.95 : 0.8;  // thread starts overlap: more per second with more threads
         double median_iteration = base_ns * static_cast<double>(strong ? ops : ops_per_thread) * factor;
         // 3.12 vs 3.13 on baseline/cpu: the same distribution, so the comparison is n.s.
         const double sigma = bench == "baseline/cpu" ? 0.03 : 0.015;
@@ -260,14 +275,28 @@ SyntheticRun demo_run(uint64_t seed) {
              "no PMU on this machine provides this event (ENOENT): usual in VMs without a virtual PMU", 1.0},
         };
         if (label == "3.13t+GIL" && bench == "scaling/object_churn_shared" && n == 8) {
-          run.cell(label, bench, n, processes - 1, iterations, ops, lognormal_draw(median_iteration, sigma), counters);
+          run.cell(label, bench, n, processes - 1, iterations, ops, lognormal_draw(median_iteration, sigma, 0.03),
+                   counters);
           run.failure(label, bench, n, processes - 1, "timed out after 60 s (killed)");
           continue;
         }
-        run.cell(label, bench, n, processes, iterations, ops, lognormal_draw(median_iteration, sigma), counters);
+        run.cell(label, bench, n, processes, iterations, ops, lognormal_draw(median_iteration, sigma, 0.03), counters);
       }
     }
   }
+  // The suite's pair, as `python -m ftbench list --json` describes it.
+  auto& benchmarks = run.manifest().plan.benchmarks;
+  const std::vector<harness::Expectation> expected{
+      {harness::BuildKind::free_threaded, harness::ThreadCondition::several, harness::ExpectedRatio::higher},
+      {harness::BuildKind::any, harness::ThreadCondition::any, harness::ExpectedRatio::equal}};
+  for (auto& b : benchmarks) {
+    if (b.id == "memory/ordering/false_sharing_baseline")
+      b.pair = harness::PairInfo{"false_sharing", harness::PairRole::subject, "memory/ordering/false_sharing_padded", expected};
+    if (b.id == "memory/ordering/false_sharing_padded")
+      b.pair = harness::PairInfo{"false_sharing", harness::PairRole::reference, "memory/ordering/false_sharing_baseline", expected};
+  }
+  // A baseline built with other flags than the pair (pyenv's --enable-shared): a confound to label.
+  run.manifest().plan.interpreters[0].interpreter.configure_args = "'--prefix=/opt/python/3.12.7' '--enable-shared'";
   return run;
 }
 

@@ -88,7 +88,9 @@ class SyntheticRun {
 // one failed process.
 SyntheticRun demo_run(uint64_t seed = 42);
 
-// Lognormal noise around a median: the usual Draw.
-SyntheticRun::Draw lognormal_draw(double median_ns, double sigma = 0.02);
+// Lognormal noise around a median: the usual Draw. `between` adds a process-level random
+// effect (each process's values shifted together by exp(N(0, between))), as real processes
+// shift on a shared machine; 0: independent iterations.
+SyntheticRun::Draw lognormal_draw(double median_ns, double sigma = 0.02, double between = 0.0);
 
 }  // namespace ftbench::testing
