@@ -53,6 +53,13 @@ struct ThreadSetting {
   std::string str() const { return ncpu ? "ncpu" : std::to_string(count); }
 };
 
+// How each round of processes is ordered: by cell (every (benchmark, threads) cell visits all
+// interpreters back to back, in a fresh shuffle) or shuffled (the whole round in random order,
+// so no two processes of a cell need run back to back).
+enum class Order { by_cell, shuffled };
+inline constexpr util::EnumName<Order> kOrderNames[] = {{Order::by_cell, "by_cell"}, {Order::shuffled, "shuffled"}};
+constexpr std::span<const util::EnumName<Order>> enum_names(Order) { return kOrderNames; }
+
 struct Repetitions {
   int processes = kDefaultProcesses;    // fresh interpreter processes per (interpreter, benchmark, threads)
   int warmups = kDefaultWarmups;        // warm-up iterations per process, not measured
@@ -61,6 +68,7 @@ struct Repetitions {
   // this, or max_seconds per benchmark is spent.
   std::optional<double> target_rel_ci;
   double max_seconds = kDefaultMaxSecondsPerBenchmark;
+  Order order = Order::by_cell;
 };
 
 struct Counters {

@@ -153,7 +153,7 @@ InterpreterSpec Parser::interpreter(const YAML::Node& n, size_t index) const {
 }
 
 void Parser::repetitions(const YAML::Node& n, Repetitions& out) const {
-  expect_keys(n, "repetitions", {"processes", "warmups", "iterations", "target_rel_ci", "max_time"});
+  expect_keys(n, "repetitions", {"processes", "warmups", "iterations", "target_rel_ci", "max_time", "order"});
   if (n["processes"]) out.processes = static_cast<int>(integer(n["processes"], kProcesses));
   if (n["warmups"]) out.warmups = static_cast<int>(integer(n["warmups"], kWarmups));
   if (n["iterations"]) out.iterations = static_cast<int>(integer(n["iterations"], kIterations));
@@ -161,6 +161,12 @@ void Parser::repetitions(const YAML::Node& n, Repetitions& out) const {
     out.target_rel_ci = checked(n["target_rel_ci"], "", [](const std::string& t) {
       return parse_number(t, "repetitions.target_rel_ci", 1e-6, 1.0);
     });
+  if (n["order"]) {
+    const auto text = scalar(n["order"], "repetitions.order");
+    const auto order = util::parse<Order>(text);
+    if (!order) fail(n["order"], "repetitions.order must be " + util::choices<Order>() + ", not '" + text + "'");
+    out.order = *order;
+  }
   if (n["max_time"])
     out.max_seconds = checked(n["max_time"], "repetitions.max_time", [](const std::string& t) { return parse_duration(t); });
 }

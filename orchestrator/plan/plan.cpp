@@ -33,7 +33,7 @@ std::string Plan::item_id(const PlanItem& item) const {
 }
 
 std::vector<PlanItem> interleave(size_t interpreters, size_t benchmarks, const std::vector<int>& threads,
-                                 int processes, uint64_t seed) {
+                                 int processes, uint64_t seed, config::Order round_order) {
   std::mt19937_64 rng(seed);
   std::vector<PlanItem> items;
   std::vector<size_t> order(interpreters);
@@ -46,6 +46,11 @@ std::vector<PlanItem> interleave(size_t interpreters, size_t benchmarks, const s
           items.push_back({.sequence = items.size(), .round = round, .interpreter = i, .benchmark = b,
                            .threads = t, .process_index = round});
       }
+    }
+    if (round_order == config::Order::shuffled) {
+      const auto first = items.end() - static_cast<std::ptrdiff_t>(interpreters * benchmarks * threads.size());
+      std::shuffle(first, items.end(), rng);
+      for (auto it = first; it != items.end(); ++it) it->sequence = static_cast<size_t>(it - items.begin());
     }
   }
   return items;

@@ -73,8 +73,9 @@ void write_item(json::Writer& w, const Plan& plan, const PlanItem& item);
 // Interleaves the matrix so drift hits every interpreter alike: rounds of repetitions; in
 // each round every (benchmark, threads) cell visits all interpreters in a freshly shuffled
 // order (std::mt19937_64 seeded with `seed`, so a plan is reproducible from its seed).
+// Order::shuffled shuffles each whole round instead.
 std::vector<PlanItem> interleave(size_t interpreters, size_t benchmarks, const std::vector<int>& threads,
-                                 int processes, uint64_t seed);
+                                 int processes, uint64_t seed, config::Order order = config::Order::by_cell);
 
 // Human-readable plan for --dry-run, with an estimated duration.
 std::string describe(const Plan& plan, double seconds_per_iteration_guess = 0.1);

@@ -36,6 +36,7 @@ void write_fields(json::Writer& w, const Manifest& m) {
   w.field("timeout_s", p.timeout_seconds);
   w.field("target_rel_ci", p.repetitions.target_rel_ci.value_or(0));
   w.field("max_seconds_per_benchmark", p.repetitions.max_seconds);
+  w.field("order", p.repetitions.order);
   w.field("threads", p.threads);
   w.field("affinity", m.affinity.mode);
   w.field("affinity_cpus", m.affinity.cpus);
@@ -100,6 +101,7 @@ void from_json(const json::Value& v, Manifest& m) {
     json::get(*c, "timeout_s", p.timeout_seconds);
     if (double target = 0; json::get(*c, "target_rel_ci", target) && target > 0) p.repetitions.target_rel_ci = target;
     json::get(*c, "max_seconds_per_benchmark", p.repetitions.max_seconds);
+    json::get(*c, "order", p.repetitions.order);
     json::get(*c, "threads", p.threads);
     json::get(*c, "affinity", m.affinity.mode);
     json::get(*c, "affinity_cpus", m.affinity.cpus);

@@ -41,6 +41,26 @@ TEST(Interleave, SeedDeterminesOrderAndOrdersDiffer) {
   EXPECT_GT(firsts.size(), 1u);
 }
 
+TEST(Interleave, ShuffledRoundsKeepEveryItemOnceButMixTheCells) {
+  const auto by_cell = interleave(3, 4, {1, 2}, 4, 99);
+  const auto shuffled = interleave(3, 4, {1, 2}, 4, 99, config::Order::shuffled);
+  ASSERT_EQ(shuffled.size(), by_cell.size());
+  std::set<std::tuple<int, size_t, size_t, int>> a, b;
+  for (const auto& i : by_cell) a.emplace(i.round, i.interpreter, i.benchmark, i.threads);
+  for (const auto& i : shuffled) b.emplace(i.round, i.interpreter, i.benchmark, i.threads);
+  EXPECT_EQ(a, b);  // the same processes
+  size_t cell_changes = 0;
+  for (size_t i = 0; i < shuffled.size(); ++i) {
+    EXPECT_EQ(shuffled[i].sequence, i);
+    if (i > 0) {
+      EXPECT_GE(shuffled[i].round, shuffled[i - 1].round) << "rounds stay contiguous";
+      cell_changes += shuffled[i].benchmark != shuffled[i - 1].benchmark || shuffled[i].threads != shuffled[i - 1].threads;
+    }
+  }
+  // By cell, the cell changes every 3 items; shuffled, nearly every item.
+  EXPECT_GT(cell_changes, shuffled.size() / 2);
+}
+
 TEST(Glob, SelectsSuitePathsAsUsersExpect) {
   EXPECT_TRUE(glob_match("memory/ordering/*", "memory/ordering/false_sharing_padded"));
   EXPECT_FALSE(glob_match("memory/ordering/*", "memory/ref_counting/thread_local"));
