@@ -74,6 +74,7 @@ void add_process(CellAccumulator& acc, const results::ProcessRun& run) {
       if (t.start_ns) skew = std::max(skew.value_or(0), *t.start_ns);
     }
     if (region > 0 && !it.threads.empty()) cell.parallelism.add(workers_cpu / region, pid);
+    if (it.ops > 0 && !it.threads.empty()) cell.cpu_per_op.add(workers_cpu / static_cast<double>(it.ops), pid);
     if (skew) cell.start_skew.add(static_cast<double>(*skew), pid);
     if (it.ops > 0 && workers_wall > 0) cell.worker_time_per_op.add(workers_wall / static_cast<double>(it.ops), pid);
     for (const auto& c : it.counters)

@@ -69,6 +69,7 @@ struct Cell {
   Sample time;                      // region_ns of each measured iteration
   Sample time_per_op;               // region_ns / ops
   Sample parallelism;               // sum of the threads' CPU time / region time
+  Sample cpu_per_op;                // the workers' CPU time / ops
   // CPU the process spent outside the workers' bodies during the region, per operation:
   // task-clock minus the workers' CPU (threads the workload starts, GC, the main thread).
   // Only where task-clock was counted.

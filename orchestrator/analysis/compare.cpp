@@ -113,9 +113,8 @@ void add_geomeans(std::vector<GroupGeomean>& out, PairKind kind, const std::stri
 std::optional<harness::ExpectedRatio> expectation_for(const harness::Benchmark& subject, const MeasuredInterpreter& i,
                                                       int threads) {
   if (!subject.pair) return std::nullopt;
-  const bool ft_gil_off = i.free_threaded_build() && !i.gil_enabled;
   for (const auto& e : subject.pair->expected)
-    if (e.applies(ft_gil_off, threads)) return e.ratio;
+    if (e.applies(i.free_threaded_build(), i.gil_enabled, i.facts().version, threads)) return e.ratio;
   return std::nullopt;
 }
 

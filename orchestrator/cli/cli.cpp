@@ -21,6 +21,8 @@ constexpr const char* kUsage = R"(usage: orchestrate [run] --config FILE [option
        orchestrate doctor [--json]                     what this machine can count, and why not
        orchestrate report RUN_DIR [--format F,...]     rewrite a run's reports and dashboard
        orchestrate compare RUN_A RUN_B                 compare two runs (B / A, with significance)
+       orchestrate nightly --config FILE [options]     run, store in the history, judge, confirm (cron)
+       orchestrate history SUBCOMMAND                  regressions, show, list, ack, annotate, import, prune, html
        orchestrate --version
 
 `orchestrate run --help` (or any subcommand with --help) lists its options.
@@ -51,6 +53,8 @@ int run(int argc, char** argv) {
     if (first == "doctor") return commands::doctor_command(rest);
     if (first == "report") return commands::report_command(rest);
     if (first == "compare") return commands::compare_command(rest);
+    if (first == "nightly") return commands::nightly_command(rest);
+    if (first == "history") return commands::history_command(rest);
     if (!first.empty() && first[0] == '-') return commands::run_command(args);  // `run` is the default
     fmt::print(stderr, "orchestrate: unknown command '{}'\n{}", first, kUsage);
     return commands::kExitUsage;

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "commands/commands.h"
+#include "commands/run_pipeline.h"
 
 namespace ftbench::commands {
 
@@ -17,6 +18,11 @@ std::optional<boost::program_options::variables_map> parse_options(
     const Args& args, const boost::program_options::options_description& visible, std::string_view epilog = {},
     const boost::program_options::options_description* hidden = nullptr,
     const boost::program_options::positional_options_description* positional = nullptr);
+
+// The flags `run`, `script` and `nightly` share (config file and its overrides), declared and
+// read in one place; `f` receives the switches.
+void add_run_options(boost::program_options::options_description& opts, CommonFlags& f);
+void read_run_options(const boost::program_options::variables_map& vm, CommonFlags& f);
 
 // A single-text option. Stored as a vector (the last occurrence wins): GCC 12 warns, falsely,
 // inside boost's typed_value<std::string>.

@@ -10,52 +10,10 @@
 namespace po = boost::program_options;
 
 namespace ftbench::commands {
-namespace {
-
-// The flags `run` and `script` share, in one place.
-void add_common_options(po::options_description& opts, CommonFlags& f) {  // f: the bool switches
-  opts.add_options()
-      ("config,c", text_value(), "YAML config (default: configs/default.yaml of the source tree)")
-      ("profile", text_value(), "counters: none | basic | detailed")
-      ("threads", po::value<std::vector<std::string>>()->multitoken(), "thread counts, e.g. --threads 1 2 ncpu")
-      ("python", po::value<std::vector<std::string>>()->multitoken(),
-       "interpreters instead of the config's: paths or versions (3.12, 3.13t)")
-      ("output,o", text_value(), "results root directory (a run directory is created inside)")
-      ("repetitions", text_value(), "processes per (interpreter, benchmark, threads)")
-      ("warmups", text_value(), "warm-up iterations per process")
-      ("iterations", text_value(), "measured iterations per process")
-      ("size", text_value(), "problem size: default | quick | a number")
-      ("timeout", text_value(), "how long one interpreter process may take before it is killed (90, 5m)")
-      ("dry-run", po::bool_switch(&f.dry_run), "print the plan and an estimated duration, run nothing")
-      ("workloads-dir", text_value(), "the workloads/ folder (default: the source tree's)")
-      ("log-level", text_value(), "trace|debug|info|warn|error (default: info)")
-      ("help,h", "this help");
-}
-
-void read_common(const po::variables_map& vm, CommonFlags& f) {
-  if (auto v = text_option(vm, "config")) f.config_file = *v;
-  f.overrides.profile = text_option(vm, "profile");
-  if (vm.count("threads")) f.overrides.threads = vm["threads"].as<std::vector<std::string>>();
-  if (vm.count("python")) f.overrides.pythons = vm["python"].as<std::vector<std::string>>();
-  if (auto v = text_option(vm, "output")) f.overrides.output = *v;
-  f.overrides.processes = text_option(vm, "repetitions");
-  f.overrides.size = text_option(vm, "size");
-  f.overrides.timeout = text_option(vm, "timeout");
-  f.overrides.warmups = text_option(vm, "warmups");
-  f.overrides.iterations = text_option(vm, "iterations");
-  if (auto v = text_option(vm, "workloads-dir")) f.workloads_dir = *v;
-  f.log_level = text_option(vm, "log-level").value_or("info");
-  // Comma lists are accepted too: --threads 1,2,4
-  for (auto* list : {&f.overrides.threads, &f.overrides.pythons, &f.overrides.benchmarks})
-    *list = util::split_commas(*list);
-}
-
-}  // namespace
-
 int run_command(const Args& args) {
   CommonFlags flags;
   po::options_description opts("orchestrate [run] [options]");
-  add_common_options(opts, flags);
+  add_run_options(opts, flags);
   opts.add_options()
       ("benchmarks,b", po::value<std::vector<std::string>>()->multitoken(),
        "suite globs, e.g. 'memory/ordering/*' (replaces the config's selection)")
@@ -64,7 +22,7 @@ int run_command(const Args& args) {
   if (!parsed) return kExitOk;
   const auto& vm = *parsed;
   if (vm.count("benchmarks")) flags.overrides.benchmarks = vm["benchmarks"].as<std::vector<std::string>>();
-  read_common(vm, flags);
+  read_run_options(vm, flags);
 
   PipelineRequest request;
   request.dry_run = flags.dry_run;
@@ -91,7 +49,7 @@ int script_command(const Args& args) {
   }
   CommonFlags flags;
   po::options_description opts("orchestrate script PATH [options] [-- ARGS]");
-  add_common_options(opts, flags);
+  add_run_options(opts, flags);
   opts.add_options()("script", text_value(), "the Python script to run under the harness");
   po::positional_options_description pos;
   pos.add("script", 1);
@@ -103,7 +61,7 @@ int script_command(const Args& args) {
   if (!parsed) return kExitOk;
   const auto& vm = *parsed;
   if (!vm.count("script")) throw UserError("orchestrate script needs the path of a Python script");
-  read_common(vm, flags);
+  read_run_options(vm, flags);
   auto path = std::filesystem::absolute(*text_option(vm, "script"));
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw UserError("script " + path.string() + " does not exist");

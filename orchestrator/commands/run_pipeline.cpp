@@ -10,6 +10,7 @@
 #include "analysis/adaptive.h"
 #include "commands/commands.h"
 #include "discovery/discovery.h"
+#include "history/store.h"
 #include "harness/catalog.h"
 #include "harness/workloads.h"
 #include "os/clock.h"
@@ -78,6 +79,7 @@ results::Manifest build_manifest(const config::RunConfig& config, const Pipeline
   m.created_at = os::utc_now_iso8601();
   m.affinity = config.affinity;
   m.formats = config.output.formats;
+  m.history_file = config.history.enabled ? fs::absolute(config.history.file(config.output.directory)).string() : "off";
   m.machine = os::MachineInfo::collect();
 
   const bool needs_discovery = std::any_of(config.interpreters.begin(), config.interpreters.end(),
@@ -92,7 +94,7 @@ results::Manifest build_manifest(const config::RunConfig& config, const Pipeline
   else
     benchmarks = plan::select_benchmarks(harness::load_catalog(interpreters.front().interpreter.path, workloads_dir),
                                          config.benchmarks);
-  m.plan = plan::make_plan(config, std::move(interpreters), std::move(benchmarks), m.usable_cpus());
+  m.plan = plan::make_plan(config, std::move(interpreters), std::move(benchmarks), m.usable_cpus(), workloads_dir);
   return m;
 }
 
@@ -122,8 +124,26 @@ config::RunConfig load_with_overrides(const CommonFlags& flags) {
   return config;
 }
 
-int run_pipeline(const PipelineRequest& request) {
-  os::setup_console_logging(request.log_level);
+void ingest_into_history(const fs::path& run_dir, const results::Manifest& manifest,
+                         const std::vector<results::ProcessRun>& runs) {
+  if (manifest.history_file == "off" || manifest.status != results::RunState::complete) return;
+  // Runs from before the history recorded no file: the one beside them.
+  const fs::path file = manifest.history_file.empty() ? run_dir.parent_path() / "history.sqlite" : fs::path(manifest.history_file);
+  try {
+    auto store = history::HistoryStore::open(file);
+    const auto outcome = store.ingest(manifest, runs, {run_dir, "", false, ""});
+    if (outcome.added) spdlog::info("history: stored {} series of {} in {}", outcome.points, manifest.run_id, file.string());
+  } catch (const std::exception& e) {
+    spdlog::warn("{} (the run's results are saved in {})", e.what(), run_dir.string());
+  }
+}
+
+int run_pipeline(const PipelineRequest& request) { return execute_pipeline(request).exit_code; }
+
+PipelineResult execute_pipeline(const PipelineRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  PipelineResult result;
+  if (!request.logging_ready) os::setup_console_logging(request.log_level);
   const auto workloads_dir = harness::workloads_directory(request.workloads_override);
 
   // Every run saved so far (none for a new run); the scheduler appends what it runs.
@@ -134,7 +154,7 @@ int run_pipeline(const PipelineRequest& request) {
     auto loaded = results::load_run_directory(*request.resume_dir);
     if (request.dry_run) {
       std::fputs(plan::describe(loaded.manifest.plan).c_str(), stdout);
-      return kExitOk;
+      return result;
     }
     store.emplace(std::move(loaded.store));
     manifest = std::move(loaded.manifest);
@@ -147,7 +167,7 @@ int run_pipeline(const PipelineRequest& request) {
     manifest = build_manifest(*request.config, request, workloads_dir);
     if (request.dry_run) {
       std::fputs(plan::describe(manifest.plan).c_str(), stdout);
-      return kExitOk;
+      return result;
     }
     store.emplace(
         results::RunStore::create(request.config->output.directory, results::make_run_id(manifest.config_name)));
@@ -190,18 +210,24 @@ int run_pipeline(const PipelineRequest& request) {
   record_usage(manifest);
   store->write_manifest(manifest);
   store->write_merged(manifest, runs);
-  report::report_finished_run(store->dir(), manifest, runs, stdout);  // formats, index, summary table
+  report::report_finished_run(store->dir(), manifest, runs, request.print_summary ? stdout : nullptr);
+  if (request.ingest) ingest_into_history(store->dir(), manifest, runs);
 
   const auto failed = static_cast<size_t>(
       std::count_if(runs.begin(), runs.end(), [](auto& r) { return r.status == results::RunStatus::failed; }));
   spdlog::info("{} of {} processes done ({} failed) -> {}", runs.size(), manifest.plan.items.size(), failed,
                (store->dir() / "results.json").string());
-  if (outcome.interrupted) {
+  result.run_dir = store->dir();
+  result.interrupted = outcome.interrupted;
+  result.failed = failed;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.exit_code = outcome.interrupted ? kExitInterrupted : failed ? kExitSomeRunsFailed : kExitOk;
+  if (outcome.interrupted)
     spdlog::warn("interrupted: finished runs are saved; complete it with `orchestrate --resume {}`",
                  store->dir().string());
-    return kExitInterrupted;
-  }
-  return failed ? kExitSomeRunsFailed : kExitOk;
+  result.manifest = std::move(manifest);
+  result.runs = std::move(runs);
+  return result;
 }
 
 }  // namespace ftbench::commands

@@ -6,6 +6,8 @@
 
 #include "config/config.h"
 #include "harness/benchmark.h"
+#include "results/manifest.h"
+#include "results/process_run.h"
 
 namespace ftbench::commands {
 
@@ -18,9 +20,29 @@ struct PipelineRequest {
   std::string log_level = "info";
   std::string command_line;
   std::optional<harness::Benchmark> script;      // script mode: the only benchmark
+  bool print_summary = true;                     // the summary table and dashboard path on stdout
+  bool ingest = true;                            // into the history (when the run's history is on)
+  bool logging_ready = false;                    // the caller set up console logging already
 };
 
+// What a pipeline run produced, for callers that go on (nightly: ingest, detect, confirm).
+struct PipelineResult {
+  int exit_code = 0;
+  std::optional<std::filesystem::path> run_dir;  // absent for a dry run
+  results::Manifest manifest;
+  std::vector<results::ProcessRun> runs;
+  bool interrupted = false;
+  size_t failed = 0;
+  double seconds = 0;                             // wall time of the whole pipeline
+};
+
+PipelineResult execute_pipeline(const PipelineRequest& request);
 int run_pipeline(const PipelineRequest& request);
+
+// Ingests a finished run into its history (manifest.history_file); never throws: a history
+// problem is a warning, the run's own results are kept (`orchestrate history import` retries).
+void ingest_into_history(const std::filesystem::path& run_dir, const results::Manifest& manifest,
+                         const std::vector<results::ProcessRun>& runs);
 
 // Flags both commands accept, parsed into overrides; defined once here.
 struct CommonFlags {

@@ -105,6 +105,22 @@ struct Output {
   std::vector<OutputFormat> formats{OutputFormat::json};
 };
 
+// The nightly history (docs/history.md): where it lives and how nights are judged.
+struct History {
+  bool enabled = true;                       // every finished run is ingested
+  std::optional<std::filesystem::path> path; // default: <output directory>/history.sqlite
+  double fdr = 0.05;                         // Benjamini-Hochberg q over a night's series
+  double min_effect = 0.03;                  // the smallest change reported as a regression
+  double noise_multiplier = 3.0;             // minimum effect >= this many night-to-night sds
+  double confirm_budget = 0.10;              // share of the night's machine time confirmation may use
+  double max_load = 1.5;                     // preflight: 1-minute load per usable CPU above this: unfit
+  double max_noise = 0.25;                   // preflight: noise probe's spread (MAD/median) above this: unfit
+
+  std::filesystem::path file(const std::filesystem::path& output_directory) const {
+    return path ? *path : output_directory / "history.sqlite";
+  }
+};
+
 struct RunConfig {
   std::filesystem::path source_file;
   std::string name;
@@ -118,6 +134,7 @@ struct RunConfig {
   Affinity affinity;
   double timeout_seconds = kDefaultTimeoutSeconds;  // per process run
   Output output;
+  History history;
   std::optional<uint64_t> seed;           // interleaving shuffle; random (and recorded) if absent
 };
 
@@ -138,6 +155,8 @@ struct Overrides {
   std::optional<std::string> iterations;
   std::optional<std::string> size;
   std::optional<std::string> timeout;
+  std::optional<std::filesystem::path> history;  // --history PATH
+  bool no_history = false;                       // --no-history
 };
 void apply_overrides(RunConfig& config, const Overrides& overrides);
 

@@ -112,6 +112,7 @@ class Parser {
   void affinity(const YAML::Node& n, Affinity& out) const;
   void benchmarks(const YAML::Node& n, BenchmarkSelection& out) const;
   void output(const YAML::Node& n, Output& out) const;
+  void history(const YAML::Node& n, History& out) const;
 
   std::string file_;
 };
@@ -229,11 +230,27 @@ void Parser::output(const YAML::Node& n, Output& out) const {
   }
 }
 
+void Parser::history(const YAML::Node& n, History& out) const {
+  expect_keys(n, "history", {"enabled", "path", "fdr", "min_effect", "noise_multiplier", "confirm_budget", "max_load",
+                             "max_noise"});
+  auto fraction = [&](const char* key, double min, double max) {
+    return checked(n[key], "", [&](const std::string& t) { return parse_number(t, (std::string("history.") + key).c_str(), min, max); });
+  };
+  if (n["enabled"]) out.enabled = boolean(n["enabled"], "history.enabled");
+  if (n["path"]) out.path = scalar(n["path"], "history.path");
+  if (n["fdr"]) out.fdr = fraction("fdr", 1e-6, 0.5);
+  if (n["min_effect"]) out.min_effect = fraction("min_effect", 0.0, 10.0);
+  if (n["noise_multiplier"]) out.noise_multiplier = fraction("noise_multiplier", 0.0, 100.0);
+  if (n["confirm_budget"]) out.confirm_budget = fraction("confirm_budget", 0.0, 10.0);
+  if (n["max_load"]) out.max_load = fraction("max_load", 0.0, 1000.0);
+  if (n["max_noise"]) out.max_noise = fraction("max_noise", 0.0, 100.0);
+}
+
 RunConfig Parser::parse(const YAML::Node& root) const {
   RunConfig c;
   if (root.IsNull()) throw ConfigError({file_, 1, 1}, "the config is empty; it needs at least 'interpreters'");
   expect_keys(root, "the config", {"name", "requires", "interpreters", "benchmarks", "threads", "size", "repetitions",
-                                   "counters", "affinity", "timeout", "output", "seed"});
+                                   "counters", "affinity", "timeout", "output", "history", "seed"});
   if (root["name"]) c.name = scalar(root["name"], "name");
   if (const auto& r = root["requires"]) {
     expect_keys(r, "requires", {"kernel"});
@@ -258,6 +275,7 @@ RunConfig Parser::parse(const YAML::Node& root) const {
   if (root["affinity"]) affinity(root["affinity"], c.affinity);
   if (root["timeout"]) c.timeout_seconds = checked(root["timeout"], "timeout", [](const std::string& t) { return parse_duration(t); });
   if (root["output"]) output(root["output"], c.output);
+  if (root["history"]) history(root["history"], c.history);
   if (root["seed"]) c.seed = static_cast<uint64_t>(integer(root["seed"], {"seed", 0, 1LL << 53}));
   return c;
 }

@@ -47,6 +47,8 @@ void apply_overrides(RunConfig& c, const Overrides& o) {
   if (o.iterations) c.repetitions.iterations = integer("--iterations", *o.iterations, kIterations);
   if (o.size) c.size = flag("--size", [&] { return parse_size(*o.size); });
   if (o.timeout) c.timeout_seconds = flag("--timeout", [&] { return parse_duration(*o.timeout); });
+  if (o.history) c.history.path = *o.history;
+  if (o.no_history) c.history.enabled = false;
 }
 
 }  // namespace ftbench::config

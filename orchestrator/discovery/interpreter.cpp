@@ -5,6 +5,7 @@
 #include <cctype>
 #include <map>
 
+#include "os/files.h"
 #include "os/process.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -79,6 +80,10 @@ Interpreter probe_interpreter(const std::filesystem::path& path, Source source) 
   const auto exe = facts.executable.empty() ? path : facts.executable;
   facts.executable = std::filesystem::weakly_canonical(exe, ec);
   if (ec) facts.executable = exe;
+  // A build by scripts/provision-python says where it came from (<prefix>/ftbench-build.json).
+  const auto build_record = facts.executable.parent_path().parent_path() / "ftbench-build.json";
+  if (std::filesystem::exists(build_record, ec))
+    if (const auto record = json::parse(os::read_file(build_record))) json::get(*record, "commit", facts.source_commit);
   return facts;
 }
 

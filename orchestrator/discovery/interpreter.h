@@ -32,6 +32,8 @@ struct Interpreter {
   bool gil_enabled = true;           // sys._is_gil_enabled() (clean environment when probed)
   std::string configure_args;        // sysconfig CONFIG_ARGS
   std::string compiler;              // platform.python_compiler()
+  std::string sha256;                // of `executable`, for interpreters a run uses: when it changed
+  std::string source_commit;         // the source tree's commit (scripts/provision-python --source DIR)
 
   // "3.13.5t" for a free-threaded build, "3.13.5" otherwise.
   std::string short_name() const;
@@ -49,6 +51,8 @@ void describe(Interpreter& i, F& f) {
   f("gil_enabled", i.gil_enabled);
   f("configure_args", i.configure_args);
   f("compiler", i.compiler);
+  f.optional("sha256", i.sha256);
+  f.optional("source_commit", i.source_commit);
 }
 // Reads the fields, then derives `version` and accepts "PATH", schema version 1's name for
 // Source::path.

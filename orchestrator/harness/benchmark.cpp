@@ -1,10 +1,20 @@
 #include "harness/benchmark.h"
 
 namespace ftbench::harness {
-bool Expectation::applies(bool free_threaded_gil_off, int thread_count) const {
-  const bool build_ok = build == BuildKind::any || (build == BuildKind::free_threaded) == free_threaded_gil_off;
+bool Expectation::applies(bool free_threaded_build, bool gil_enabled, const discovery::PythonVersion& version,
+                          int thread_count) const {
+  const bool build_ok = build == BuildKind::any || (build == BuildKind::free_threaded && free_threaded_build && !gil_enabled) ||
+                        (build == BuildKind::gil && !free_threaded_build);
   const bool threads_ok = threads == ThreadCondition::any || (threads == ThreadCondition::one) == (thread_count == 1);
-  return build_ok && threads_ok;
+  bool python_ok = python.empty() || python == "any";
+  if (!python_ok) {
+    try {
+      python_ok = discovery::VersionSpec::parse(python).matches({version.major, version.minor, 0});
+    } catch (const std::invalid_argument&) {
+      python_ok = false;  // a spec this build cannot read never applies
+    }
+  }
+  return build_ok && threads_ok && python_ok;
 }
 
 std::string Benchmark::group() const {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "discovery/python_version.h"
 #include "util/enum_names.h"
 #include "util/json.h"
 
@@ -25,7 +26,10 @@ inline constexpr util::EnumName<Scaling> kScalingNames[] = {
     {Scaling::unspecified, ""}, {Scaling::strong, "strong"}, {Scaling::weak, "weak"}, {Scaling::latency, "latency"}};
 constexpr std::span<const util::EnumName<Scaling>> enum_names(Scaling) { return kScalingNames; }
 
-// What a workload pair's docstring expects of subject/reference time per operation.
+// What a workload pair's docstring expects of subject/reference time per operation
+// (workloads/PROTOCOL.md): free_threaded = a free-threaded build running with the GIL off;
+// gil = a default (GIL) build; a free-threaded build with the GIL switched back on matches
+// only `any`.
 enum class BuildKind { any, free_threaded, gil };
 inline constexpr util::EnumName<BuildKind> kBuildKindNames[] = {
     {BuildKind::any, "any"}, {BuildKind::free_threaded, "free_threaded"}, {BuildKind::gil, "gil"}};
@@ -49,13 +53,16 @@ constexpr std::span<const util::EnumName<PairRole>> enum_names(PairRole) { retur
 struct Expectation {
   BuildKind build = BuildKind::any;
   ThreadCondition threads = ThreadCondition::any;
+  std::string python = "any";                  // "any", or a version spec on major.minor ("<3.14")
   ExpectedRatio ratio = ExpectedRatio::equal;  // of subject / reference time per operation
-  bool applies(bool free_threaded_gil_off, int thread_count) const;
+  bool applies(bool free_threaded_build, bool gil_enabled, const discovery::PythonVersion& version,
+               int thread_count) const;
 };
 template <class F>
 void describe(Expectation& e, F& f) {
   f("build", e.build);
   f("threads", e.threads);
+  f("python", e.python);
   f("ratio", e.ratio);
 }
 
@@ -85,6 +92,7 @@ struct Benchmark {
   std::optional<PairInfo> pair;
   std::string script_path;        // kind == script
   std::vector<std::string> script_args;
+  std::string code_hash;          // of the workload's code (its module and the suite's private helpers)
 
   // First path component: "memory" of "memory/ordering/x"; "script" for scripts.
   std::string group() const;
@@ -100,6 +108,7 @@ void describe(Benchmark& b, F& f) {
   f.optional("summary", b.summary);
   f.optional("script_path", b.script_path);
   f.optional("script_args", b.script_args);
+  f.optional("code_hash", b.code_hash);
 }
 
 // What a process's hello says about the workload instance it runs.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "harness/workloads.h"
+#include "os/digest.h"
 #include "os/process.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -48,6 +49,34 @@ std::vector<Benchmark> load_catalog(const std::filesystem::path& python, const s
   }
   std::sort(out.begin(), out.end(), [](const Benchmark& a, const Benchmark& b) { return a.id < b.id; });
   return out;
+}
+
+std::string code_hash(const Benchmark& benchmark, const std::filesystem::path& workloads_dir) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  if (benchmark.kind == Kind::script) {
+    files.push_back(benchmark.script_path);
+  } else {
+    const fs::path suite = workloads_dir / "suite";
+    const fs::path module = suite / (benchmark.id + ".py");
+    files.push_back(module);
+    std::error_code ec;
+    for (fs::path dir = module.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+      std::vector<fs::path> helpers;
+      for (const auto& e : fs::directory_iterator(dir, ec))
+        if (e.path().extension() == ".py" && e.path().filename().string().rfind('_', 0) == 0) helpers.push_back(e.path());
+      std::sort(helpers.begin(), helpers.end());
+      files.insert(files.end(), helpers.begin(), helpers.end());
+      if (dir == suite || dir == dir.parent_path()) break;
+    }
+  }
+  std::string combined;
+  for (const auto& f : files) {
+    const auto digest = os::sha256_file(f);
+    if (!digest) return "";
+    combined += f.filename().string() + "=" + *digest + ";";
+  }
+  return os::sha256_hex(combined).substr(0, 16);
 }
 
 std::vector<std::string> harness_command(const std::filesystem::path& python, const Benchmark& benchmark, int threads,

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <random>
 
+#include "harness/catalog.h"
+#include "os/digest.h"
 #include "util/error.h"
 
 namespace ftbench::plan {
@@ -91,10 +93,15 @@ std::vector<perf::EventRequest> resolve_events(const config::Counters& counters)
 }
 
 Plan make_plan(const config::RunConfig& config, std::vector<TestedInterpreter> interpreters,
-               std::vector<harness::Benchmark> benchmarks, int usable_cpus) {
+               std::vector<harness::Benchmark> benchmarks, int usable_cpus,
+               const std::filesystem::path& workloads_dir) {
   Plan p;
   p.interpreters = std::move(interpreters);
   p.benchmarks = std::move(benchmarks);
+  for (auto& i : p.interpreters)
+    if (i.interpreter.sha256.empty()) i.interpreter.sha256 = os::sha256_file(i.interpreter.executable).value_or("");
+  for (auto& b : p.benchmarks)
+    if (b.code_hash.empty()) b.code_hash = harness::code_hash(b, workloads_dir);
   p.threads = resolve_threads(config.threads, usable_cpus);
   p.seed = config.seed ? *config.seed : std::random_device{}();
   p.repetitions = config.repetitions;

@@ -30,8 +30,10 @@ std::vector<int> resolve_threads(const std::vector<config::ThreadSetting>& setti
 std::vector<perf::EventRequest> resolve_events(const config::Counters& counters);
 
 // The whole plan. `benchmarks` are already selected (or the one script); `seed` is the
-// config's, else a random one.
+// config's, else a random one. Each interpreter's binary is hashed (its identity over nights)
+// and each benchmark's code (`workloads_dir`).
 Plan make_plan(const config::RunConfig& config, std::vector<TestedInterpreter> interpreters,
-               std::vector<harness::Benchmark> benchmarks, int usable_cpus);
+               std::vector<harness::Benchmark> benchmarks, int usable_cpus,
+               const std::filesystem::path& workloads_dir);
 
 }  // namespace ftbench::plan

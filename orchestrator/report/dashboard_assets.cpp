@@ -19,10 +19,10 @@ fs::path dashboard_assets_dir() {
   return FTBENCH_DASHBOARD_ASSETS_DIR;
 }
 
-DashboardAssets load_dashboard_assets() {
+DashboardAssets load_dashboard_assets(const std::string& page) {
   DashboardAssets a;
   a.dir = dashboard_assets_dir();
-  auto read = [&](const char* name) {
+  auto read = [&](const std::string& name) {
     const auto path = a.dir / name;
     std::ifstream in(path, std::ios::binary);
     if (a.dir.empty() || !in)
@@ -37,9 +37,9 @@ DashboardAssets load_dashboard_assets() {
   a.vega = read("vega.min.js");
   a.vega_lite = read("vega-lite.min.js");
   a.vega_embed = read("vega-embed.min.js");
-  a.page = read("dashboard.html");
-  a.script = read("dashboard.js");
-  a.style = read("dashboard.css");
+  a.page = read("page.html");
+  a.script = read(page + ".js");
+  a.style = read(page + ".css");
   return a;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The files dashboard.html is assembled from: the charting libraries (Vega, Vega-Lite,
 // vega-embed; installed by CMake from dashboard/package-lock.json into the build tree) and
-// the page's own template, script and style (dashboard/src). Found at run time in
+// the pages' shared template and each page's script and style (dashboard/src). Found at run time in
 // $FTBENCH_DASHBOARD_ASSETS_DIR, else in the build tree this binary was built from.
 
 #include <filesystem>
@@ -14,13 +14,15 @@ struct DashboardAssets {
   std::string vega;        // vega.min.js
   std::string vega_lite;   // vega-lite.min.js
   std::string vega_embed;  // vega-embed.min.js
-  std::string page;        // dashboard.html: the template with {{...}} slots
-  std::string script;      // dashboard.js
-  std::string style;       // dashboard.css
+  std::string page;        // page.html: the template with {{...}} slots (self_contained_page fills them)
+  std::string script;      // <page>.js
+  std::string style;       // <page>.css
 };
 
 std::filesystem::path dashboard_assets_dir();
+// The libraries, the template and one page's script and style: "dashboard" (a run's
+// dashboard.html) or "history" (history.html beside the history database).
 // Throws UserError naming the directory, the missing file and how to get it.
-DashboardAssets load_dashboard_assets();
+DashboardAssets load_dashboard_assets(const std::string& page = "dashboard");
 
 }  // namespace ftbench::report

@@ -80,19 +80,27 @@ std::string fill_template(const std::string& page, const std::vector<std::pair<s
   return out;
 }
 
-std::string dashboard_html(const ReportModel& model, const DashboardAssets& assets) {
-  AnalysisJsonOptions options;
-  options.pretty = false;
-  options.include_values = true;
-  const std::string data = analysis_json(model, options);
-  const std::string title = "ftbench " + model.manifest.run_id;
+std::string self_contained_page(const DashboardAssets& assets, const std::string& title, const std::string& noscript,
+                                const std::string& data_json) {
   return fill_template(assets.page, {{"TITLE", html_escape(title)},
+                                     {"NOSCRIPT", html_escape(noscript)},
                                      {"STYLE", assets.style},
-                                     {"DATA", json_for_script(data)},
+                                     {"DATA", json_for_script(data_json)},
                                      {"VEGA", js_for_script(assets.vega)},
                                      {"VEGA_LITE", js_for_script(assets.vega_lite)},
                                      {"VEGA_EMBED", js_for_script(assets.vega_embed)},
                                      {"APP", js_for_script(assets.script)}});
+}
+
+std::string dashboard_html(const ReportModel& model, const DashboardAssets& assets) {
+  AnalysisJsonOptions options;
+  options.pretty = false;
+  options.include_values = true;
+  return self_contained_page(
+      assets, "ftbench " + model.manifest.run_id,
+      "This dashboard draws its charts with JavaScript. summary.md and results.csv beside it hold the same numbers as "
+      "text.",
+      analysis_json(model, options));
 }
 
 namespace {

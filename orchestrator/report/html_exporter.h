@@ -11,6 +11,12 @@ namespace ftbench::report {
 
 std::string dashboard_html(const ReportModel& model, const DashboardAssets& assets);
 
+// Any self-contained page: the template with the libraries, the page's script and style, and
+// its data (JSON, read by the script from #ftbench-data) inlined. `noscript`: what to read
+// instead without JavaScript.
+std::string self_contained_page(const DashboardAssets& assets, const std::string& title, const std::string& noscript,
+                                const std::string& data_json);
+
 // Text made safe inside <script>: JSON with every '<' as \u003c, scripts with "</script" and
 // "<!--" broken up, so the HTML parser never ends the element early.
 std::string json_for_script(const std::string& json);

@@ -43,8 +43,9 @@ void report_finished_run(const fs::path& run_dir, const results::Manifest& manif
     const auto formats = manifest.formats.empty() ? std::vector{config::OutputFormat::json} : manifest.formats;
     const auto model = build_model(manifest, runs);
     const auto outcome = write_reports(model, run_dir, formats, run_dir.parent_path());
-    std::fputs(("\n" + summary_table(model)).c_str(), out);
     for (const auto& e : outcome.errors) spdlog::warn("report {}", e);
+    if (!out) return;
+    std::fputs(("\n" + summary_table(model)).c_str(), out);
     if (outcome.dashboard) fmt::print(out, "\ndashboard: {}\n", outcome.dashboard->string());
     if (outcome.index) fmt::print(out, "all runs:  {}\n", outcome.index->string());
     std::fflush(out);

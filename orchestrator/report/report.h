@@ -27,7 +27,7 @@ ReportOutcome write_reports(const ReportModel& model, const std::filesystem::pat
 
 // The end-of-run hook: analyses the finished run, writes the manifest's formats, regenerates
 // the index of the parent directory, and prints the summary table and the dashboard's path
-// to `out`. Never throws: a report problem must not turn a finished run into a failed one.
+// to `out` (nullptr: print nothing). Never throws: a report problem must not turn a finished run into a failed one.
 void report_finished_run(const std::filesystem::path& run_dir, const results::Manifest& manifest,
                          const std::vector<results::ProcessRun>& runs, std::FILE* out);
 

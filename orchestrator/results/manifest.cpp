@@ -41,6 +41,7 @@ void write_fields(json::Writer& w, const Manifest& m) {
   w.field("affinity", m.affinity.mode);
   w.field("affinity_cpus", m.affinity.cpus);
   w.field("formats", m.formats);
+  w.field("history", m.history_file);
   w.field("events", p.events);
   w.end_object();
 
@@ -106,6 +107,7 @@ void from_json(const json::Value& v, Manifest& m) {
     json::get(*c, "affinity", m.affinity.mode);
     json::get(*c, "affinity_cpus", m.affinity.cpus);
     json::get(*c, "formats", m.formats);  // an unknown format name is skipped
+    json::get(*c, "history", m.history_file);
     json::get(*c, "events", p.events);
   }
   json::get(v, "interpreters", p.interpreters);

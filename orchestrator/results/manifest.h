@@ -34,6 +34,7 @@ struct Manifest {
   RunState status = RunState::running;
   config::Affinity affinity;
   std::vector<config::OutputFormat> formats;
+  std::string history_file;      // where the run is ingested at its end; "off"; "" (older runs): beside the run
   plan::Plan plan;
   os::MachineInfo machine;
   // The orchestrator's own cost, for the overhead benchmark: CPU seconds of this process and

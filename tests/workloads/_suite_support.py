@@ -96,11 +96,13 @@ def new_instance(workload_id):
 
 
 def drive(wl, threads, size, iterations=2, timeout=120.0):
-    """Run ``wl`` the way the harness does: setup, persistent workers released together by a
-    barrier each iteration, before_iteration untimed before each release. teardown is not
-    called, so tests can inspect state. Raises the first worker exception."""
+    """Run ``wl`` the way the harness does: setup, persistent workers that each run
+    setup_thread(index) before the first release, released together by a barrier each
+    iteration, before_iteration untimed before each release. teardown is not called, so
+    tests can inspect state. Raises the first worker exception."""
     wl.threads, wl.size = threads, size
     wl.setup(threads, size)
+    prepared = threading.Barrier(threads + 1, timeout=timeout)
     go = threading.Barrier(threads + 1, timeout=timeout)
     done = threading.Barrier(threads + 1, timeout=timeout)
     state = {"stop": False}
@@ -108,6 +110,11 @@ def drive(wl, threads, size, iterations=2, timeout=120.0):
 
     def worker(index):
         try:
+            try:
+                wl.setup_thread(index)
+            except BaseException as exc:  # reported by the main thread
+                errors.append((index, exc))
+            prepared.wait()
             while True:
                 go.wait()
                 if state["stop"]:
@@ -125,7 +132,10 @@ def drive(wl, threads, size, iterations=2, timeout=120.0):
     for t in workers:
         t.start()
     try:
+        prepared.wait()     # every setup_thread has returned (or raised)
         for k in range(iterations):
+            if errors:      # a setup_thread failed: run nothing
+                break
             wl.before_iteration(k)
             go.wait()
             done.wait()
@@ -134,6 +144,7 @@ def drive(wl, threads, size, iterations=2, timeout=120.0):
         state["stop"] = True
         go.wait()
     except BaseException:
+        prepared.abort()
         go.abort()
         done.abort()
         raise

@@ -21,6 +21,7 @@ Command line (prints the transcript): ``python channel_driver.py [--python P] --
 import argparse
 import json
 import os
+import re
 import select
 import signal
 import subprocess
@@ -320,7 +321,8 @@ WORKLOAD_FIELDS = {
     "id": (_str, "a string"),
     "kind": (lambda v: v in ("suite", "script"), "'suite' or 'script'"),
     "threads": (_positive, "a positive int"),
-    "scaling": (_nullable(lambda v: v in ("strong", "weak")), "'strong', 'weak' or null"),
+    "scaling": (_nullable(lambda v: v in ("strong", "weak", "latency")),
+                "'strong', 'weak', 'latency' or null"),
     "tags": (_nullable(lambda v: isinstance(v, list) and all(map(_str, v))), "a list of strings or null"),
     "op_name": (_nullable(_str), "a string or null"),
     "size": (_nullable(_positive), "a positive int or null"),
@@ -351,6 +353,40 @@ ERROR_FIELDS = {
     "message": (_str, "a string"),
     "traceback": (_nullable(_str), "a string or null"),
 }
+
+
+PAIR_EXPECTED_VALUES = {"build": ("free_threaded", "gil", "any"), "threads": ("1", ">=2", "any"),
+                        "ratio": ("higher", "lower", "equal")}
+_PYTHON_SPEC = re.compile(r"^(any|(<=|>=|<|>|==)\d+\.\d+(,(<=|>=|<|>|==)\d+\.\d+)*)$")
+
+
+def pair_problems(pair, where="pair"):
+    """How an optional ``pair`` field (hello.workload, list --json) breaks PROTOCOL.md section 6;
+    empty when it is absent, null or well formed."""
+    if pair is None:
+        return []
+    if not isinstance(pair, dict):
+        return ["{}: must be an object or null".format(where)]
+    problems = []
+    for key in ("id", "other"):
+        if not _str(pair.get(key)) or not pair.get(key):
+            problems.append("{}.{}: must be a non-empty string".format(where, key))
+    if pair.get("role") not in ("subject", "reference"):
+        problems.append("{}.role: must be 'subject' or 'reference'".format(where))
+    expected = pair.get("expected")
+    if not isinstance(expected, list) or not expected:
+        return problems + ["{}.expected: must be a non-empty list".format(where)]
+    for n, entry in enumerate(expected):
+        if not isinstance(entry, dict):
+            problems.append("{}.expected[{}]: must be an object".format(where, n))
+            continue
+        for key, values in PAIR_EXPECTED_VALUES.items():
+            if entry.get(key) not in values:
+                problems.append("{}.expected[{}].{}: must be one of {}".format(where, n, key, ", ".join(values)))
+        python = entry.get("python", "any")
+        if not _str(python) or not _PYTHON_SPEC.match(python):
+            problems.append("{}.expected[{}].python: must be 'any' or a version spec".format(where, n))
+    return problems
 
 
 def validate_transcript(transcript, returncode=None):
@@ -416,6 +452,8 @@ def validate_transcript(transcript, returncode=None):
             interp = message.get("interpreter")
             problems += _field_problems(interp, INTERPRETER_FIELDS, where + " hello.interpreter")
             problems += _field_problems(message.get("workload"), WORKLOAD_FIELDS, where + " hello.workload")
+            if isinstance(message.get("workload"), dict):
+                problems += pair_problems(message["workload"].get("pair"), where + " hello.workload.pair")
             if isinstance(interp, dict) and interp.get("free_threaded_build") is False \
                     and interp.get("gil_enabled") is False:
                 problems.append("{}: a GIL build cannot report the GIL disabled".format(where))

@@ -29,6 +29,7 @@ class SuiteWorkloads(unittest.TestCase):
                                      (workload["id"], "suite", "quick"))
                     self.assertEqual(hello["size"], workload["sizes"]["quick"])
                     self.assertEqual(hello["scaling"], workload["scaling"])
+                    self.assertEqual(hello["pair"], workload["pair"])
                     # Counters attach at hello and only follow threads created later.
                     self.assertIn(run.hello["os_threads"], (1, None), run.report())
                     assert_hello_describes_this_interpreter(self, run.hello)

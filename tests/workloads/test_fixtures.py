@@ -90,6 +90,21 @@ class Classification(unittest.TestCase):
         self.assertEqual(workload["threads"], 1)
         self.assertIn("ftbench_no_such_module", run.last["message"])
 
+    def test_setup_thread_failure_is_a_setup_error_before_any_ready(self):
+        for threads in (1, 2):
+            with self.subTest(threads=threads):
+                run = self.run_fixture("raise_in_setup_thread.py", threads)
+                self.assertEqual([m["type"] for m in run.messages], ["hello", "error"], run.report())
+                self.assertEqual(run.last["phase"], "setup")
+                self.assertIn("worker {} raised ValueError in setup_thread".format(threads - 1),
+                              run.last["message"])
+                self.assertIn("fixture: setup_thread fails on purpose", run.last["traceback"])
+
+    def test_setup_thread_runs_in_its_worker_before_the_first_ready(self):
+        run = self.run_fixture("setup_thread_owner.py", 2)
+        self.assertEqual(run.outcome, "ok", run.report())
+        self.assertTrue(run.last["checked"])
+
     def test_contract_problems_are_named(self):
         run = self.run_fixture("bad_contract.py", 1)
         self.assertIn("scaling", run.last["message"])

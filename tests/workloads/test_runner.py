@@ -107,6 +107,49 @@ class Team(unittest.TestCase):
             run_with_deadline(self, team.run)
         close_and_join(self, team)
 
+    def test_prepare_runs_once_in_each_worker_before_it_parks(self):
+        prepared = {}
+        bodies = []
+        lock = threading.Lock()
+
+        def prepare(index):
+            with lock:
+                prepared.setdefault(index, []).append(threading.get_ident())
+
+        def body(index):
+            with lock:
+                bodies.append((index, threading.get_ident()))
+
+        team = ThreadTeam(body, 3, prepare=prepare)
+        team.start()
+        self.addCleanup(close_and_join, self, team)
+        # start() returns only once every worker has prepared and parked: nothing ran yet
+        self.assertEqual(sorted(prepared), [0, 1, 2])
+        self.assertEqual(bodies, [])
+        main = threading.get_ident()
+        self.assertNotIn(main, [idents[0] for idents in prepared.values()])
+        for _ in range(2):
+            team.run()
+        self.assertEqual({i: len(v) for i, v in prepared.items()}, {0: 1, 1: 1, 2: 1},
+                         "prepare runs once per worker, not per iteration")
+        for index, ident in bodies:
+            self.assertEqual(ident, prepared[index][0], "prepare and body share the worker thread")
+
+    def test_prepare_failure_fails_start(self):
+        def prepare(index):
+            if index == 1:
+                raise ValueError("no inputs for worker 1")
+
+        team = ThreadTeam(lambda i: None, 2, prepare=prepare)
+        with self.assertRaises(WorkerFailure) as caught:
+            run_with_deadline(self, team.start)
+        details = caught.exception.details
+        self.assertEqual((details["index"], details["type"], details["where"]),
+                         (1, "ValueError", "setup_thread"))
+        self.assertIn("in setup_thread", str(caught.exception))
+        self.assertIn("no inputs for worker 1", details["traceback"])
+        close_and_join(self, team)
+
     def test_close_releases_parked_workers(self):
         team = ThreadTeam(lambda i: None, 4)
         before = set(threading.enumerate())
@@ -187,6 +230,53 @@ class SessionPhases(unittest.TestCase):
         with self.assertRaises(PhaseError) as caught:
             self.session(NoOps)
         self.assertEqual(caught.exception.phase, "import")
+
+    def test_setup_thread_runs_in_each_worker_before_the_first_iteration(self):
+        class PerThread(Recorder):
+            def setup(self, threads, size):
+                super().setup(threads, size)
+                self.owners = [None] * threads
+                self.lock = threading.Lock()
+
+            def setup_thread(self, index):
+                with self.lock:
+                    self.owners[index] = threading.get_ident()
+                    self.log.append("setup_thread {}".format(index))
+
+            def before_iteration(self, iteration):
+                if iteration == 0:
+                    assert None not in self.owners, "before_iteration(0) before setup_thread"
+                super().before_iteration(iteration)
+
+            def run_thread(self, index):
+                assert threading.get_ident() == self.owners[index], "another thread"
+
+        session = self.session(PerThread, threads=3)
+        session.setup()
+        workload = session.workload
+        self.assertEqual(sorted(workload.log[1:]), ["setup_thread 0", "setup_thread 1", "setup_thread 2"])
+        self.assertNotIn(threading.get_ident(), workload.owners)
+        self.assertEqual(len(set(workload.owners)), 3)
+        for k in range(2):
+            session.prepare(k)
+            session.run(k)
+        session.finish(check=True)
+        self.assertEqual(workload.log[-4:], ["before 0", "before 1", "check", "teardown"])
+
+    def test_setup_thread_exception_is_a_setup_error(self):
+        class Broken(Recorder):
+            def setup_thread(self, index):
+                if index == 0:
+                    raise KeyError("worker 0 has nothing")
+
+        session = self.session(Broken, threads=2)
+        with self.assertRaises(PhaseError) as caught:
+            session.setup()
+        self.assertEqual(caught.exception.phase, "setup")
+        self.assertIn("worker 0 raised KeyError in setup_thread", caught.exception.message)
+        self.assertIn("worker 0 has nothing", caught.exception.traceback)
+        self.assertTrue(session.abandon())
+        self.assertEqual(session.workload.log[-1], "teardown")
 
     def test_setup_exception_is_a_setup_error(self):
         class Broken(Recorder):

@@ -8,7 +8,7 @@ import tempfile
 import textwrap
 import unittest
 
-from channel_driver import HARNESS, ORCHESTRATOR, validate_transcript
+from channel_driver import HARNESS, ORCHESTRATOR, pair_problems, validate_transcript
 from support import FREE_THREADED_BUILD, QUICK, fixture, run_harness, suite_listing
 
 COUNTER = [fixture("counter.py")] + QUICK
@@ -97,15 +97,34 @@ class Listing(unittest.TestCase):
         self.assertEqual(ids, sorted(set(ids)))
         for entry in listing["workloads"]:
             with self.subTest(workload=entry["id"]):
-                self.assertEqual(set(entry), {"id", "kind", "path", "scaling", "tags", "op_name",
-                                              "sizes", "summary", "doc"})
+                self.assertEqual(set(entry), {"id", "kind", "path", "scaling", "pair", "tags",
+                                              "op_name", "sizes", "summary", "doc"})
                 self.assertEqual(entry["kind"], "suite")
-                self.assertIn(entry["scaling"], ("strong", "weak"))
+                self.assertIn(entry["scaling"], ("strong", "weak", "latency"))
+                self.assertEqual(pair_problems(entry["pair"]), [])
                 self.assertTrue(all(isinstance(t, str) for t in entry["tags"]))
                 self.assertTrue({"default", "quick"} <= set(entry["sizes"]))
                 self.assertTrue(os.path.isfile(entry["path"]))
                 self.assertNotIn("\n", entry["summary"])
                 self.assertTrue(entry["doc"].startswith(entry["summary"][:20]))
+
+    def test_pairs_are_declared_on_both_sides(self):
+        done, listing = suite_listing()
+        by_id = {w["id"]: w for w in listing["workloads"]}
+        pairs = [w for w in listing["workloads"] if w["pair"] is not None]
+        self.assertTrue(pairs, "the suite declares no pair")
+        for entry in pairs:
+            with self.subTest(workload=entry["id"]):
+                pair = entry["pair"]
+                self.assertIn(pair["other"], by_id, "the other side of the pair is not listed")
+                other = by_id[pair["other"]]["pair"]
+                self.assertIsNotNone(other, "the other side declares no pair")
+                self.assertEqual((other["id"], other["other"]), (pair["id"], entry["id"]))
+                self.assertEqual({pair["role"], other["role"]}, {"subject", "reference"})
+                self.assertEqual(other["expected"], pair["expected"])
+                for expected in pair["expected"]:
+                    self.assertEqual(set(expected), {"build", "threads", "python", "ratio"})
+        self.assertEqual(by_id["baseline/thread_creation"]["scaling"], "latency")
 
     def test_list_readable(self):
         done, listing = suite_listing()

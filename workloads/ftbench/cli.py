@@ -18,8 +18,17 @@ OVERVIEW = """\
   {0} run-script PATH [options] [-- ARGS]   run a plain script as the timed region
   {0} list [--json] [--suite-dir DIR]       list the suite's workloads""".format(PROG)
 
-DEFAULT_WARMUPS = 1
-DEFAULT_ITERATIONS = 5
+
+def _defaults():
+    """Repetition defaults: their one source is defaults.json beside this file (orchestrate is
+    built with the same file)."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "defaults.json")) as f:
+        return json.load(f)
+
+
+_DEFAULTS = _defaults()
+DEFAULT_WARMUPS = _DEFAULTS["warmups"]
+DEFAULT_ITERATIONS = _DEFAULTS["iterations"]
 
 
 def _int_at_least(minimum):
@@ -84,8 +93,8 @@ def _check_channel_args(parser, args):
 
 def _stub(workload_id, kind, threads):
     """The ``workload`` object of hello when the workload could not be loaded."""
-    return {"id": workload_id, "kind": kind, "path": None, "scaling": None, "tags": None,
-            "op_name": None, "threads": threads, "size": None, "size_preset": None,
+    return {"id": workload_id, "kind": kind, "path": None, "scaling": None, "pair": None,
+            "tags": None, "op_name": None, "threads": threads, "size": None, "size_preset": None,
             "ops_per_iteration": None}
 
 

@@ -11,7 +11,7 @@ import sysconfig
 
 
 def free_threaded_build():
-    """True for a ``--disable-gil`` build (3.13t and later), whatever the GIL's state now."""
+    """True for a ``--disable-gil`` (free-threaded) build, whatever the GIL's state now."""
     return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
 
 
@@ -21,7 +21,8 @@ def gil_enabled():
     On a free-threaded build the GIL can be switched on at start-up (``PYTHON_GIL=1``,
     ``-X gil=1``) and *at run time*, when an extension module that does not declare
     free-threading support is imported; so callers re-read this after each iteration.
-    Interpreters without ``sys._is_gil_enabled`` (before 3.13) always have a GIL.
+    Interpreters without ``sys._is_gil_enabled`` (those older than the first free-threaded
+    release) always have a GIL.
     """
     probe = getattr(sys, "_is_gil_enabled", None)
     return True if probe is None else bool(probe())
@@ -42,7 +43,7 @@ def os_thread_count():
 
 def process_cpu_count():
     """CPUs this process may run on (affinity-aware), falling back to ``os.cpu_count()``."""
-    counter = getattr(os, "process_cpu_count", None)  # 3.13+: also honours PYTHON_CPU_COUNT
+    counter = getattr(os, "process_cpu_count", None)  # newer Pythons: honours PYTHON_CPU_COUNT too
     if counter is not None:
         return counter()
     try:
@@ -73,7 +74,7 @@ def facts():
 
 
 def describe(facts_):
-    """One human line for standalone output: 'CPython 3.13.5, free-threaded build, GIL disabled'."""
+    """One human line for standalone output: 'CPython X.Y.Z (free-threaded build, GIL disabled)'."""
     build = "free-threaded build" if facts_["free_threaded_build"] else "GIL build"
     state = "GIL enabled" if facts_["gil_enabled"] else "GIL disabled"
     return "{} {} ({}, {})".format(

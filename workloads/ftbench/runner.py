@@ -14,6 +14,11 @@ Timing model (one iteration):
 Bodies always run on worker threads, never on the main thread, also with one thread: the
 one-thread figure must be comparable with the N-thread ones.
 
+Before a worker first parks it runs ``prepare(index)`` (the workload's ``setup_thread``), so
+whatever that builds is made, and owned, by the thread that will use it; :meth:`ThreadTeam.start`
+returns only when every worker has done so and is parked, and raises :class:`WorkerFailure`
+(naming ``setup_thread``) if one of them raised.
+
 The gate is a condition variable rather than ``threading.Barrier`` because the main thread
 needs "every worker is parked" as an event (``ready`` promises parked threads) and the end
 of an iteration is exactly "every worker is parked again"; a failing worker marks the gate
@@ -36,10 +41,13 @@ class GateClosed(Exception):
 
 
 class WorkerFailure(Exception):
-    """A worker's body raised; ``details`` holds index, type, message and traceback."""
+    """A worker's body (or its ``prepare`` step) raised; ``details`` holds index, type,
+    message, traceback and where ("setup_thread" or "run_thread")."""
 
     def __init__(self, details):
-        super().__init__("worker {index} raised {type}: {message}".format(**details))
+        super().__init__("worker {} raised {}{}: {}".format(
+            details["index"], details["type"],
+            " in setup_thread" if details.get("where") == "setup_thread" else "", details["message"]))
         self.details = details
 
 
@@ -104,23 +112,36 @@ class _Slot:
         self.error = None
 
 
-class ThreadTeam:
-    """``threads`` workers running ``body(index)`` once per :meth:`run`."""
+def _failure(index, exc, where):
+    return {"index": index, "type": type(exc).__name__, "message": str(exc),
+            "traceback": traceback.format_exc(), "where": where}
 
-    def __init__(self, body, threads, start_timeout=60.0):
+
+class ThreadTeam:
+    """``threads`` workers running ``body(index)`` once per :meth:`run`, each having run
+    ``prepare(index)`` once before its first park."""
+
+    def __init__(self, body, threads, prepare=None, start_timeout=None):
         self._body = body
+        self._prepare = prepare
         self._gate = _Gate(threads)
         self._slots = [_Slot() for _ in range(threads)]
         self._threads = [threading.Thread(target=self._work, args=(i,),
                                           name="ftbench-worker-{}".format(i), daemon=True)
                          for i in range(threads)]
+        # None: wait as long as the workers' prepare steps take (workload code, like setup();
+        # the orchestrator's per-process timeout bounds a hang).
         self._start_timeout = start_timeout
 
     def start(self):
-        """Create the threads and return once all of them are parked (untimed)."""
+        """Create the threads, let each run ``prepare(index)``, and return once all of them
+        are parked (untimed). Raises WorkerFailure if a prepare step raised."""
         for thread in self._threads:
             thread.start()
         if not self._gate.wait_all_parked(self._start_timeout):
+            failed = [s.error for s in self._slots if s.error is not None]
+            if failed:
+                raise WorkerFailure(failed[0])
             self.close(0)
             raise RuntimeError("worker threads did not start within {} s".format(self._start_timeout))
 
@@ -128,6 +149,13 @@ class ThreadTeam:
         slot = self._slots[index]
         slot.tid = threading.get_native_id()
         body = self._body
+        if self._prepare is not None:
+            try:
+                self._prepare(index)
+            except BaseException as exc:  # SystemExit too: it never ends the process
+                slot.error = _failure(index, exc, "setup_thread")
+                self._gate.fail()
+                return
         while True:
             try:
                 self._gate.park()
@@ -138,8 +166,7 @@ class ThreadTeam:
             try:
                 body(index)
             except BaseException as exc:  # SystemExit too: a body never ends the process
-                slot.error = {"index": index, "type": type(exc).__name__, "message": str(exc),
-                              "traceback": traceback.format_exc()}
+                slot.error = _failure(index, exc, "run_thread")
             ended = _clock()
             slot.cpu_ns = _cpu_clock() - cpu_started
             slot.started, slot.ended = started, ended

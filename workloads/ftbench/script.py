@@ -70,6 +70,7 @@ class ScriptSpec:
 
     kind = "script"
     scaling = ScriptWorkload.scaling
+    pair = None
     op_name = ScriptWorkload.op_name
     tags = []
     sizes = {}

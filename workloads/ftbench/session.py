@@ -1,7 +1,8 @@
 """One workload in one process: the phases both drivers (channel and standalone) step through.
 
     Session(spec, threads, size)   import phase: size resolved, instance built, ops() known
-    .setup()                       workload.setup(), worker threads created and parked
+    .setup()                       workload.setup(), worker threads created, each runs
+                                   workload.setup_thread(index), then parks
     .prepare(k)                    before_iteration(k), gc.collect(), threads parked
     .run(k)                        the timed region -> result fields of a ``done`` message
     .finish(check)                 check() (when asked), then teardown() (always)
@@ -70,6 +71,7 @@ class Session:
             "kind": self.spec.kind,
             "path": self.spec.path,
             "scaling": self.spec.scaling,
+            "pair": self.spec.pair,
             "tags": list(self.spec.tags),
             "op_name": self.spec.op_name,
             "threads": self.threads,
@@ -84,7 +86,11 @@ class Session:
             # Set before setup() so run_thread can rely on them even if setup() forgets.
             self.workload.threads, self.workload.size = self.threads, self.size
             self.workload.setup(self.threads, self.size)
-            self.team = ThreadTeam(self.workload.run_thread, self.threads)
+            # Each worker runs setup_thread(index) itself before it first parks: untimed,
+            # before before_iteration(0) and the first ready; a failure there is a setup
+            # failure (WorkerFailure -> PhaseError("setup")).
+            self.team = ThreadTeam(self.workload.run_thread, self.threads,
+                                   prepare=self.workload.setup_thread)
             self.team.start()
 
     def prepare(self, iteration):

@@ -72,6 +72,14 @@ def _print_header(hello, out):
             w["id"], w["kind"], w["scaling"], ", tags: " + ", ".join(w["tags"]) if w["tags"] else ""),
         "  threads {}, size {}, {} ops per iteration (op: {})".format(
             w["threads"], size, w["ops_per_iteration"], w["op_name"]),
+    ]
+    if w.get("pair"):
+        lines.append("  pair {}: {} (other side: {})".format(w["pair"]["id"], w["pair"]["role"],
+                                                        w["pair"]["other"]))
+    if w["scaling"] == "latency":
+        lines.append("  latency workload: read ns/op as the latency of one operation and ops/s "
+                     "as throughput; there is no scaling efficiency")
+    lines += [
         "  {}  {}".format(interpreter.describe(py), py["executable"]),
         "  {} | {} CPUs ({} usable) | {} | switch interval {:g} ms".format(
             py["compiler"], py["cpu_count"], py["process_cpu_count"], py["platform"],

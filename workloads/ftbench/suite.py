@@ -19,10 +19,13 @@ import re
 import sys
 import traceback
 
-from .workload import STRONG, WEAK, Workload
+from .workload import (PAIR_BUILDS, PAIR_RATIOS, PAIR_ROLES, PAIR_THREADS, SCALING_LABELS,
+                       Workload)
 
 SUITE_PACKAGE = "ftbench_suite"
 _ID_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+# "any", or comma-separated comparisons with a major.minor version: ">=3.14", ">=3.13,<3.15"
+_PYTHON_SPEC = re.compile(r"^(any|(?:<=|>=|<|>|==)\d+\.\d+(?:,(?:<=|>=|<|>|==)\d+\.\d+)*)$")
 
 
 class WorkloadError(Exception):
@@ -47,6 +50,7 @@ class WorkloadSpec:
         self.path = path
         self.cls = cls
         self.scaling = cls.scaling
+        self.pair = _copy_pair(cls.pair)
         self.tags = list(cls.tags)
         self.op_name = cls.op_name
         self.sizes = dict(cls.sizes)
@@ -80,6 +84,7 @@ class WorkloadSpec:
             "kind": self.kind,
             "path": self.path,
             "scaling": self.scaling,
+            "pair": self.pair,
             "tags": self.tags,
             "op_name": self.op_name,
             "sizes": self.sizes,
@@ -103,11 +108,56 @@ def _docstring(cls):
     return inspect.cleandoc(doc) if doc else ""
 
 
+def _copy_pair(pair):
+    """A JSON-ready copy of a pair declaration (validated by :func:`pair_problems`)."""
+    if pair is None:
+        return None
+    return {"id": pair["id"], "role": pair["role"], "other": pair["other"],
+            "expected": [{key: entry.get(key, "any") for key in ("build", "threads", "python", "ratio")}
+                         for entry in pair["expected"]]}
+
+
+def pair_problems(pair):
+    """Ways a ``pair`` declaration breaks its shape (workload.py, PROTOCOL.md section 6)."""
+    if pair is None:
+        return []
+    if not isinstance(pair, dict):
+        return ["pair must be None or a dict, not {!r}".format(pair)]
+    problems = []
+    for key in ("id", "other"):
+        if not isinstance(pair.get(key), str) or not pair.get(key):
+            problems.append("pair[{!r}] must be a non-empty string".format(key))
+    if pair.get("role") not in PAIR_ROLES:
+        problems.append("pair['role'] must be one of {}".format(", ".join(PAIR_ROLES)))
+    expected = pair.get("expected")
+    if not isinstance(expected, (list, tuple)) or not expected:
+        return problems + ["pair['expected'] must be a non-empty list"]
+    allowed = {"build": PAIR_BUILDS, "threads": PAIR_THREADS, "ratio": PAIR_RATIOS}
+    for n, entry in enumerate(expected):
+        if not isinstance(entry, dict) or "ratio" not in entry:
+            problems.append("pair['expected'][{}] must be a dict with a 'ratio'".format(n))
+            continue
+        unknown = set(entry) - {"build", "threads", "python", "ratio"}
+        if unknown:
+            problems.append("pair['expected'][{}] has unknown keys {}".format(n, sorted(unknown)))
+        for key, values in allowed.items():
+            if entry.get(key, "any") not in values:
+                problems.append("pair['expected'][{}][{!r}] must be one of {}".format(
+                    n, key, ", ".join(values)))
+        if not isinstance(entry.get("python", "any"), str) or \
+                not _PYTHON_SPEC.match(entry.get("python", "any")):
+            problems.append("pair['expected'][{}]['python'] must be 'any' or a version spec "
+                            "such as '>=3.14' or '>=3.13,<3.15'".format(n))
+    return problems
+
+
 def contract_problems(cls):
     """Ways ``cls`` breaks the contract in workload.py; empty when it is usable."""
     problems = []
-    if cls.scaling not in (STRONG, WEAK):
-        problems.append("scaling must be {!r} or {!r}, not {!r}".format(STRONG, WEAK, cls.scaling))
+    if cls.scaling not in SCALING_LABELS:
+        problems.append("scaling must be one of {}, not {!r}".format(
+            ", ".join(repr(label) for label in SCALING_LABELS), cls.scaling))
+    problems.extend(pair_problems(cls.pair))
     if isinstance(cls.tags, str) or not all(isinstance(t, str) for t in cls.tags):
         problems.append("tags must be a sequence of strings, not {!r}".format(cls.tags))
     if not isinstance(cls.op_name, str) or not cls.op_name:

@@ -252,9 +252,9 @@ TEST(Compare, WorkloadPairsAreComparedAndJudgedAgainstTheirExpectation) {
   padded.id = "memory/ordering/false_sharing_padded";
   baseline.scaling = padded.scaling = harness::Scaling::weak;
   baseline.pair = harness::PairInfo{"false_sharing", harness::PairRole::subject, padded.id,
-                                    {{harness::BuildKind::free_threaded, harness::ThreadCondition::several,
+                                    {{harness::BuildKind::free_threaded, harness::ThreadCondition::several, "any",
                                       harness::ExpectedRatio::higher},
-                                     {harness::BuildKind::any, harness::ThreadCondition::any, harness::ExpectedRatio::equal}}};
+                                     {harness::BuildKind::any, harness::ThreadCondition::any, "any", harness::ExpectedRatio::equal}}};
   padded.pair = harness::PairInfo{"false_sharing", harness::PairRole::reference, baseline.id, baseline.pair->expected};
   run.manifest().plan.benchmarks = {baseline, padded};
   for (int t : {1, 2}) {

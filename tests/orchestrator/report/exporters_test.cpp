@@ -320,7 +320,7 @@ TEST(HtmlExport, EscapesScriptEndingsAndFillsTheTemplateOnce) {
 
 TEST(HtmlExport, InlinesLibrariesScriptAndData) {
   DashboardAssets assets;
-  assets.page = "<html><title>{{TITLE}}</title><style>{{STYLE}}</style><script id=d type=application/json>{{DATA}}"
+  assets.page = "<html><title>{{TITLE}}</title><style>{{STYLE}}</style><noscript>{{NOSCRIPT}}</noscript><script id=d type=application/json>{{DATA}}"
                 "</script><script>{{VEGA}}</script><script>{{VEGA_LITE}}</script><script>{{VEGA_EMBED}}</script>"
                 "<script>{{APP}}</script></html>";
   assets.vega = "var vega='VEGA-LIB';";

@@ -287,8 +287,8 @@ SyntheticRun demo_run(uint64_t seed) {
   // The suite's pair, as `python -m ftbench list --json` describes it.
   auto& benchmarks = run.manifest().plan.benchmarks;
   const std::vector<harness::Expectation> expected{
-      {harness::BuildKind::free_threaded, harness::ThreadCondition::several, harness::ExpectedRatio::higher},
-      {harness::BuildKind::any, harness::ThreadCondition::any, harness::ExpectedRatio::equal}};
+      {harness::BuildKind::free_threaded, harness::ThreadCondition::several, "any", harness::ExpectedRatio::higher},
+      {harness::BuildKind::any, harness::ThreadCondition::any, "any", harness::ExpectedRatio::equal}};
   for (auto& b : benchmarks) {
     if (b.id == "memory/ordering/false_sharing_baseline")
       b.pair = harness::PairInfo{"false_sharing", harness::PairRole::subject, "memory/ordering/false_sharing_padded", expected};

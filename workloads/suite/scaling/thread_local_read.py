@@ -2,18 +2,28 @@
 
 Isolates: attribute reads on a ``threading.local`` (each thread sees its own attribute
 dict; the local object itself is shared), as in ftscalingbench ``thread_local_read``. Held
-constant: each worker sets ``tl.x`` once, then performs ``size`` reads, five per loop trip.
+constant: each worker sets ``tl.x`` to its own value once per body, then performs ``size``
+reads, five per loop trip. check() verifies each thread's sum of the values read (a read
+that saw another thread's attribute would break it).
+
+Hot objects: the module-level ``threading.local`` object ``tl``, created at import by the
+main thread and shared by every worker (that sharing is the point); each worker's own
+attribute dict for it is created by that worker at its first ``tl.x = ...``, in its first
+(warm-up) iteration.
 
 Scaling: weak (each thread performs ``size`` reads).
-Operation: one ``tl.x`` read.
+Operation: one ``tl.x`` read; ops = threads * size (size must be a multiple of 5).
 
-Expected: GIL builds (3.12, 3.13): each read finds the calling thread's dict for the local
-object and looks ``x`` up in it; ~N x the 1-thread time (GIL serialisation). Free-threaded
-(3.13t): the lookup itself is per-thread, but the ``threading.local`` object is shared and
-is *not* deferred-refcounted on 3.13t, so each read's load of it increfs/decrefs one shared
-refcount field atomically from every thread, and that cache line ping-pongs between
-cores: expect per-read time to rise with threads (CPython's ftscalingbench saw
-thread-local reads about 2x slower at ~10 threads on 3.13t).
+Expected: GIL builds: each read finds the calling thread's dict for the local object and
+looks ``x`` up in it; ~N x the 1-thread time (GIL serialisation). Free-threaded builds (GIL
+disabled): the lookup itself is per-thread, but the ``threading.local`` object is shared and
+is neither immortal nor deferred-refcounted on 3.13t (measured: its refcount is an ordinary
+one, unlike the module's functions and classes), so each read's load of it increfs/decrefs
+one shared refcount field atomically from every thread, and that cache line ping-pongs
+between cores: expect per-read time to rise with threads (CPython's ftscalingbench saw
+thread-local reads about 2x slower at ~10 threads on 3.13t). 3.14's stack references may
+avoid some of those increfs (a borrowed load of the local variable holding it); not
+measured on 3.14 or 3.15 here.
 """
 import threading
 
@@ -27,11 +37,11 @@ def _kernel(n, value):
     tmp.x = value
     total = 0
     for _ in range(n // 5):
-        total += tmp.x
-        total += tmp.x
-        total += tmp.x
-        total += tmp.x
-        total += tmp.x
+        total += tmp.x  # op
+        total += tmp.x  # op
+        total += tmp.x  # op
+        total += tmp.x  # op
+        total += tmp.x  # op
     return total
 
 

@@ -3,15 +3,23 @@
 The two differ only in ``stride_records``, the distance in records between consecutive reads:
 the kernel reads every record exactly once, in passes ``for offset in range(stride):
 for r in range(offset, n, stride)``, so stride 1 is one pass in address order (sequential)
-and stride 64 visits page-sized strides (strided). Buffer, values, lines read, op count and
-the inner loop (``s += mv[i]``) are this module's. See the workloads' docstrings.
+and stride 64 visits page-sized strides (strided). Buffer, values, lines read, op count, the
+inner loop (``s += mv[i]``) and the pair declaration are this module's. See the workloads'
+docstrings.
 """
+import threading
+
 from ftbench.workload import Workload, STRONG
 
-from ..._shared import buffer_address, chunk
+from ..._shared import Pair, buffer_address, chunk, new_buffer_view
 
 RECORD_BYTES = 64          # one element per cache line
 WORDS_PER_RECORD = RECORD_BYTES // 8
+
+PAIR = Pair("memory_walk",
+            subject="memory/ordering/strided",
+            reference="memory/ordering/sequential",
+            expected=[{"build": "any", "threads": "any", "ratio": "higher"}])
 
 
 def kernel(mv, nrec, stride_records):
@@ -21,7 +29,7 @@ def kernel(mv, nrec, stride_records):
     step = stride_records * WORDS_PER_RECORD
     for offset in range(0, step, WORDS_PER_RECORD):
         for i in range(offset, end, step):
-            s += mv[i]
+            s += mv[i]  # op
     return s
 
 
@@ -38,17 +46,30 @@ class MemoryWalk(Workload):
         addr = buffer_address(self.buf)
         self.base = (-addr) % RECORD_BYTES          # first 64-byte boundary in buf
         self.base_address = addr + self.base
-        self.view = memoryview(self.buf)[self.base:self.base + nbytes].cast("q")
-        for r in range(size):
-            self.view[r * WORDS_PER_RECORD] = r
+        # Fill record r with the int64 value r through a view used only here, on the main
+        # thread; the workers read through views they make themselves.
+        with memoryview(self.buf) as whole:
+            with whole[self.base:self.base + nbytes].cast("q") as fill:
+                for r in range(size):
+                    fill[r * WORDS_PER_RECORD] = r
+        self.chunks = [chunk(size, threads, t) for t in range(threads)]
+        self.slices = [None] * threads      # (view, records), made by each worker
+        self.creators = [None] * threads
         self.sums = [None] * threads
-        # Per-thread views are made here, single-threaded: slicing or releasing views of one
-        # memoryview from several threads at once is not thread-safe on 3.13t (it fails with
-        # "operation forbidden on released memoryview object"), and it is not what we time.
-        self.slices = []
-        for t in range(threads):
-            lo, hi = chunk(size, threads, t)
-            self.slices.append((self.view[lo * WORDS_PER_RECORD:hi * WORDS_PER_RECORD], hi - lo))
+
+    def setup_thread(self, index):
+        # The worker's own memoryview of the bytearray, sliced to its contiguous chunk and
+        # cast to int64 here, in the worker: the view belongs to the thread that reads it.
+        lo, hi = self.chunks[index]
+        whole = new_buffer_view(self.buf)
+        start = self.base + lo * RECORD_BYTES
+        self.slices[index] = (whole[start:start + (hi - lo) * RECORD_BYTES].cast("q"), hi - lo)
+        whole.release()
+        self.creators[index] = threading.get_ident()
+
+    def hot_objects(self, index):
+        entry = self.slices[index]
+        return None if entry is None else [entry[0]]
 
     def before_iteration(self, iteration):
         self.sums = [None] * self.threads
@@ -61,14 +82,14 @@ class MemoryWalk(Workload):
         return size
 
     def check(self):
-        if any(s is None for s in self.sums):
-            return "a worker did not finish"
-        want = self.size * (self.size - 1) // 2
-        if sum(self.sums) != want:
-            return "sum of elements read is %d, expected %d" % (sum(self.sums), want)
+        for t, s in enumerate(self.sums):
+            lo, hi = self.chunks[t]
+            want = (hi * (hi - 1) - lo * (lo - 1)) // 2     # values lo..hi-1
+            if s != want:
+                return "thread %d summed %r over records %d..%d, expected %d" % (t, s, lo, hi - 1, want)
         return None
 
     def teardown(self):
-        for mv, _ in self.slices:
-            mv.release()
-        self.view.release()
+        for entry in self.slices:
+            if entry is not None:
+                entry[0].release()

@@ -1,0 +1,1 @@
+// history.html: drawn from the #ftbench-history data

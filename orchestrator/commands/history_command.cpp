@@ -1,0 +1,425 @@
+// orchestrate history SUBCOMMAND: the nightly history for people. import (old run
+// directories), regressions, show, list, ack, annotate, prune, html. docs/history.md.
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <ctime>
+#include <iostream>
+
+#include "commands/commands.h"
+#include "commands/options.h"
+#include "commands/run_pipeline.h"
+#include "history/history_page.h"
+#include "history/store.h"
+#include "history/views.h"
+#include "os/clock.h"
+#include "os/logging.h"
+#include "plan/plan.h"
+#include "report/presenter.h"
+#include "report/text_table.h"
+#include "results/run_store.h"
+#include "util/error.h"
+#include "util/strings.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace ftbench::commands {
+namespace {
+
+constexpr const char* kHistoryUsage = R"(usage: orchestrate history SUBCOMMAND [options]
+  import RUN_DIR...                 store finished run directories (idempotent)
+  regressions [--open] [--json]     regressions, newest first, with their state
+  show SERIES [--json]              one series night by night (a glob over series names, or an id)
+  list [--json]                     the stored nights
+  ack ID --note TEXT [--expected]   acknowledge a regression (or mark it an expected step)
+  annotate --series GLOB --run RUN_ID --kind expected_step|machine_change|note --note TEXT
+  prune --keep-days N [--dry-run]   remove run directories older than N days (rows stay)
+  html [--output FILE]              write history.html (default: beside the database)
+Every subcommand takes --history FILE (default: the --config file's, else results/history.sqlite).
+)";
+
+// --history FILE, else the config's (--config), else results/history.sqlite here.
+struct HistoryFlags {
+  std::optional<std::string> history;
+  std::optional<std::string> config;
+};
+
+void add_history_options(po::options_description& opts) {
+  opts.add_options()("history", text_value(), "the history database (default: results/history.sqlite)")
+      ("config,c", text_value(), "take the history file from this config")
+      ("help,h", "this help");
+}
+
+fs::path history_path(const po::variables_map& vm) {
+  if (auto v = text_option(vm, "history")) return *v;
+  if (auto c = text_option(vm, "config")) {
+    const auto config = config::load_config(*c);
+    return config.history.file(config.output.directory);
+  }
+  return fs::path("results") / "history.sqlite";
+}
+
+// Opens an existing history; a typo must not create an empty database.
+history::HistoryStore open_existing(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::exists(file, ec))
+    throw UserError("no history at " + file.string() +
+                    " (give --history FILE, or --config FILE for the config's; runs and nightly jobs create it)");
+  return history::HistoryStore::open(file);
+}
+
+std::string date_of(const std::string& iso) { return iso.substr(0, 16); }
+
+int import_subcommand(const Args& args) {
+  po::options_description opts("orchestrate history import RUN_DIR... [options]");
+  add_history_options(opts);
+  po::options_description hidden;
+  hidden.add_options()("run-dir", po::value<std::vector<std::string>>()->multitoken(), "");
+  po::positional_options_description pos;
+  pos.add("run-dir", -1);
+  auto parsed = parse_options(args, opts,
+                              "\nStores each finished run directory in the history: the one given, else the\n"
+                              "one the run recorded, else history.sqlite beside it. A run already stored is\n"
+                              "skipped. An interrupted run is refused: complete it with --resume first.\n",
+                              &hidden, &pos);
+  if (!parsed) return kExitOk;
+  const auto& vm = *parsed;
+  if (!vm.count("run-dir")) throw UserError("history import needs one or more run directories");
+  const bool explicit_file = vm.count("history") || vm.count("config");
+  int failures = 0;
+  for (const auto& dir : vm["run-dir"].as<std::vector<std::string>>()) {
+    try {
+      auto loaded = results::load_run_directory(dir);
+      for (const auto& p : loaded.problems) spdlog::warn("{}: {}", dir, p);
+      fs::path file = explicit_file ? history_path(vm)
+                      : loaded.manifest.history_file.empty() || loaded.manifest.history_file == "off"
+                          ? fs::path(dir).parent_path() / "history.sqlite"
+                          : fs::path(loaded.manifest.history_file);
+      if (loaded.manifest.status != results::RunState::complete)
+        throw UserError(fmt::format("{} is {}: complete it with `orchestrate --resume {}` first", dir,
+                                    util::name(loaded.manifest.status), dir));
+      auto store = history::HistoryStore::open(file);
+      const auto outcome = store.ingest(loaded.manifest, loaded.runs, {fs::absolute(dir), "", false, ""});
+      fmt::print("{}: {} ({} series) in {}\n", loaded.manifest.run_id,
+                 outcome.added ? "stored" : "already stored", outcome.points, file.string());
+    } catch (const UserError& e) {
+      fmt::print(stderr, "orchestrate: {}: {}\n", dir, e.what());
+      ++failures;
+    }
+  }
+  return failures ? kExitSomeRunsFailed : kExitOk;
+}
+
+int regressions_subcommand(const Args& args) {
+  po::options_description opts("orchestrate history regressions [options]");
+  add_history_options(opts);
+  bool open_only = false, as_json = false;
+  opts.add_options()("open", po::bool_switch(&open_only), "only suspects and confirmed ones (still need someone)")
+      ("json", po::bool_switch(&as_json), "JSON instead of text");
+  auto parsed = parse_options(args, opts,
+                              "\nStates: suspect (not yet confirmed), confirmed, cleared (re-measurement did not\n"
+                              "confirm it), acknowledged, expected, fixed (a later night came back).\n");
+  if (!parsed) return kExitOk;
+  auto store = open_existing(history_path(*parsed));
+  const auto views = history::regression_views(store, open_only);
+  if (as_json) {
+    json::Writer w;
+    w.start_array();
+    for (const auto& v : views) history::to_json(w, v);
+    w.end_array();
+    fmt::print("{}\n", w.str());
+    return kExitOk;
+  }
+  if (views.empty()) fmt::print("no {}regressions in {}\n", open_only ? "open " : "", history_path(*parsed).string());
+  for (const auto& v : views) fmt::print("{}\n", history::describe(v));
+  return kExitOk;
+}
+
+// Series by id or by a glob over their names ("3.13t scaling/* t2 time_per_op").
+std::vector<history::SeriesRecord> find_series(history::HistoryStore& store, const std::string& what) {
+  std::vector<history::SeriesRecord> out;
+  const auto as_id = util::to_integer(what);
+  for (const auto& s : store.series()) {
+    if (as_id && s.id == *as_id) return {s};
+    if (plan::glob_match(what, s.identity.name()) || s.identity.name() == what) out.push_back(s);
+  }
+  return out;
+}
+
+int show_subcommand(const Args& args) {
+  po::options_description opts("orchestrate history show SERIES [options]");
+  add_history_options(opts);
+  bool as_json = false;
+  opts.add_options()("json", po::bool_switch(&as_json), "JSON instead of text");
+  po::options_description hidden;
+  hidden.add_options()("series", text_value(), "");
+  po::positional_options_description pos;
+  pos.add("series", 1);
+  auto parsed = parse_options(args, opts,
+                              "\nSERIES: a series id, or a glob over series names as `history regressions` prints\n"
+                              "them, e.g. '3.13t scaling/parallel_compute t2 time_per_op' or '*parallel_compute t2*'.\n",
+                              &hidden, &pos);
+  if (!parsed) return kExitOk;
+  const auto what = text_option(*parsed, "series");
+  if (!what) throw UserError("history show needs a series (an id or a glob over names; `history list` shows nights)");
+  auto store = open_existing(history_path(*parsed));
+  const auto found = find_series(store, *what);
+  if (found.empty()) throw UserError("no series matches '" + *what + "' (`orchestrate history regressions` names some)");
+  if (found.size() > 20 && !as_json) {
+    fmt::print("{} series match '{}'; narrow the glob. The first 20:\n", found.size(), *what);
+    for (size_t i = 0; i < 20; ++i) fmt::print("  {:>6}  {}\n", found[i].id, found[i].identity.name());
+    return kExitOk;
+  }
+  const auto change_points = store.change_points();
+  const auto regressions = store.regressions();
+  json::Writer w;
+  if (as_json) w.start_array();
+  for (const auto& s : found) {
+    const auto points = store.points(s.id, false);
+    if (as_json) {
+      w.start_object();
+      w.field("id", s.id);
+      w.field("name", s.identity.name());
+      w.field("unit", s.unit);
+      w.key("points");
+      w.start_array();
+      for (const auto& p : points) {
+        w.start_object();
+        w.field("run_id", p.run_id);
+        w.field("created_at", p.created_at);
+        w.field("value", p.value);
+        w.field("low", p.low);
+        w.field("high", p.high);
+        w.field("processes", p.processes);
+        w.field("excluded", p.excluded);
+        w.end_object();
+      }
+      w.end_array();
+      w.end_object();
+      continue;
+    }
+    fmt::print("#{} {} ({} nights)\n", s.id, s.identity.name(), points.size());
+    report::TextTable t({"night", "run", s.unit == "ns" ? "median" : "value", "95% interval", "processes", "marks"});
+    for (const auto& p : points) {
+      std::vector<std::string> marks;
+      if (p.excluded) marks.push_back("excluded");
+      for (const auto& c : change_points)
+        if (c.series_id == s.id && c.night_id == p.night_id)
+          marks.push_back(fmt::format("change point {:.3f}x", c.ratio));
+      for (const auto& r : regressions)
+        if (r.series_id == s.id && r.detected_night_id == p.night_id)
+          marks.push_back(fmt::format("#{} {}", r.id, util::name(r.state)));
+      const bool ns = s.unit == "ns";
+      t.add_row({date_of(p.created_at), p.run_id, ns ? report::format_duration_ns(p.value) : fmt::format("{:.3f}", p.value),
+                 ns ? fmt::format("[{}, {}]", report::format_duration_ns(p.low), report::format_duration_ns(p.high))
+                    : fmt::format("[{:.3f}, {:.3f}]", p.low, p.high),
+                 std::to_string(p.processes), util::join(marks, "; ")});
+    }
+    fmt::print("{}\n", t.plain());
+  }
+  if (as_json) {
+    w.end_array();
+    fmt::print("{}\n", w.str());
+  }
+  return kExitOk;
+}
+
+int list_subcommand(const Args& args) {
+  po::options_description opts("orchestrate history list [options]");
+  add_history_options(opts);
+  bool as_json = false;
+  opts.add_options()("json", po::bool_switch(&as_json), "JSON instead of text");
+  auto parsed = parse_options(args, opts);
+  if (!parsed) return kExitOk;
+  auto store = open_existing(history_path(*parsed));
+  const auto nights = store.nights();
+  if (as_json) {
+    json::Writer w;
+    w.start_array();
+    for (const auto& n : nights) {
+      w.start_object();
+      w.field("id", n.id);
+      w.field("run_id", n.run_id);
+      w.field("created_at", n.created_at);
+      w.field("config", n.config_name);
+      w.field("run_dir", n.run_dir);
+      w.field("excluded", n.excluded);
+      w.field("exclusion_reason", n.exclusion_reason);
+      w.field("pruned", n.pruned);
+      w.end_object();
+    }
+    w.end_array();
+    fmt::print("{}\n", w.str());
+    return kExitOk;
+  }
+  report::TextTable t({"night", "run", "config", "interpreters", "state"});
+  for (const auto& n : nights) {
+    std::vector<std::string> interps;
+    for (const auto& i : store.night_interpreters(n.id))
+      interps.push_back(i.label + (i.commit.empty() ? "" : "@" + i.commit.substr(0, 8)));
+    std::string state = n.excluded ? "excluded: " + n.exclusion_reason : "counted";
+    if (n.pruned) state += " (run directory pruned)";
+    t.add_row({date_of(n.created_at), n.run_id, n.config_name, util::join(interps, " "), state});
+  }
+  fmt::print("{}{} nights in {}\n", t.plain(), nights.size(), history_path(*parsed).string());
+  return kExitOk;
+}
+
+int ack_subcommand(const Args& args) {
+  po::options_description opts("orchestrate history ack ID --note TEXT [options]");
+  add_history_options(opts);
+  bool expected = false;
+  opts.add_options()("note", text_value(), "why (required: the next reader needs it)")
+      ("expected", po::bool_switch(&expected), "an intended step (a known trade-off): the series starts afresh there");
+  po::options_description hidden;
+  hidden.add_options()("id", text_value(), "");
+  po::positional_options_description pos;
+  pos.add("id", 1);
+  auto parsed = parse_options(args, opts,
+                              "\nAn acknowledged or expected regression never fails a nightly job again; the\n"
+                              "series' segment restarts at its first bad night, so the new level is the norm.\n",
+                              &hidden, &pos);
+  if (!parsed) return kExitOk;
+  const auto id_text = text_option(*parsed, "id");
+  const auto id = id_text ? util::to_integer(*id_text) : std::nullopt;
+  if (!id) throw UserError("history ack needs a regression id (`orchestrate history regressions` lists them)");
+  const auto note = text_option(*parsed, "note");
+  if (!note || util::trim(*note).empty()) throw UserError("history ack needs --note \"why\"");
+  auto store = open_existing(history_path(*parsed));
+  auto r = store.regression(*id);
+  if (!r) throw UserError(fmt::format("no regression #{} (`orchestrate history regressions` lists them)", *id));
+  r->state = expected ? history::RegressionState::expected : history::RegressionState::acknowledged;
+  r->note = *note;
+  store.update_regression(*r);
+  fmt::print("{}\n", history::describe(history::view_of(store, *r)));
+  return kExitOk;
+}
+
+int annotate_subcommand(const Args& args) {
+  po::options_description opts("orchestrate history annotate [options]");
+  add_history_options(opts);
+  opts.add_options()("series", text_value(), "glob over series names ('*' for every series)")
+      ("run", text_value(), "the run id of the first night it applies to")
+      ("kind", text_value(), "expected_step (a known step: restart the segment) | machine_change | note")
+      ("note", text_value(), "the text");
+  auto parsed = parse_options(args, opts,
+                              "\nexpected_step and machine_change start the matching series afresh at that night:\n"
+                              "nights before it are no longer the reference. A note only marks the charts.\n");
+  if (!parsed) return kExitOk;
+  const auto& vm = *parsed;
+  const auto series = text_option(vm, "series");
+  const auto run = text_option(vm, "run");
+  const auto kind = text_option(vm, "kind").value_or("note");
+  const auto note = text_option(vm, "note");
+  if (!series || !run || !note) throw UserError("history annotate needs --series GLOB, --run RUN_ID and --note TEXT");
+  if (kind != "expected_step" && kind != "machine_change" && kind != "note")
+    throw UserError("--kind " + kind + ": use expected_step, machine_change or note");
+  auto store = open_existing(history_path(vm));
+  const auto night = store.night_by_run(*run);
+  if (!night) throw UserError("no night " + *run + " in the history (`orchestrate history list` shows them)");
+  history::Annotation a;
+  a.machine_id = night->machine_id;
+  a.series_glob = *series;
+  a.night_id = night->id;
+  a.kind = kind;
+  a.note = *note;
+  a.id = store.add_annotation(a);
+  size_t matched = 0;
+  for (const auto& s : store.series(night->machine_id))
+    if (*series == "*" || plan::glob_match(*series, s.identity.name())) ++matched;
+  fmt::print("annotation #{} ({}) from {} on {} series\n", a.id, kind, *run, matched);
+  if (!matched) fmt::print(stderr, "orchestrate: warning: '{}' matches no series yet\n", *series);
+  return kExitOk;
+}
+
+int prune_subcommand(const Args& args) {
+  po::options_description opts("orchestrate history prune --keep-days N [options]");
+  add_history_options(opts);
+  bool dry_run = false;
+  opts.add_options()("keep-days", text_value(), "keep the run directories of the last N days")
+      ("dry-run", po::bool_switch(&dry_run), "say what would be removed");
+  auto parsed = parse_options(args, opts,
+                              "\nRemoves old nights' run directories (dashboards, logs, raw files); the history\n"
+                              "keeps every value, so detection, `history show` and history.html lose nothing.\n");
+  if (!parsed) return kExitOk;
+  const auto days_text = text_option(*parsed, "keep-days");
+  const auto days = days_text ? util::to_integer(*days_text) : std::nullopt;
+  if (!days || *days < 0) throw UserError("history prune needs --keep-days N (N >= 0)");
+  auto store = open_existing(history_path(*parsed));
+  const auto cutoff = os::iso8601_days_ago(*days);
+  size_t removed = 0;
+  for (const auto& n : store.nights()) {
+    if (n.pruned || n.created_at >= cutoff || n.run_dir.empty()) continue;
+    const fs::path dir = n.run_dir;
+    std::error_code ec;
+    // Only a directory that is this run's: its manifest names it.
+    if (fs::exists(dir, ec)) {
+      try {
+        if (results::load_run_directory(dir).manifest.run_id != n.run_id) {
+          spdlog::warn("{} holds another run than {}: left alone", dir.string(), n.run_id);
+          continue;
+        }
+      } catch (const UserError& e) {
+        spdlog::warn("{}: not removed ({})", dir.string(), e.what());
+        continue;
+      }
+      if (dry_run) {
+        fmt::print("would remove {}\n", dir.string());
+        ++removed;
+        continue;
+      }
+      fs::remove_all(dir, ec);
+      if (ec) {
+        spdlog::warn("{}: {}", dir.string(), ec.message());
+        continue;
+      }
+    }
+    if (!dry_run) store.set_pruned(n.id);
+    fmt::print("{} {}\n", dry_run ? "would prune" : "pruned", n.run_id);
+    ++removed;
+  }
+  fmt::print("{} night{} {}; their values stay in the history\n", removed, removed == 1 ? "" : "s",
+             dry_run ? "would be pruned" : "pruned");
+  return kExitOk;
+}
+
+int html_subcommand(const Args& args) {
+  po::options_description opts("orchestrate history html [options]");
+  add_history_options(opts);
+  opts.add_options()("output,o", text_value(), "the page (default: history.html beside the database)");
+  auto parsed = parse_options(args, opts);
+  if (!parsed) return kExitOk;
+  const auto file = history_path(*parsed);
+  auto store = open_existing(file);
+  const fs::path page = text_option(*parsed, "output").value_or((fs::absolute(file).parent_path() / "history.html").string());
+  fmt::print("{}\n", history::write_history_page(store, page).string());
+  return kExitOk;
+}
+
+}  // namespace
+
+int history_command(const Args& args) {
+  if (args.empty() || args.front() == "--help" || args.front() == "-h") {
+    std::fputs(kHistoryUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  os::setup_console_logging("warn");
+  const Args rest(args.begin() + 1, args.end());
+  const auto& sub = args.front();
+  if (sub == "import") return import_subcommand(rest);
+  if (sub == "regressions") return regressions_subcommand(rest);
+  if (sub == "show") return show_subcommand(rest);
+  if (sub == "list") return list_subcommand(rest);
+  if (sub == "ack") return ack_subcommand(rest);
+  if (sub == "annotate") return annotate_subcommand(rest);
+  if (sub == "prune") return prune_subcommand(rest);
+  if (sub == "html") return html_subcommand(rest);
+  fmt::print(stderr, "orchestrate history: unknown subcommand '{}'\n{}", sub, kHistoryUsage);
+  return kExitUsage;
+}
+
+}  // namespace ftbench::commands

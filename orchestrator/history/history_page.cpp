@@ -1,0 +1,167 @@
+#include "history/history_page.h"
+
+#include <cmath>
+#include <map>
+
+#include "history/views.h"
+#include "os/clock.h"
+#include "os/files.h"
+#include "report/dashboard_assets.h"
+#include "report/html_exporter.h"
+#include "util/json.h"
+
+namespace fs = std::filesystem;
+
+namespace ftbench::history {
+namespace {
+
+// Five significant digits: a year of points stays a few megabytes, far below any interval.
+double rounded(double v) {
+  if (v == 0 || !std::isfinite(v)) return v;
+  const double scale = std::pow(10.0, 4 - std::floor(std::log10(std::fabs(v))));
+  return std::round(v * scale) / scale;
+}
+
+bool shown(const SeriesIdentity& id) { return id.kind != SeriesKind::cell || id.metric == "time_per_op"; }
+
+}  // namespace
+
+std::string history_page_data(HistoryStore& store, const fs::path& page_dir) {
+  json::Writer w(json::Writer::Style::compact);
+  w.start_object();
+  w.field("schema", "ftbench-history-page/1");
+  w.field("generated_at", os::utc_now_iso8601());
+
+  w.key("machines");
+  w.start_array();
+  for (const auto& m : store.machines()) {
+    w.start_object();
+    w.field("id", m.id);
+    w.field("fingerprint", m.fingerprint);
+    w.field("description", m.description);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("nights");
+  w.start_array();
+  for (const auto& n : store.nights()) {
+    w.start_object();
+    w.field("id", n.id);
+    w.field("machine", n.machine_id);
+    w.field("run_id", n.run_id);
+    w.field("created_at", n.created_at);
+    w.field("config", n.config_name);
+    w.field("excluded", n.excluded);
+    w.field("reason", n.exclusion_reason);
+    // A link only where the dashboard is still there (pruned nights keep their numbers).
+    std::string link;
+    std::error_code ec;
+    const fs::path dashboard = fs::path(n.run_dir) / "dashboard.html";
+    if (!n.pruned && !n.run_dir.empty() && fs::exists(dashboard, ec))
+      link = fs::relative(dashboard, page_dir, ec).generic_string();
+    w.field("dashboard", ec ? dashboard.string() : link);
+    w.key("interpreters");
+    w.start_object();
+    for (const auto& i : store.night_interpreters(n.id)) {
+      w.key(i.label);
+      w.start_object();
+      w.field("version", i.version);
+      w.field("sha256", i.sha256.substr(0, 12));
+      w.field("commit", i.commit.substr(0, 12));
+      w.end_object();
+    }
+    w.end_object();
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("series");
+  w.start_array();
+  for (const auto& s : store.series()) {
+    if (!shown(s.identity)) continue;
+    const auto& id = s.identity;
+    w.start_object();
+    w.field("id", s.id);
+    w.field("machine", s.machine_id);
+    w.field("kind", id.kind);
+    w.field("name", id.name());
+    w.field("interpreter", id.interpreter);
+    w.field("reference", id.reference);
+    w.field("benchmark", id.benchmark);
+    w.field("threads", id.threads);
+    w.field("metric", id.metric);
+    w.field("unit", s.unit);
+    // [night, value, low, high, processes]
+    w.key("points");
+    w.start_array();
+    for (const auto& p : store.points(s.id, false)) {
+      w.start_array();
+      w.integer(p.night_id);
+      w.number(rounded(p.value));
+      w.number(rounded(p.low));
+      w.number(rounded(p.high));
+      w.integer(p.processes);
+      w.end_array();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("change_points");
+  w.start_array();
+  for (const auto& c : store.change_points()) {
+    w.start_object();
+    w.field("series", c.series_id);
+    w.field("night", c.night_id);
+    w.field("ratio", rounded(c.ratio));
+    w.field("p_value", c.p_value);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("annotations");
+  w.start_array();
+  for (const auto& a : store.annotations()) {
+    w.start_object();
+    w.field("id", a.id);
+    w.field("machine", a.machine_id);
+    w.field("series_glob", a.series_glob);
+    w.field("night", a.night_id);
+    w.field("kind", a.kind);
+    w.field("note", a.note);
+    w.field("created_at", a.created_at);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("regressions");
+  w.start_array();
+  for (const auto& v : regression_views(store)) {
+    w.start_object();
+    w.field("series_id", v.record.series_id);
+    w.field("detected_night", v.record.detected_night_id);
+    w.field("first_bad_night", v.record.first_bad_night_id.value_or(v.record.detected_night_id));
+    w.key("view");
+    to_json(w, v);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return w.str();
+}
+
+fs::path write_history_page(HistoryStore& store, const fs::path& file) {
+  const auto assets = report::load_dashboard_assets("history");
+  const auto page_dir = fs::absolute(file).parent_path();
+  const std::string data = history_page_data(store, page_dir);
+  os::write_file_atomically(
+      file, report::self_contained_page(assets, "ftbench history",
+                                        "This page draws its charts with JavaScript. `orchestrate history regressions` "
+                                        "and `orchestrate history show SERIES` print the same numbers as text.",
+                                        data));
+  return file;
+}
+
+}  // namespace ftbench::history

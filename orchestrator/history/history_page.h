@@ -1,0 +1,24 @@
+#pragma once
+// history.html: one self-contained page beside the history database (the run dashboard's
+// pinned chart libraries, script, style and data inlined; opens offline). Per series a time
+// line of nightly medians with interval bands, change points and annotations; the
+// free-threaded/default and PYTHON_GIL=1 ratios and scaling efficiency over time; the
+// regressions table linking to each night's run dashboard. dashboard/src/history.js draws it
+// from the data below (docs/history.md "history.html" describes the format).
+
+#include <filesystem>
+#include <string>
+
+#include "history/store.h"
+
+namespace ftbench::history {
+
+// The page's data (JSON). Time-per-operation cells and the derived series; links to run
+// dashboards are relative to `page_dir`.
+std::string history_page_data(HistoryStore& store, const std::filesystem::path& page_dir);
+
+// Writes the page (atomically) and returns its path. Throws UserError when the dashboard
+// assets are missing.
+std::filesystem::path write_history_page(HistoryStore& store, const std::filesystem::path& file);
+
+}  // namespace ftbench::history

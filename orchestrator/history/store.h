@@ -1,0 +1,190 @@
+#pragma once
+// The nightly history: every night (one finished run directory) with its raw per-iteration
+// values, the series they belong to, annotations, change points and regressions, in one
+// database (docs/history.md has the schema). Ingesting is idempotent: a run already stored is
+// not added twice. Schema versions migrate forward; a newer or a foreign database is refused
+// with one line and never changed.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "history/database.h"
+#include "history/identity.h"
+#include "results/manifest.h"
+#include "results/process_run.h"
+#include "util/enum_names.h"
+#include "util/error.h"
+
+namespace ftbench::history {
+
+inline constexpr int kHistorySchemaVersion = 1;
+
+// One line for the person at the terminal (cron mails it): what is wrong with the history.
+class HistoryError : public UserError {
+ public:
+  using UserError::UserError;
+};
+
+struct NightRecord {
+  int64_t id = 0;
+  int64_t machine_id = 0;
+  std::string run_id;
+  std::string created_at;
+  std::string config_name;
+  std::string run_dir;
+  bool excluded = false;           // stored, but not evidence: the machine was unfit
+  std::string exclusion_reason;
+  std::string preflight;           // JSON: the checks before the run
+  std::string machine_state;       // JSON: SMT, turbo, governor, kernel, hostname that night
+  bool pruned = false;             // its run directory was removed (`history prune`)
+};
+
+// What one interpreter label was on one night.
+struct NightInterpreter {
+  std::string label;
+  std::string identity;
+  std::string version;
+  std::string sha256;
+  std::string commit;
+  std::string executable;
+};
+
+struct SeriesRecord {
+  int64_t id = 0;
+  int64_t machine_id = 0;
+  SeriesIdentity identity;
+  std::string unit;  // "ns", "count", "ratio"
+};
+
+// One night's value of one series: its centre, interval and (for cells) the raw values.
+struct PointRecord {
+  int64_t night_id = 0;
+  std::string run_id;
+  std::string created_at;
+  bool excluded = false;
+  double value = 0;                // median of the process medians (cells), the ratio or efficiency (derived)
+  double low = 0;
+  double high = 0;
+  int processes = 0;
+  std::vector<double> units;       // one per process (cells)
+  std::vector<double> raw;         // every measured iteration (cells)
+  std::vector<int> raw_process;    // the process of each raw value
+};
+
+enum class RegressionState { suspect, confirmed, cleared, acknowledged, expected, fixed };
+inline constexpr util::EnumName<RegressionState> kRegressionStateNames[] = {
+    {RegressionState::suspect, "suspect"},           {RegressionState::confirmed, "confirmed"},
+    {RegressionState::cleared, "cleared"},           {RegressionState::acknowledged, "acknowledged"},
+    {RegressionState::expected, "expected"},         {RegressionState::fixed, "fixed"}};
+constexpr std::span<const util::EnumName<RegressionState>> enum_names(RegressionState) { return kRegressionStateNames; }
+
+enum class Direction { slower, faster };
+inline constexpr util::EnumName<Direction> kDirectionNames[] = {{Direction::slower, "slower"},
+                                                                {Direction::faster, "faster"}};
+constexpr std::span<const util::EnumName<Direction>> enum_names(Direction) { return kDirectionNames; }
+
+struct RegressionRecord {
+  int64_t id = 0;
+  int64_t series_id = 0;
+  int64_t detected_night_id = 0;
+  std::optional<int64_t> first_bad_night_id;
+  RegressionState state = RegressionState::suspect;
+  Direction direction = Direction::slower;
+  double ratio = 1;              // tonight / the series' segment
+  double low = 0;
+  double high = 0;
+  double p_value = 1;
+  double q_value = 1;            // Benjamini-Hochberg over the night's series
+  int nights_of_evidence = 1;
+  std::string commit_range;      // "abc123..def456" of the interpreter, when known
+  std::string counters;          // JSON: the counters per op that moved with it
+  std::string confirmation;      // JSON: how it was confirmed or cleared
+  std::string note;              // acknowledgement / annotation text
+  std::string updated_at;
+};
+
+struct Annotation {
+  int64_t id = 0;
+  int64_t machine_id = 0;        // 0: every machine
+  std::string series_glob;       // over series names ("3.13t scaling/* t2 *"); "*": all
+  int64_t night_id = 0;          // the first night it applies to (a step starts there)
+  std::string kind;              // expected_step | machine_change | note
+  std::string note;
+  std::string created_at;
+};
+
+struct ChangePoint {
+  int64_t series_id = 0;
+  int64_t night_id = 0;          // the first night after the change
+  double ratio = 1;              // after / before
+  double p_value = 1;
+};
+
+struct IngestOptions {
+  std::filesystem::path run_dir;
+  std::string preflight;         // JSON
+  bool excluded = false;
+  std::string exclusion_reason;
+};
+
+struct IngestOutcome {
+  int64_t night_id = 0;
+  bool added = false;            // false: this run was stored before (nothing changed)
+  size_t points = 0;
+};
+
+class HistoryStore {
+ public:
+  // Validates the database (ours, not newer than this build) and migrates it to the current
+  // schema. Throws HistoryError with one line otherwise.
+  explicit HistoryStore(std::unique_ptr<Database> db);
+  static HistoryStore open(const std::filesystem::path& sqlite_file);
+
+  // Stores one finished run: its night, interpreters, series and points, in one transaction.
+  // Throws HistoryError for a run that is not complete (resume it first) or a full disk;
+  // nothing is half stored.
+  IngestOutcome ingest(const results::Manifest& manifest, const std::vector<results::ProcessRun>& runs,
+                       const IngestOptions& options);
+
+  std::vector<NightRecord> nights(std::optional<int64_t> machine_id = std::nullopt);
+  std::optional<NightRecord> night(int64_t id);
+  std::optional<NightRecord> night_by_run(const std::string& run_id);
+  std::vector<NightInterpreter> night_interpreters(int64_t night_id);
+  void set_excluded(int64_t night_id, bool excluded, const std::string& reason);
+  void set_pruned(int64_t night_id);
+
+  std::vector<SeriesRecord> series(std::optional<int64_t> machine_id = std::nullopt);
+  std::optional<SeriesRecord> series_by_id(int64_t id);
+  std::vector<PointRecord> points(int64_t series_id, bool with_values = true);
+
+  int64_t add_regression(const RegressionRecord& r);  // one per (series, detected night): replaces
+  void update_regression(const RegressionRecord& r);
+  std::vector<RegressionRecord> regressions(std::optional<RegressionState> state = std::nullopt);
+  std::optional<RegressionRecord> regression(int64_t id);
+
+  int64_t add_annotation(const Annotation& a);
+  std::vector<Annotation> annotations();
+
+  void replace_change_points(int64_t series_id, const std::vector<ChangePoint>& points);
+  std::vector<ChangePoint> change_points(std::optional<int64_t> series_id = std::nullopt);
+
+  struct Machine {
+    int64_t id = 0;
+    std::string fingerprint;
+    std::string description;
+  };
+  std::vector<Machine> machines();
+
+  Database& database() { return *db_; }
+
+ private:
+  void migrate();
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace ftbench::history
