@@ -11,24 +11,8 @@
   var app = document.getElementById('app');
   var pending = [];
 
-  // ---------- small helpers ----------
-  function el(tag, attrs) {
-    var node = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (k) {
-        if (k === 'text') node.textContent = attrs[k];
-        else if (k === 'html') node.innerHTML = attrs[k];
-        else if (k === 'class') node.className = attrs[k];
-        else node.setAttribute(k, attrs[k]);
-      });
-    }
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === null || child === undefined) continue;
-      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
+  // ---------- small helpers (common.js has the shared ones) ----------
+  var el = ftbenchPage.el, threadsLabel = ftbenchPage.threadsLabel, unitFor = ftbenchPage.unitFor;
 
   // Every number shown as text comes pre-formatted in the data ("display" fields), written by
   // orchestrate's presenter (orchestrator/report/presenter.h): one set of display rules for the
@@ -37,7 +21,6 @@
     if (!c.valid || !c.significant) return 'ns';
     return c.change === 'higher' ? 'slower' : 'faster';
   }
-  function threadsLabel(n) { return n + (n === 1 ? ' thread' : ' threads'); }
 
   var data = JSON.parse(document.getElementById('ftbench-data').textContent);
   var interpreters = data.interpreters;
@@ -289,12 +272,6 @@
   }
 
   // ---------- time per operation bars ----------
-  function unitFor(maxNs) {
-    if (maxNs >= 1e9) return { scale: 1e9, name: 's' };
-    if (maxNs >= 1e6) return { scale: 1e6, name: 'ms' };
-    if (maxNs >= 1e3) return { scale: 1e3, name: 'us' };
-    return { scale: 1, name: 'ns' };
-  }
 
   function timeBars() {
     var rows = [];

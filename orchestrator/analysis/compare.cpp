@@ -14,6 +14,11 @@ namespace {
 
 bool sets_gil_env(const MeasuredInterpreter& i) { return i.tested.env.find("PYTHON_GIL") != i.tested.env.end(); }
 
+// "3.15" when this default build was chosen to stand in for that version's missing one.
+std::string stands_in_for(const MeasuredInterpreter& i) {
+  return i.tested.resolution ? i.tested.resolution->stand_in_for : std::string();
+}
+
 // The default build that best matches a free-threaded one: same major.minor, the exact
 // version preferred (a provisioned pair shares source and flags), a clean environment.
 const MeasuredInterpreter* default_build_for(const Cells& cells, const MeasuredInterpreter& ft) {
@@ -26,7 +31,12 @@ const MeasuredInterpreter* default_build_for(const Cells& cells, const MeasuredI
                   best->facts().version_text != ft.facts().version_text))
       best = &i;
   }
-  return best;
+  if (best) return best;
+  // A version with no default build: the one the config's query chose to stand in for it.
+  const auto minor = std::to_string(v.major) + "." + std::to_string(v.minor);
+  for (const auto& i : cells.interpreters)
+    if (!i.free_threaded_build() && !sets_gil_env(i) && stands_in_for(i) == minor) return &i;
+  return nullptr;
 }
 
 // Shell-style words of a CONFIG_ARGS string ("'--prefix=/x' '--enable-shared'").
@@ -62,6 +72,9 @@ std::string pair_title(PairKind kind, const MeasuredInterpreter& s, const Measur
     case PairKind::versus_baseline:
       return s.label() + " vs " + r.label() + " (baseline)";
     case PairKind::free_threading:
+      if (!stands_in_for(r).empty())
+        return s.label() + " vs " + r.label() + ": free-threaded " + sv + " vs " + rv +
+               ", the nearest default build (standing in: no default build of " + stands_in_for(r) + ")";
       return s.label() + " vs " + r.label() + ": free-threaded vs default build of " + (sv == rv ? sv : sv + " / " + rv);
     case PairKind::gil_switch:
       return s.label() + " vs " + r.label() + ": the same free-threaded binary with the GIL on vs off";

@@ -40,9 +40,17 @@ int interpreters_command(const Args& args) {
     return kExitOk;
   }
   fmt::print("{:<10} {:<13} {:<6} {:<12} {}\n", "VERSION", "BUILD", "GIL", "SOURCE", "PATH");
-  for (const auto& f : result.interpreters)
-    fmt::print("{:<10} {:<13} {:<6} {:<12} {}\n", f.short_name(), f.free_threaded_build ? "free-threaded" : "default",
-               f.gil_enabled ? "on" : "off", f.source ? util::name(*f.source) : "", f.path.string());
+  for (const auto& f : result.interpreters) {
+    // A build of a source tree (provision-python --source DIR) says which commit it is; every
+    // commit's build is listed, the newest is what queries pick.
+    std::string built;
+    if (!f.source_commit.empty())
+      built = "commit " + f.source_commit.substr(0, 12) + (f.source_commit.ends_with("-dirty") ? "-dirty" : "");
+    if (!f.built_at.empty()) built += (built.empty() ? "built " : ", built ") + f.built_at;
+    fmt::print("{:<10} {:<13} {:<6} {:<12} {}{}\n", f.short_name(), f.free_threaded_build ? "free-threaded" : "default",
+               f.gil_enabled ? "on" : "off", f.source ? util::name(*f.source) : "", f.path.string(),
+               built.empty() ? "" : "  (" + built + ")");
+  }
   if (result.interpreters.empty())
     fmt::print("(none found: install CPython with pyenv/uv/your distribution, or run scripts/provision-python)\n");
   if (vm.count("all"))

@@ -167,8 +167,13 @@ int nightly_command(const Args& args) {
   }
   report.exit_code = exit_code_of(report.outcome);
 
-  os::write_file_atomically(night.run_dir / "nightly.md", history::render_markdown(report));
-  os::write_file_atomically(night.run_dir / "nightly.json", history::render_json(report));
+  // In the run directory, and the latest beside the history: a stable path for cron's mail.
+  const auto markdown = history::render_markdown(report);
+  const auto json_text = history::render_json(report);
+  os::write_file_atomically(night.run_dir / "nightly.md", markdown);
+  os::write_file_atomically(night.run_dir / "nightly.json", json_text);
+  os::write_file_atomically(history_file.parent_path() / "latest-nightly.md", markdown);
+  os::write_file_atomically(history_file.parent_path() / "latest-nightly.json", json_text);
   try {
     const auto page = history::write_history_page(store, history_file.parent_path() / "history.html");
     spdlog::info("history dashboard: {}", page.string());

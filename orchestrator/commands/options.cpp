@@ -33,7 +33,8 @@ void add_run_options(po::options_description& opts, CommonFlags& f) {
       ("profile", text_value(), "counters: none | basic | detailed")
       ("threads", po::value<std::vector<std::string>>()->multitoken(), "thread counts, e.g. --threads 1 2 ncpu")
       ("python", po::value<std::vector<std::string>>()->multitoken(),
-       "interpreters instead of the config's: paths or versions (3.12, 3.13t)")
+       "interpreters instead of the config's: paths, versions (3.12, 3.13t), newest-free-threaded, "
+       "before-free-threading")
       ("output,o", text_value(), "results root directory (a run directory is created inside)")
       ("repetitions", text_value(), "processes per (interpreter, benchmark, threads)")
       ("warmups", text_value(), "warm-up iterations per process")

@@ -95,6 +95,12 @@ results::Manifest build_manifest(const config::RunConfig& config, const Pipeline
     benchmarks = plan::select_benchmarks(harness::load_catalog(interpreters.front().interpreter.path, workloads_dir),
                                          config.benchmarks);
   m.plan = plan::make_plan(config, std::move(interpreters), std::move(benchmarks), m.usable_cpus(), workloads_dir);
+  // What each entry resolved to and why, once the plan stands (so a config error stays one line).
+  for (const auto& i : m.plan.interpreters) {
+    if (!i.resolution) continue;
+    spdlog::info("{}: {}", i.label, i.resolution->reason);
+    if (!i.resolution->warning.empty()) spdlog::warn("{}: {}", i.label, i.resolution->warning);
+  }
   return m;
 }
 

@@ -31,8 +31,9 @@ struct SourceLocation {
 
 // One interpreter under test: an explicit path or a discovery query, plus its environment.
 struct InterpreterSpec {
-  std::string name;                              // label in reports; empty: derived from the facts
-  std::optional<std::filesystem::path> path;     // explicit interpreter, else discovered by `query`
+  std::string name;                              // label in reports, may hold {minor} and {version}
+                                                 // (filled from the interpreter found); empty: derived
+  std::optional<std::filesystem::path> path;     // explicit interpreter ("~/" expanded), else discovered by `query`
   discovery::InterpreterQuery query;
   std::map<std::string, std::string> env;        // e.g. PYTHON_GIL=1 on a free-threaded build
   bool baseline = false;                         // comparisons are made against this one
@@ -111,10 +112,11 @@ struct History {
   std::optional<std::filesystem::path> path; // default: <output directory>/history.sqlite
   double fdr = 0.05;                         // Benjamini-Hochberg q over a night's series
   double min_effect = 0.03;                  // the smallest change reported as a regression
-  double noise_multiplier = 3.0;             // minimum effect >= this many night-to-night sds
+  double noise_multiplier = 2.0;             // minimum effect >= this many night-to-night sds (beyond sampling)
   double confirm_budget = 0.10;              // share of the night's machine time confirmation may use
   double max_load = 1.5;                     // preflight: 1-minute load per usable CPU above this: unfit
   double max_noise = 0.25;                   // preflight: noise probe's spread (MAD/median) above this: unfit
+  double drift_threshold = 0.05;             // the machine's own move tonight beyond this is reported as drift
 
   std::filesystem::path file(const std::filesystem::path& output_directory) const {
     return path ? *path : output_directory / "history.sqlite";
@@ -163,7 +165,16 @@ void apply_overrides(RunConfig& config, const Overrides& overrides);
 // The value parsers both use. Each throws std::invalid_argument with a message that says
 // what is valid; callers add the position (file:line:col or the flag).
 ThreadSetting parse_thread_setting(const std::string& text);     // "4", "ncpu"
-InterpreterSpec parse_python_argument(const std::string& text);  // "/path/python", "3.13", "3.13t"
+InterpreterSpec parse_python_argument(const std::string& text);  // "/path/python", "3.13", "3.13t",
+                                                                 // newest-free-threaded, before-free-threading
+// A `version:` value into the query: a version spec ("3.13", ">=3.10,<3.13") or a rule word
+// (newest-free-threaded, before-free-threading).
+void parse_version_query(const std::string& text, discovery::InterpreterQuery& query);
+// An interpreter's name: checks its placeholders ({minor}, {version}); expand_name fills them.
+std::string parse_interpreter_name(const std::string& text);
+std::string expand_name(const std::string& name, const discovery::Interpreter& interpreter);
+// A path as written: a leading "~/" is the home directory.
+std::filesystem::path parse_path(const std::string& text);
 std::string parse_size(const std::string& text);                 // "default", "quick", "1000"
 double parse_duration(const std::string& text);                  // seconds: 90, 90s, 5m, 1h
 perf::Profile parse_profile(const std::string& text);

@@ -127,10 +127,10 @@ InterpreterSpec Parser::interpreter(const YAML::Node& n, size_t index) const {
   InterpreterSpec spec;
   spec.where = at(n);
   expect_keys(n, what, {"name", "path", "version", "free_threaded", "source", "env", "baseline", "required"});
-  if (n["name"]) spec.name = scalar(n["name"], what + ".name");
-  if (n["path"]) spec.path = scalar(n["path"], what + ".path");
+  if (n["name"]) spec.name = checked(n["name"], "", [](const std::string& t) { return parse_interpreter_name(t); });
+  if (n["path"]) spec.path = parse_path(scalar(n["path"], what + ".path"));
   if (n["version"])
-    spec.query.version = checked(n["version"], "", [](const std::string& t) { return discovery::VersionSpec::parse(t); });
+    checked(n["version"], "", [&](const std::string& t) { parse_version_query(t, spec.query); return 0; });
   if (n["free_threaded"]) spec.query.free_threaded = boolean(n["free_threaded"], what + ".free_threaded");
   if (n["source"]) {
     const auto s = scalar(n["source"], what + ".source");
@@ -146,8 +146,18 @@ InterpreterSpec Parser::interpreter(const YAML::Node& n, size_t index) const {
   }
   if (n["baseline"]) spec.baseline = boolean(n["baseline"], what + ".baseline");
   if (n["required"]) spec.required = boolean(n["required"], what + ".required");
-  if (spec.path && (spec.query.version || spec.query.free_threaded || spec.query.source))
+  if (spec.path && (n["version"] || spec.query.free_threaded || spec.query.source))
     fail(n, what + " gives both a path and a discovery query (version/free_threaded/source): use one");
+  using discovery::VersionRule;
+  if (spec.query.rule == VersionRule::newest_free_threaded && !spec.query.free_threaded)
+    fail(n["version"], what + ": version: newest-free-threaded needs free_threaded: true (its free-threaded build) or "
+                              "false (the default build of the same version)");
+  if (spec.query.rule == VersionRule::before_free_threading) {
+    if (spec.query.free_threaded.value_or(false))
+      fail(n["free_threaded"],
+           what + ": no free-threaded build exists before 3.13; drop free_threaded or set it to false");
+    spec.query.free_threaded = false;
+  }
   if (!spec.path && !spec.query.version && !spec.query.free_threaded)
     fail(n, what + " needs a path, or a version and/or free_threaded to discover one");
   return spec;
@@ -232,7 +242,7 @@ void Parser::output(const YAML::Node& n, Output& out) const {
 
 void Parser::history(const YAML::Node& n, History& out) const {
   expect_keys(n, "history", {"enabled", "path", "fdr", "min_effect", "noise_multiplier", "confirm_budget", "max_load",
-                             "max_noise"});
+                             "max_noise", "drift_threshold"});
   auto fraction = [&](const char* key, double min, double max) {
     return checked(n[key], "", [&](const std::string& t) { return parse_number(t, (std::string("history.") + key).c_str(), min, max); });
   };
@@ -244,6 +254,7 @@ void Parser::history(const YAML::Node& n, History& out) const {
   if (n["confirm_budget"]) out.confirm_budget = fraction("confirm_budget", 0.0, 10.0);
   if (n["max_load"]) out.max_load = fraction("max_load", 0.0, 1000.0);
   if (n["max_noise"]) out.max_noise = fraction("max_noise", 0.0, 100.0);
+  if (n["drift_threshold"]) out.drift_threshold = fraction("drift_threshold", 0.0, 10.0);
 }
 
 RunConfig Parser::parse(const YAML::Node& root) const {

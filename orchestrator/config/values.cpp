@@ -1,5 +1,7 @@
 // The value parsers the config file and the command line share.
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <cmath>
 #include <stdexcept>
 
@@ -39,10 +41,66 @@ ThreadSetting parse_thread_setting(const std::string& text) {
   return {false, static_cast<int>(*v)};
 }
 
+std::filesystem::path parse_path(const std::string& text) {
+  if (text.rfind("~/", 0) == 0) {
+    const char* home = std::getenv("HOME");
+    if (home && *home) return std::filesystem::path(home) / text.substr(2);
+  }
+  return text;
+}
+
+void parse_version_query(const std::string& text, discovery::InterpreterQuery& query) {
+  if (const auto rule = util::parse<discovery::VersionRule>(text); rule && *rule != discovery::VersionRule::spec) {
+    query.rule = *rule;
+    query.version.reset();
+    return;
+  }
+  const bool word = !text.empty() && std::isalpha(static_cast<unsigned char>(text.front()));
+  if (word)
+    throw std::invalid_argument("version '" + text +
+                                "' is neither a version spec (\"3.13\", \"3.13.5\", \">=3.10,<3.13\") nor one of "
+                                "newest-free-threaded, before-free-threading");
+  query.rule = discovery::VersionRule::spec;
+  query.version = discovery::VersionSpec::parse(text);  // throws invalid_argument
+}
+
+std::string parse_interpreter_name(const std::string& text) {
+  for (size_t open = text.find('{'); open != std::string::npos; open = text.find('{', open + 1)) {
+    const auto close = text.find('}', open);
+    if (close == std::string::npos)
+      throw std::invalid_argument("name '" + text +
+                                  "' opens a '{' it does not close (placeholders: {minor}, {version})");
+    const auto key = text.substr(open + 1, close - open - 1);
+    if (key != "minor" && key != "version")
+      throw std::invalid_argument("name '" + text + "' uses an unknown placeholder {" + key +
+                                  "} (known: {minor} = \"3.14\", {version} = \"3.14.0\")");
+  }
+  if (text.find('}') != std::string::npos && text.find('{') == std::string::npos)
+    throw std::invalid_argument("name '" + text + "' closes a '}' it never opened");
+  return text;
+}
+
+std::string expand_name(const std::string& name, const discovery::Interpreter& interpreter) {
+  std::string out = name;
+  auto replace_all = [&](const std::string& key, const std::string& value) {
+    for (size_t p = out.find(key); p != std::string::npos; p = out.find(key, p + value.size()))
+      out.replace(p, key.size(), value);
+  };
+  replace_all("{minor}", std::to_string(interpreter.version.major) + "." + std::to_string(interpreter.version.minor));
+  replace_all("{version}", interpreter.version_text);
+  return out;
+}
+
 InterpreterSpec parse_python_argument(const std::string& text) {
   InterpreterSpec spec;
   if (text.find('/') != std::string::npos) {
-    spec.path = text;
+    spec.path = parse_path(text);
+    return spec;
+  }
+  if (const auto rule = util::parse<discovery::VersionRule>(text); rule && *rule != discovery::VersionRule::spec) {
+    // On its own, newest-free-threaded means the free-threaded build.
+    spec.query.rule = *rule;
+    spec.query.free_threaded = *rule == discovery::VersionRule::newest_free_threaded;
     return spec;
   }
   std::string version = text;
@@ -52,7 +110,7 @@ InterpreterSpec parse_python_argument(const std::string& text) {
   } else {
     spec.query.free_threaded = false;
   }
-  spec.query.version = discovery::VersionSpec::parse(version);  // throws invalid_argument
+  parse_version_query(version, spec.query);  // throws invalid_argument
   return spec;
 }
 

@@ -33,6 +33,27 @@ print(json.dumps({
 
 std::string Interpreter::short_name() const { return version_text + (free_threaded_build ? "t" : ""); }
 
+std::filesystem::path Interpreter::provisioned_install() const {
+  if (source != Source::provisioned) return {};
+  // <install>/{gil,nogil}/bin/python3.X
+  const auto prefix = executable.parent_path().parent_path();
+  if (prefix.filename() != "gil" && prefix.filename() != "nogil") return {};
+  return prefix.parent_path();
+}
+
+void read_build_record(const std::filesystem::path& record, Interpreter& i) {
+  std::error_code ec;
+  if (!std::filesystem::exists(record, ec)) return;
+  const auto doc = json::parse(os::read_file(record));
+  if (!doc || !doc->IsObject()) return;
+  std::string commit;
+  bool dirty = false;
+  json::get(*doc, "commit", commit);
+  json::get(*doc, "dirty", dirty);
+  i.source_commit = commit.empty() ? commit : commit + (dirty ? "-dirty" : "");
+  json::get(*doc, "built_at", i.built_at);
+}
+
 void from_json(const json::Value& v, Interpreter& i) {
   json::read_fields(v, i);
   if (std::string source; !i.source && json::get(v, "source", source)) {
@@ -81,9 +102,7 @@ Interpreter probe_interpreter(const std::filesystem::path& path, Source source) 
   facts.executable = std::filesystem::weakly_canonical(exe, ec);
   if (ec) facts.executable = exe;
   // A build by scripts/provision-python says where it came from (<prefix>/ftbench-build.json).
-  const auto build_record = facts.executable.parent_path().parent_path() / "ftbench-build.json";
-  if (std::filesystem::exists(build_record, ec))
-    if (const auto record = json::parse(os::read_file(build_record))) json::get(*record, "commit", facts.source_commit);
+  read_build_record(facts.executable.parent_path().parent_path() / "ftbench-build.json", facts);
   return facts;
 }
 

@@ -33,10 +33,17 @@ struct Interpreter {
   std::string configure_args;        // sysconfig CONFIG_ARGS
   std::string compiler;              // platform.python_compiler()
   std::string sha256;                // of `executable`, for interpreters a run uses: when it changed
-  std::string source_commit;         // the source tree's commit (scripts/provision-python --source DIR)
+  // From a scripts/provision-python build's <prefix>/ftbench-build.json: the source tree's
+  // commit ("<sha>-dirty" when the tree had uncommitted changes, like `git describe --dirty`;
+  // empty for tarballs and trees outside git) and when the build finished (ISO 8601 UTC).
+  std::string source_commit;
+  std::string built_at;
 
   // "3.13.5t" for a free-threaded build, "3.13.5" otherwise.
   std::string short_name() const;
+  // A provisioned build's install directory (<cache>/<install>, holding gil/ and nogil/): the
+  // two builds of one matched pair share it. Empty for any other interpreter.
+  std::filesystem::path provisioned_install() const;
 };
 
 // "version" is the full text; path and source are written only when known.
@@ -53,10 +60,15 @@ void describe(Interpreter& i, F& f) {
   f("compiler", i.compiler);
   f.optional("sha256", i.sha256);
   f.optional("source_commit", i.source_commit);
+  f.optional("built_at", i.built_at);
 }
 // Reads the fields, then derives `version` and accepts "PATH", schema version 1's name for
 // Source::path.
 void from_json(const json::Value& v, Interpreter& i);
+
+// Reads <prefix>/ftbench-build.json (written by scripts/provision-python) into `source_commit`
+// and `built_at`; a missing or unreadable record leaves them empty.
+void read_build_record(const std::filesystem::path& record, Interpreter& i);
 
 // Runs `path` with a tiny probe script (isolated mode, clean environment, short timeout).
 // Throws UserError naming the path when it does not exist, does not run, or is not CPython.

@@ -1,5 +1,6 @@
 #include "discovery/python_version.h"
 
+#include <array>
 #include <cctype>
 #include <stdexcept>
 
@@ -34,7 +35,36 @@ int parse_components(std::string_view text, PythonVersion& out) {
   return count;
 }
 
+// (major, minor, micro, level, serial, dev): level 0 = alpha, 1 = beta, 2 = rc, 3 = final;
+// dev = 1 for a trailing '+'.
+std::array<int, 6> release_key(std::string_view text) {
+  text = util::trim(text);
+  PythonVersion v;
+  if (parse_components(text, v) < 2) return {-1, 0, 0, 0, 0, 0};
+  size_t i = 0;  // skip the numeric part
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  auto rest = text.substr(i);
+  int level = 3, serial = 0, dev = 0;
+  if (!rest.empty() && rest.back() == '+') {
+    dev = 1;
+    rest.remove_suffix(1);
+  }
+  for (const auto& [tag, tag_level] : {std::pair<std::string_view, int>{"rc", 2}, {"a", 0}, {"b", 1}}) {
+    if (rest.substr(0, tag.size()) == tag) {
+      level = tag_level;
+      serial = static_cast<int>(util::to_integer(rest.substr(tag.size())).value_or(0));
+      break;
+    }
+  }
+  return {v.major, v.minor, v.micro, level, serial, dev};
+}
+
 }  // namespace
+
+int compare_releases(std::string_view a, std::string_view b) {
+  const auto ka = release_key(a), kb = release_key(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
 
 std::string PythonVersion::str() const {
   return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(micro);

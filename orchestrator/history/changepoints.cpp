@@ -78,7 +78,10 @@ std::vector<Split> find_change_points(const std::vector<double>& log_values, con
   std::function<void(size_t, size_t)> split = [&](size_t begin, size_t end) {
     const auto [at, q] = best_energy_split(log_values, begin, end, settings.min_segment);
     if (q <= 0 || at == 0) return;
-    const double p = welch_p_value(log_values, begin, at, end);
+    // The split was chosen as the most extreme of every candidate position: the t-test's p is
+    // multiplied by their number (Bonferroni), or noise at a series' ends passes for a step.
+    const double candidates = static_cast<double>(end - begin - 2 * settings.min_segment + 1);
+    const double p = std::min(1.0, welch_p_value(log_values, begin, at, end) * candidates);
     const double shift = mean_of(log_values, at, end) - mean_of(log_values, begin, at);
     if (p >= settings.alpha || std::fabs(shift) < min_log) return;
     split(begin, at);

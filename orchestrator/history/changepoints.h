@@ -2,7 +2,9 @@
 // Retrospective change points in one series of nightly values: E-divisive means (Matteson and
 // James's energy statistic, as Apache Otava/Hunter uses it) to propose where the distribution
 // changes, each proposal kept only if a Welch t-test between the two sides says p < alpha
-// (Otava prunes with a t-test the same way) and the shift is at least `min_effect`. Splitting
+// (Otava prunes with a t-test the same way; here p is multiplied by the number of positions
+// the split was chosen from, since the most extreme split of pure noise is otherwise
+// "significant") and the shift is at least `min_effect`. Splitting
 // recurses into both sides. Chosen over asv's penalised step fit because it needs no noise
 // model and no penalty constant: it finds shifts in any distribution, slow drifts included
 // (they split where the level has moved most), and the t-test makes every reported point a
@@ -14,7 +16,7 @@
 namespace ftbench::history {
 
 struct ChangePointSettings {
-  double alpha = 0.001;      // Welch t-test p below which a split is kept
+  double alpha = 0.001;      // Welch t-test p (times the candidate positions) below which a split is kept
   double min_effect = 0.02;  // |after / before - 1| below which a split is not worth reporting
   size_t min_segment = 3;    // nights on each side, at least
 };

@@ -9,11 +9,17 @@
 namespace ftbench::history {
 namespace {
 
-Verdict decide(double ratio, double p, double min_effect, Direction expected) {
-  const double effect = std::fabs(std::log(ratio));
-  const bool same_way = (ratio > 1) == (expected == Direction::slower);
-  if (p <= kConfirmAlpha && same_way && effect >= std::log1p(min_effect)) return Verdict::confirmed;
-  if (!same_way || p > 0.2 || effect < std::log1p(min_effect) / 2) return Verdict::cleared;
+// Confirmed: significant at kConfirmAlpha, the suspected way, at least the minimum effect.
+// Cleared: the interval rules the minimum effect out (or the change went significantly the
+// other way). Anything else needs more processes: with few, no test can clear anything.
+Verdict decide(double ratio, const analysis::Interval& ci, double p, double min_effect, Direction expected) {
+  const bool slower = expected == Direction::slower;
+  const bool same_way = (ratio > 1) == slower;
+  const double bound = slower ? 1 + min_effect : 1 / (1 + min_effect);
+  if (p <= kConfirmAlpha && same_way && std::fabs(std::log(ratio)) >= std::log1p(min_effect)) return Verdict::confirmed;
+  if (!same_way && p <= 0.05) return Verdict::cleared;
+  const bool ci_known = ci.high > 0 && ci.low > 0;
+  if (ci_known && (slower ? ci.high < bound : ci.low > bound)) return Verdict::cleared;
   return Verdict::undecided;
 }
 
@@ -30,6 +36,7 @@ std::vector<ConfirmationTarget> plan_confirmation(HistoryStore& store, const Nig
     ConfirmationTarget t;
     t.suspect = *e;
     t.label = e->identity.interpreter;
+    t.machine_factor = detection.machine_factor;
     for (const auto& i : tonight.plan.interpreters)
       if (i.label == t.label) {
         t.executable = i.interpreter.path;
@@ -43,14 +50,9 @@ std::vector<ConfirmationTarget> plan_confirmation(HistoryStore& store, const Nig
     const auto segment = segment_before(store, *series, points, detection.night_id, settings.max_segment_nights);
     for (const auto& p : points)
       if (p.night_id == detection.night_id) {
-        t.nights.tonight_units = p.units;
-        t.nights.tonight_value = p.value;
+        t.nights = series_nights(p, segment, true);
         t.tonight_processes = static_cast<int>(p.units.size());
       }
-    for (const auto& p : segment) {
-      t.nights.segment_values.push_back(p.value);
-      t.nights.segment_units.push_back(p.units);
-    }
     if (!segment.empty()) {
       for (const auto& i : store.night_interpreters(segment.back().night_id))
         if (i.label == t.label) {
@@ -84,8 +86,10 @@ Judgement judge(const ConfirmationTarget& t, const std::vector<double>& previous
     j.how = fmt::format("tonight's binary ({}) against the segment's ({}), {} processes each, the same night",
                         t.sha256.substr(0, 12), t.previous_sha256.substr(0, 12), j.processes);
   } else {
+    // Tonight's processes, stored and extra, measured on tonight's machine: judged relative to it.
     auto nights = t.nights;
     nights.tonight_units.insert(nights.tonight_units.end(), tonight_units.begin(), tonight_units.end());
+    for (auto& u : nights.tonight_units) u /= t.machine_factor;
     nights.tonight_value = analysis::median(nights.tonight_units);
     const auto e = test_series(nights, machine_night_variance, settings);
     j.ratio = e.ratio;
@@ -95,7 +99,7 @@ Judgement judge(const ConfirmationTarget& t, const std::vector<double>& previous
     j.how = fmt::format("{} processes tonight against the segment's {} nights", j.processes,
                         nights.segment_values.size());
   }
-  j.verdict = decide(j.ratio, j.p, t.suspect.min_effect, t.suspect.direction);
+  j.verdict = decide(j.ratio, j.ci, j.p, t.suspect.min_effect, t.suspect.direction);
   return j;
 }
 

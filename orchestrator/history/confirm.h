@@ -39,7 +39,8 @@ struct ConfirmationTarget {
   std::filesystem::path previous_executable;  // previous_binary mode
   std::string previous_sha256;
   std::string previous_commit;
-  SeriesNights nights;                        // tonight and the segment, as detection saw them
+  SeriesNights nights;                        // tonight (as measured) and the segment
+  double machine_factor = 1;                  // tonight's machine shift (detect.h): extend_tonight divides by it
   int tonight_processes = 0;
 };
 

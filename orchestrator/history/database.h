@@ -13,6 +13,8 @@
 #include <variant>
 #include <vector>
 
+#include "util/error.h"
+
 namespace ftbench::history {
 
 using Blob = std::vector<uint8_t>;
@@ -30,10 +32,11 @@ struct Row {
   std::optional<double> optional_real(size_t i) const;
 };
 
-// A database error: what failed and the database's own words.
-class DatabaseError : public std::runtime_error {
+// A database error: what failed and the database's own words, in one line. A UserError: a
+// damaged file or a full disk is the user's to fix, and the message says how.
+class DatabaseError : public UserError {
  public:
-  using std::runtime_error::runtime_error;
+  using UserError::UserError;
 };
 
 class Database {
@@ -52,6 +55,9 @@ class Database {
   virtual int schema_version() = 0;
   virtual void set_schema_version(int version) = 0;
   virtual bool is_foreign() = 0;
+  // Settings that change the file (SQLite's WAL journal): applied once the database is known
+  // to be ours, so a foreign or newer file is left exactly as it was.
+  virtual void prepare_for_writing() = 0;
   virtual std::string describe() const = 0;  // "history.sqlite" / "postgresql://host/db" (no password)
   // The column types that differ between backends: an auto-numbered key and binary data.
   virtual std::string_view id_column() const = 0;  // "INTEGER PRIMARY KEY" / "BIGSERIAL PRIMARY KEY"

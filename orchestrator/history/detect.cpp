@@ -8,6 +8,8 @@
 #include <numbers>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "analysis/statistics.h"
 
 namespace ftbench::history {
@@ -42,6 +44,21 @@ double night_variance(const SeriesNights& s) {
   for (const auto& u : s.segment_units) sampling += median_sampling_variance(u);
   if (!s.segment_units.empty()) sampling /= static_cast<double>(s.segment_units.size());
   return std::max(0.0, total - sampling);
+}
+
+SeriesNights series_nights(const PointRecord& tonight, const std::vector<PointRecord>& segment, bool normalize) {
+  SeriesNights s;
+  s.tonight_units = normalize ? tonight.units : std::vector<double>{};
+  s.tonight_value = tonight.value;
+  for (const auto& p : segment) {
+    const double f = normalize && p.machine_factor > 0 ? p.machine_factor : 1.0;
+    s.segment_values.push_back(p.value / f);
+    if (!normalize) continue;
+    auto units = p.units;
+    for (auto& u : units) u /= f;
+    s.segment_units.push_back(std::move(units));
+  }
+  return s;
 }
 
 Evidence test_series(const SeriesNights& s, double machine_night_variance, const DetectionSettings& settings) {
@@ -83,7 +100,9 @@ Evidence test_series(const SeriesNights& s, double machine_night_variance, const
     e.ci = {std::exp(d - 1.96 * e.night_sd), std::exp(d + 1.96 * e.night_sd), analysis::kConfidence};
   }
   e.p = std::max(e.p_rank, e.p_nights);
-  e.min_effect = std::max(settings.min_effect, std::expm1(settings.noise_multiplier * std::sqrt(tau2 + v_tonight)));
+  // The smallest change worth reporting: what nights move by on their own (beyond sampling,
+  // which the p-value already accounts for), times the multiplier.
+  e.min_effect = std::max(settings.min_effect, std::expm1(settings.noise_multiplier * std::sqrt(tau2)));
   return e;
 }
 
@@ -159,13 +178,7 @@ NightDetection detect_night(HistoryStore& store, int64_t night_id, const Detecti
       if (cell) ++out.learning;
       continue;
     }
-    Candidate c{s, {}};
-    c.nights.tonight_units = tonight->units;
-    c.nights.tonight_value = tonight->value;
-    for (const auto& p : segment) {
-      c.nights.segment_values.push_back(p.value);
-      if (cell) c.nights.segment_units.push_back(p.units);
-    }
+    Candidate c{s, series_nights(*tonight, segment, cell)};
     (cell ? cells : derived).push_back(std::move(c));
   }
 
@@ -175,8 +188,44 @@ NightDetection detect_night(HistoryStore& store, int64_t night_id, const Detecti
   const double machine_variance = variances.empty() ? 0.0 : analysis::median(variances);
   out.machine_night_sd = std::sqrt(machine_variance);
 
+  // The machine's own move tonight: the median shift of the series whose interpreter binary
+  // did not change since the last night that counted. Every series is judged relative to it,
+  // so a night on which a shared VM ran 10 % slow still counts, and one cell that moved
+  // against the rest still stands out.
+  std::set<std::string> changed;
+  std::optional<NightRecord> previous;
+  for (const auto& n : store.nights(night->machine_id))
+    if (n.id != night_id && !n.excluded && n.created_at <= night->created_at) previous = n;
+  if (previous) {
+    std::map<std::string, std::string> before;
+    for (const auto& i : store.night_interpreters(previous->id)) before[i.label] = i.sha256;
+    for (const auto& i : store.night_interpreters(night_id))
+      if (before.count(i.label) && before[i.label] != i.sha256) changed.insert(i.label);
+  }
+  std::vector<double> shifts_of_unchanged;
   for (const auto& c : cells) {
-    auto e = test_series(c.nights, machine_variance, settings);
+    if (changed.count(c.series.identity.interpreter) || !positive(c.nights.segment_values) ||
+        !(c.nights.tonight_value > 0))
+      continue;
+    double mean_log = 0;
+    for (double v : c.nights.segment_values) mean_log += std::log(v);
+    mean_log /= static_cast<double>(c.nights.segment_values.size());
+    shifts_of_unchanged.push_back(std::log(c.nights.tonight_value) - mean_log);
+  }
+  if (shifts_of_unchanged.size() >= static_cast<size_t>(settings.min_series_for_machine_shift)) {
+    const double b = analysis::median(shifts_of_unchanged);
+    out.machine_factor = std::exp(b);
+    if (std::fabs(b) >= std::log1p(settings.drift_threshold))
+      out.drift = fmt::format("the machine ran {:.1f}% {} than its recent nights (median of {} series of unchanged "
+                              "interpreters); every series is judged relative to it",
+                              std::fabs(std::expm1(b)) * 100, b > 0 ? "slower" : "faster", shifts_of_unchanged.size());
+  }
+
+  for (auto& c : cells) {
+    auto nights = c.nights;
+    for (auto& u : nights.tonight_units) u /= out.machine_factor;
+    nights.tonight_value /= out.machine_factor;
+    auto e = test_series(nights, machine_variance, settings);
     e.series_id = c.series.id;
     e.identity = c.series.identity;
     out.tested.push_back(std::move(e));
@@ -192,35 +241,6 @@ NightDetection detect_night(HistoryStore& store, int64_t night_id, const Detecti
   apply_fdr(shifts, settings);
   for (auto& e : shifts)
     if (e.suspect) out.ratio_shifts.push_back(std::move(e));
-
-  // Machine drift: every interpreter moved the same way by more than the threshold, and none
-  // changed its binary since the last night that counted.
-  std::map<std::string, std::vector<double>> moves;
-  for (const auto& e : out.tested) moves[e.identity.interpreter].push_back(std::log(e.ratio));
-  if (moves.size() >= 2) {
-    int sign = 0;
-    bool together = true;
-    std::string detail;
-    for (auto& [label, logs] : moves) {
-      const double m = analysis::median(logs);
-      const int s = m > 0 ? 1 : -1;
-      if (std::fabs(m) < std::log1p(settings.drift_threshold) || (sign != 0 && s != sign)) together = false;
-      sign = s;
-      detail += (detail.empty() ? "" : ", ") + label + " " + std::to_string(static_cast<int>(std::lround((std::exp(m) - 1) * 100))) + "%";
-    }
-    bool binaries_changed = false;
-    std::optional<NightRecord> previous;
-    for (const auto& n : store.nights(night->machine_id))
-      if (n.id != night_id && !n.excluded && n.created_at <= night->created_at) previous = n;
-    if (previous) {
-      std::map<std::string, std::string> before;
-      for (const auto& i : store.night_interpreters(previous->id)) before[i.label] = i.sha256;
-      for (const auto& i : store.night_interpreters(night_id))
-        if (before.count(i.label) && before[i.label] != i.sha256) binaries_changed = true;
-    }
-    if (together && !binaries_changed)
-      out.drift = "every interpreter moved together (" + detail + ") and none changed its binary: the machine drifted";
-  }
   return out;
 }
 

@@ -8,8 +8,10 @@
 //     with the variance a night adds beyond sampling (estimated over the machine's series).
 // The p-value is the larger of the two; Benjamini-Hochberg controls the false-discovery rate
 // over the night's series; and a change smaller than the series' minimum effect (derived from
-// its own noise) is never a suspect. Suspects are then confirmed or cleared the same night
-// (history/confirm.h). docs/history.md gives the definitions and the validation figures.
+// its own noise) is never a suspect. A night is a machine event: the median move of the series
+// whose interpreter did not change is the machine's, and every series is judged relative to it
+// (a shared VM that ran slow tonight reports drift, not N regressions). Suspects are then
+// confirmed or cleared the same night (history/confirm.h). docs/history.md gives the definitions and the validation figures.
 
 #include <cstdint>
 #include <optional>
@@ -26,8 +28,9 @@ struct DetectionSettings {
   int min_segment_nights = 3;     // fewer: the series is still learning, nothing is judged
   double fdr = 0.05;              // Benjamini-Hochberg q over the night's series
   double min_effect = 0.03;       // the smallest change ever reported
-  double noise_multiplier = 3.0;  // ... raised to this many of the series' own night-to-night sd
-  double drift_threshold = 0.03;  // every interpreter moved at least this much, one way: machine drift
+  double noise_multiplier = 2.0;  // ... raised to this many of the night-to-night sd beyond sampling
+  double drift_threshold = 0.05;  // the machine moved at least this much tonight: reported as drift
+  int min_series_for_machine_shift = 6;  // fewer series of unchanged interpreters: no machine shift estimated
 };
 
 // One series tonight against its segment.
@@ -55,6 +58,12 @@ struct SeriesNights {
   std::vector<double> segment_values;              // per segment night
 };
 
+// Tonight's point and its segment as the test takes them. Cells (`normalize`): each segment
+// night divided by its machine factor, so past drifts do not count as the series' noise;
+// tonight stays as measured (detect_night divides it by tonight's factor). Derived series
+// (ratios, efficiencies) carry no machine factor and no per-process values.
+SeriesNights series_nights(const PointRecord& tonight, const std::vector<PointRecord>& segment, bool normalize);
+
 // The between-night variance beyond sampling (log scale) of one series, from its segment:
 // var(log nightly medians) minus their expected sampling variance, never below 0.
 double night_variance(const SeriesNights& s);
@@ -71,7 +80,8 @@ struct NightDetection {
   std::vector<Evidence> tested;        // every time-per-operation series with enough history
   std::vector<Evidence> ratio_shifts;  // derived series (free-threaded/default, GIL switch, scaling) that moved
   size_t learning = 0;                 // series with too few nights to judge
-  std::optional<std::string> drift;    // every interpreter moved together and none changed its binary
+  double machine_factor = 1;           // tonight's machine / its recent nights; series are judged relative to it
+  std::optional<std::string> drift;    // the machine moved beyond drift_threshold (reported, absorbed)
   double machine_night_sd = 0;
   std::vector<const Evidence*> suspects() const;
 };

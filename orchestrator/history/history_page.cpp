@@ -58,9 +58,11 @@ std::string history_page_data(HistoryStore& store, const fs::path& page_dir) {
     std::string link;
     std::error_code ec;
     const fs::path dashboard = fs::path(n.run_dir) / "dashboard.html";
-    if (!n.pruned && !n.run_dir.empty() && fs::exists(dashboard, ec))
-      link = fs::relative(dashboard, page_dir, ec).generic_string();
-    w.field("dashboard", ec ? dashboard.string() : link);
+    if (!n.pruned && !n.run_dir.empty() && fs::exists(dashboard, ec) && !ec) {
+      const auto relative = fs::relative(dashboard, page_dir, ec);
+      link = ec || relative.empty() ? dashboard.string() : relative.generic_string();
+    }
+    w.field("dashboard", link);
     w.key("interpreters");
     w.start_object();
     for (const auto& i : store.night_interpreters(n.id)) {

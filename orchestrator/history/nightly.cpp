@@ -67,30 +67,6 @@ std::string judgement_json(const Judgement& j, ConfirmMode mode, int rounds) {
   return w.str();
 }
 
-// A night that drifted: stored but excluded. Three drifting nights in a row, the same way,
-// are the machine's new normal: they count again and a machine_change annotation starts every
-// series afresh there.
-void handle_drift(HistoryStore& store, const NightRecord& night, const std::string& drift, NightlyReport& report) {
-  store.set_excluded(night.id, true, "machine drift: " + drift);
-  report.excluded = true;
-  report.exclusion_reason = "machine drift: " + drift;
-  std::vector<NightRecord> streak;
-  for (const auto& n : store.nights(night.machine_id))
-    if (n.created_at <= night.created_at) streak.push_back(n);
-  if (streak.size() < 3) return;
-  const auto tail = std::vector<NightRecord>(streak.end() - 3, streak.end());
-  const bool all_drift = std::all_of(tail.begin(), tail.end(), [](const NightRecord& n) {
-    return n.excluded && n.exclusion_reason.rfind("machine drift", 0) == 0;
-  });
-  if (!all_drift) return;
-  for (const auto& n : tail) store.set_excluded(n.id, false, "");
-  store.add_annotation({0, night.machine_id, "*", tail.front().id, "machine_change",
-                        "three nights in a row moved together: taken as the machine's new level", ""});
-  report.excluded = false;
-  report.exclusion_reason.clear();
-  report.drift = drift + " (the third night in a row: accepted as a machine change, every series starts afresh)";
-}
-
 }  // namespace
 
 NightlySettings nightly_settings(const config::History& h) {
@@ -98,6 +74,7 @@ NightlySettings nightly_settings(const config::History& h) {
   s.detection.fdr = h.fdr;
   s.detection.min_effect = h.min_effect;
   s.detection.noise_multiplier = h.noise_multiplier;
+  s.detection.drift_threshold = h.drift_threshold;
   s.change_points.min_effect = h.min_effect;
   s.confirm_budget = h.confirm_budget;
   return s;
@@ -109,9 +86,11 @@ void update_change_points(HistoryStore& store, int64_t machine_id, const ChangeP
     if (s.identity.kind == SeriesKind::cell && s.identity.metric != "time_per_op") continue;
     std::vector<double> logs;
     std::vector<int64_t> nights;
+    // Cells on the machine's usual scale: a drifting machine is not a change in every series.
+    const bool cell = s.identity.kind == SeriesKind::cell;
     for (const auto& p : store.points(s.id, false))
       if (!p.excluded && p.value > 0) {
-        logs.push_back(std::log(p.value));
+        logs.push_back(std::log(p.value / (cell && p.machine_factor > 0 ? p.machine_factor : 1.0)));
         nights.push_back(p.night_id);
       }
     std::vector<ChangePoint> found;
@@ -153,10 +132,9 @@ NightlyReport process_night(HistoryStore& store, const NightInput& in, const Nig
     report.series_tested = detection.tested.size();
     report.learning = detection.learning;
     report.machine_night_sd = detection.machine_night_sd;
-    if (detection.drift) {
-      report.drift = detection.drift;
-      handle_drift(store, night, *detection.drift, report);
-    }
+    report.machine_factor = detection.machine_factor;
+    store.set_machine_factor(night.id, detection.machine_factor);
+    report.drift = detection.drift;
   }
 
   std::vector<std::pair<ConfirmationTarget, Judgement>> decided;

@@ -21,6 +21,15 @@ std::string counters_line(const RegressionView& v) {
   return counters.empty() ? "" : "moved with it: " + util::join(counters);
 }
 
+// "confirmed the same night: 12 processes tonight against the segment's 8 nights (p=0.0004)"
+std::string confirmation_line(const RegressionView& v) {
+  const auto doc = json::parse(v.record.confirmation);
+  if (!doc) return "";
+  const std::string how = json::get_or<std::string>(*doc, "how", "");
+  const double p = json::get_or<double>(*doc, "p_value", 1.0);
+  return how.empty() ? "" : "re-measured the same night: " + how + " (" + report::format_p_value(p) + ")";
+}
+
 std::vector<Section> sections(const NightlyReport& r) {
   std::vector<Section> out;
   auto regressions = [](const std::vector<RegressionView>& list, bool details) {
@@ -29,7 +38,7 @@ std::vector<Section> sections(const NightlyReport& r) {
       lines.push_back(describe(v));
       if (details) {
         if (const auto c = counters_line(v); !c.empty()) lines.push_back("    " + c);
-        if (!v.record.confirmation.empty()) lines.push_back("    confirmed by " + v.record.confirmation);
+        if (const auto c = confirmation_line(v); !c.empty()) lines.push_back("    " + c);
         lines.push_back("    acknowledge: orchestrate history ack " + std::to_string(v.record.id) + " --note \"...\"");
       }
     }
@@ -59,6 +68,9 @@ std::vector<Section> sections(const NightlyReport& r) {
   for (const auto& p : r.preflight.problems) health.push_back("unfit: " + p);
   if (r.excluded) health.push_back("this night is stored but excluded from every comparison: " + r.exclusion_reason);
   if (r.drift) health.push_back("machine drift: " + *r.drift);
+  else if (r.machine_factor != 1)
+    health.push_back(fmt::format("machine shift tonight: {:+.1f}% (absorbed: series are judged relative to it)",
+                                 (r.machine_factor - 1) * 100));
   health.push_back(fmt::format("night-to-night spread beyond sampling: {:.1f}% (the detector's noise floor)",
                                r.machine_night_sd * 100));
   health.push_back(fmt::format("{} series judged, {} still learning (fewer than 3 nights), {} nights stored",
@@ -116,6 +128,7 @@ std::string render_json(const NightlyReport& r) {
   w.field("excluded", r.excluded);
   w.field("exclusion_reason", r.exclusion_reason);
   w.field("drift", r.drift);
+  w.field("machine_factor", r.machine_factor);
   w.field("series_tested", r.series_tested);
   w.field("learning", r.learning);
   w.field("machine_night_sd", r.machine_night_sd);

@@ -47,7 +47,8 @@ struct NightlyReport {
   Preflight preflight;
   bool excluded = false;
   std::string exclusion_reason;
-  std::optional<std::string> drift;
+  std::optional<std::string> drift;   // the machine moved tonight (absorbed: series are judged relative to it)
+  double machine_factor = 1;
   size_t series_tested = 0;
   size_t learning = 0;
   size_t nights_stored = 0;

@@ -42,8 +42,7 @@ class SqliteDatabase final : public Database {
     // A file that is not SQLite at all fails here, with SQLite's "file is not a database".
     try {
       execute("PRAGMA foreign_keys = ON");
-      execute("PRAGMA journal_mode = WAL");  // readers never block the nightly writer
-      execute("PRAGMA synchronous = NORMAL");
+      query("SELECT COUNT(*) FROM sqlite_master", {});
     } catch (const DatabaseError& e) {
       sqlite3_close(db_);
       db_ = nullptr;
@@ -60,7 +59,7 @@ class SqliteDatabase final : public Database {
     if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
       const std::string why = error ? error : sqlite3_errmsg(db_);
       sqlite3_free(error);
-      throw DatabaseError(why);
+      throw_error(why, sqlite3_extended_errcode(db_));
     }
   }
 
@@ -106,6 +105,10 @@ class SqliteDatabase final : public Database {
     if (app != 0) return true;
     // No mark: ours only if it is empty (a new file).
     return !query("SELECT name FROM sqlite_master LIMIT 1", {}).empty();
+  }
+  void prepare_for_writing() override {
+    execute("PRAGMA journal_mode = WAL");  // readers never block the nightly writer
+    execute("PRAGMA synchronous = NORMAL");
   }
   std::string describe() const override { return file_.string(); }
   std::string_view id_column() const override { return "INTEGER PRIMARY KEY"; }
@@ -163,7 +166,16 @@ class SqliteDatabase final : public Database {
     const std::string why = sqlite3_errmsg(db_);
     const int code = sqlite3_extended_errcode(db_);
     sqlite3_reset(stmt);
-    if ((code & 0xff) == SQLITE_FULL) throw DatabaseError("the disk is full: " + why);
+    throw_error(why, code);
+  }
+
+  [[noreturn]] void throw_error(const std::string& why, int extended_code) {
+    const int code = extended_code & 0xff;
+    if (code == SQLITE_FULL) throw DatabaseError("the disk is full: " + why);
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+      throw DatabaseError(file_.string() + " is damaged (" + why +
+                          "): restore it from a backup, or move it aside and store the run directories again with "
+                          "`orchestrate history import`");
     throw DatabaseError(why);
   }
 

@@ -25,6 +25,7 @@ std::vector<std::string> migration(int to, const Database& db) {
               ", machine_id BIGINT NOT NULL REFERENCES machines(id), run_id TEXT NOT NULL, created_at TEXT NOT NULL,"
               " finished_at TEXT, config_name TEXT, run_dir TEXT, excluded INTEGER NOT NULL DEFAULT 0,"
               " exclusion_reason TEXT, preflight TEXT, machine_state TEXT, pruned INTEGER NOT NULL DEFAULT 0,"
+              " machine_factor DOUBLE PRECISION NOT NULL DEFAULT 1,"
               " ingested_at TEXT NOT NULL, UNIQUE (run_id, machine_id))",
           "CREATE TABLE night_interpreters (night_id BIGINT NOT NULL REFERENCES nights(id) ON DELETE CASCADE,"
           " label TEXT NOT NULL, identity TEXT NOT NULL, version TEXT, sha256 TEXT, source_commit TEXT, executable TEXT,"
@@ -76,11 +77,12 @@ NightRecord night_from(const Row& r) {
   n.preflight = r.text(8);
   n.machine_state = r.text(9);
   n.pruned = r.integer(10) != 0;
+  n.machine_factor = r.real(11);
   return n;
 }
 constexpr const char* kNightColumns =
     "id, machine_id, run_id, created_at, config_name, run_dir, excluded, exclusion_reason, preflight, machine_state, "
-    "pruned";
+    "pruned, machine_factor";
 
 SeriesRecord series_from(const Row& r) {
   SeriesRecord s;
@@ -242,6 +244,7 @@ void HistoryStore::migrate() {
     throw HistoryError(where + " has history schema version " + std::to_string(version) + ", newer than this orchestrate (" +
                        std::to_string(kHistorySchemaVersion) + "): use a newer build; the file was not changed");
   try {
+    db_->prepare_for_writing();  // only now: a file we refuse is never changed
     for (int to = version + 1; to <= kHistorySchemaVersion; ++to) {
       Transaction t(*db_);
       for (const auto& sql : migration(to, *db_)) db_->execute(sql);
@@ -364,6 +367,10 @@ void HistoryStore::set_excluded(int64_t night_id, bool excluded, const std::stri
            {int64_t{excluded}, reason, night_id});
 }
 
+void HistoryStore::set_machine_factor(int64_t night_id, double factor) {
+  db_->run("UPDATE nights SET machine_factor = $1 WHERE id = $2", {factor, night_id});
+}
+
 void HistoryStore::set_pruned(int64_t night_id) { db_->run("UPDATE nights SET pruned = 1 WHERE id = $1", {night_id}); }
 
 std::vector<SeriesRecord> HistoryStore::series(std::optional<int64_t> machine_id) {
@@ -385,7 +392,7 @@ std::vector<PointRecord> HistoryStore::points(int64_t series_id, bool with_value
   std::vector<PointRecord> out;
   const std::string values = with_values ? "p.units, p.raw, p.raw_process" : "NULL, NULL, NULL";
   for (const auto& r : db_->query("SELECT p.night_id, n.run_id, n.created_at, n.excluded, p.value, p.low, p.high, "
-                                  "p.processes, " + values +
+                                  "p.processes, " + values + ", n.machine_factor" +
                                       " FROM points p JOIN nights n ON n.id = p.night_id WHERE p.series_id = $1 ORDER BY "
                                       "n.created_at, n.id",
                                   {series_id})) {
@@ -401,17 +408,24 @@ std::vector<PointRecord> HistoryStore::points(int64_t series_id, bool with_value
     p.units = unpack_doubles(r.blob(8));
     p.raw = unpack_doubles(r.blob(9));
     p.raw_process = unpack_ints(r.blob(10));
+    p.machine_factor = r.real(11);
     out.push_back(std::move(p));
   }
   return out;
 }
 
 int64_t HistoryStore::add_regression(const RegressionRecord& g) {
-  db_->run("DELETE FROM regressions WHERE series_id = $1 AND detected_night_id = $2", {g.series_id, g.detected_night_id});
+  // One per (series, night): a re-detection updates it in place, so its id stays valid.
   return db_
       ->query("INSERT INTO regressions (series_id, detected_night_id, first_bad_night_id, state, direction, ratio, low, "
               "high, p_value, q_value, nights_of_evidence, commit_range, counters, confirmation, note, updated_at) VALUES "
-              "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+              "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
+              "ON CONFLICT (series_id, detected_night_id) DO UPDATE SET first_bad_night_id = excluded.first_bad_night_id, "
+              "state = excluded.state, direction = excluded.direction, ratio = excluded.ratio, low = excluded.low, "
+              "high = excluded.high, p_value = excluded.p_value, q_value = excluded.q_value, "
+              "nights_of_evidence = excluded.nights_of_evidence, commit_range = excluded.commit_range, "
+              "counters = excluded.counters, confirmation = excluded.confirmation, note = excluded.note, "
+              "updated_at = excluded.updated_at RETURNING id",
               {g.series_id, g.detected_night_id, optional_id(g.first_bad_night_id), util::name_string(g.state),
                util::name_string(g.direction), g.ratio, g.low, g.high, g.p_value, g.q_value,
                int64_t{g.nights_of_evidence}, g.commit_range, g.counters, g.confirmation, g.note, os::utc_now_iso8601()})

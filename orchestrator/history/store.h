@@ -42,6 +42,7 @@ struct NightRecord {
   std::string preflight;           // JSON: the checks before the run
   std::string machine_state;       // JSON: SMT, turbo, governor, kernel, hostname that night
   bool pruned = false;             // its run directory was removed (`history prune`)
+  double machine_factor = 1;       // how slow the machine ran that night against its recent nights (detect.h)
 };
 
 // What one interpreter label was on one night.
@@ -74,6 +75,7 @@ struct PointRecord {
   std::vector<double> units;       // one per process (cells)
   std::vector<double> raw;         // every measured iteration (cells)
   std::vector<int> raw_process;    // the process of each raw value
+  double machine_factor = 1;       // the night's (NightRecord): value / machine_factor is on the machine's usual scale
 };
 
 enum class RegressionState { suspect, confirmed, cleared, acknowledged, expected, fixed };
@@ -157,12 +159,13 @@ class HistoryStore {
   std::vector<NightInterpreter> night_interpreters(int64_t night_id);
   void set_excluded(int64_t night_id, bool excluded, const std::string& reason);
   void set_pruned(int64_t night_id);
+  void set_machine_factor(int64_t night_id, double factor);
 
   std::vector<SeriesRecord> series(std::optional<int64_t> machine_id = std::nullopt);
   std::optional<SeriesRecord> series_by_id(int64_t id);
   std::vector<PointRecord> points(int64_t series_id, bool with_values = true);
 
-  int64_t add_regression(const RegressionRecord& r);  // one per (series, detected night): replaces
+  int64_t add_regression(const RegressionRecord& r);  // one per (series, detected night): updated in place
   void update_regression(const RegressionRecord& r);
   std::vector<RegressionRecord> regressions(std::optional<RegressionState> state = std::nullopt);
   std::optional<RegressionRecord> regression(int64_t id);

@@ -23,21 +23,30 @@ std::vector<TestedInterpreter> resolve_interpreters(const config::RunConfig& con
       } catch (const UserError& e) {
         throw UserError(spec.where.str() + ": " + e.what());
       }
+      const auto& commit = r.interpreter.source_commit;
+      r.resolution = discovery::SelectionNote{
+          "path " + spec.path->string(),
+          r.interpreter.short_name() + " given by path " + spec.path->string() +
+              (commit.empty() ? "" : " (built from commit " + commit.substr(0, 12) +
+                                         (commit.ends_with("-dirty") ? "-dirty" : "") + ")"),
+          "", ""};
     } else {
-      auto match = discovery::select(found.interpreters, spec.query);
-      if (!match) {
-        const std::string msg = spec.where.str() + ": no interpreter found for " + spec.query.describe() +
-                                " (`orchestrate interpreters` lists what was found; scripts/provision-python builds "
+      auto selection = discovery::select_interpreter(found.interpreters, spec.query);
+      if (!selection.interpreter) {
+        const std::string msg = spec.where.str() + ": no interpreter found for " + spec.query.describe() + " (" +
+                                selection.note.reason +
+                                "; `orchestrate interpreters` lists what was found; scripts/provision-python builds "
                                 "a matched GIL/free-threaded pair; other versions: pyenv, uv or your distribution)";
         if (spec.required) throw UserError(msg);
         spdlog::warn("{}; skipping it (required: false)", msg);
         continue;
       }
-      r.interpreter = *match;
+      r.interpreter = std::move(*selection.interpreter);
+      r.resolution = std::move(selection.note);
     }
     r.env = spec.env;
     r.baseline = spec.baseline;
-    r.label = spec.name;
+    r.label = config::expand_name(spec.name, r.interpreter);
     if (r.label.empty()) {
       r.label = r.interpreter.short_name();
       for (const auto& [k, v] : r.env) r.label += "+" + k + "=" + v;

@@ -68,6 +68,10 @@ std::string describe(const Plan& plan, double seconds_per_iteration_guess) {
         << " build";
     for (const auto& [k, v] : i.env) out << ", " << k << "=" << v;
     out << "]\n";
+    if (i.resolution) {
+      out << "      " << i.resolution->query << " -> " << i.resolution->reason << "\n";
+      if (!i.resolution->warning.empty()) out << "      warning: " << i.resolution->warning << "\n";
+    }
   }
   out << "Benchmarks:";
   for (const auto& b : plan.benchmarks) out << " " << b.id;

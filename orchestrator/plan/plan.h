@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.h"
+#include "discovery/discovery.h"
 #include "discovery/interpreter.h"
 #include "harness/benchmark.h"
 #include "perf/status.h"
@@ -21,6 +23,8 @@ struct TestedInterpreter {
   discovery::Interpreter interpreter;
   std::map<std::string, std::string> env;
   bool baseline = false;
+  // How the config's query (or path) was answered: which interpreter and why.
+  std::optional<discovery::SelectionNote> resolution;
 
   // The GIL state to expect: the build's, unless PYTHON_GIL switches it on a free-threaded build.
   bool expected_gil_enabled() const;
@@ -32,6 +36,7 @@ void describe(TestedInterpreter& t, F& f) {
   f("baseline", t.baseline);
   f("env", t.env);
   f("facts", t.interpreter);
+  f.optional("resolution", t.resolution);
 }
 
 // One interpreter process to run. Its id is stable across resume.

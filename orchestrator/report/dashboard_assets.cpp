@@ -38,8 +38,9 @@ DashboardAssets load_dashboard_assets(const std::string& page) {
   a.vega_lite = read("vega-lite.min.js");
   a.vega_embed = read("vega-embed.min.js");
   a.page = read("page.html");
-  a.script = read(page + ".js");
-  a.style = read(page + ".css");
+  // The shared helpers and look first, the page's own after (it may override).
+  a.script = read("common.js") + "\n" + read(page + ".js");
+  a.style = read("common.css") + "\n" + read(page + ".css");
   return a;
 }
 

@@ -156,6 +156,18 @@ std::vector<std::string> build_flag_notes(const ReportModel& model) {
   return lines;
 }
 
+// A free-threaded version without a default build of its own was compared with the nearest
+// default build its config query chose (recorded in the plan): the reader must see it.
+std::vector<std::string> stand_in_lines(const ReportModel& model) {
+  std::vector<std::string> lines;
+  for (const auto& p : model.comparisons().pairs)
+    if (p.kind == PairKind::free_threading)
+      if (const auto* r = model.cells().interpreter(p.reference);
+          r && r->tested.resolution && !r->tested.resolution->stand_in_for.empty())
+        lines.push_back(p.title);
+  return lines;
+}
+
 std::vector<std::string> suspect_scaling_lines(const ReportModel& model) {
   std::vector<std::string> lines;
   for (const auto& curve : model.comparisons().scaling)
@@ -372,7 +384,7 @@ std::vector<Section> report_sections(const ReportModel& model) {
   add("Free-threaded build vs default build (same version)",
       "ratio = time of the free-threaded build (GIL off) / the default build; above 1: free-threading costs time at "
       "that thread count. 95% interval of the ratio, Mann-Whitney p over processes.",
-      pair_table(model, PairKind::free_threading));
+      pair_table(model, PairKind::free_threading), stand_in_lines(model));
   add("The free-threaded binary with PYTHON_GIL=1 vs the same binary without",
       "ratio = time with the GIL switched back on / off: the same binary, so the difference is the GIL alone.",
       pair_table(model, PairKind::gil_switch));

@@ -461,3 +461,166 @@ class ReportFixture(TempDirTest):
         self.assertEqual(len(differences({"a": [1.0]}, {"a": [1.1]})), 1)
         self.assertEqual(len(differences({"a": "1.00x"}, {"a": "1.00x (n.s.)"})), 1)
 
+
+
+NIGHTLY_WORKLOADS = os.path.join(SOURCE, "tests", "e2e", "workloads")
+
+
+class Nightly(TempDirTest):
+    """Four nights of a small config; on the fourth a knob makes one cell do 60 % more work.
+    Eight cells, so that the machine's own move each night is estimated robustly. This tests the
+    pipeline (detect, confirm, acknowledge), not sensitivity: on this shared 2-core VM a cell's
+    median moves up to ~15 % night to night, so the step is made large and the minimum effect
+    raised to keep the other seven cells quiet. scripts/history-benchmark measures sensitivity."""
+
+    def setUp(self):
+        super().setUp()
+        self.workloads = os.path.join(self.tmp, "workloads")
+        shutil.copytree(os.path.join(NIGHTLY_WORKLOADS, "nightly"), os.path.join(self.workloads, "suite", "nightly"))
+        os.symlink(os.path.join(SOURCE, "workloads", "ftbench"), os.path.join(self.workloads, "ftbench"))
+        self.out = os.path.join(self.tmp, "results")
+        self.config = os.path.join(self.tmp, "nightly.yaml")
+        with open(self.config, "w") as f:
+            f.write("""name: nightly-e2e
+interpreters:
+  - name: "3.13"
+    version: "3.13"
+    free_threaded: false
+    baseline: true
+  - name: "3.13t"
+    version: "3.13"
+    free_threaded: true
+benchmarks: ["nightly/*"]
+threads: [1, 2]
+size: quick
+repetitions: {processes: 6, warmups: 1, iterations: 5}
+counters: none
+timeout: 120s
+output: {directory: %s, formats: [json, markdown]}
+history:
+  max_load: 100     # ctest runs other tests beside this one: load is not what is tested here
+  max_noise: 1
+  min_effect: 0.15
+""" % self.out)
+        self.history = os.path.join(self.out, "history.sqlite")
+
+    def nightly(self, *extra):
+        return orchestrate("nightly", "--config", self.config, "--workloads-dir", self.workloads, *extra, timeout=900)
+
+    def regressions(self):
+        out = orchestrate("history", "regressions", "--json", "--history", self.history)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        return json.loads(out.stdout)
+
+    def test_a_slower_cell_is_one_confirmed_regression_until_acknowledged(self):
+        for night in range(3):
+            out = self.nightly()
+            self.assertEqual(out.returncode, 0, "night %d\n%s\n%s" % (night + 1, out.stdout, out.stderr[-3000:]))
+        self.assertIn("learning", out.stdout)
+        with open(os.path.join(self.workloads, "suite", "nightly", "knob.json"), "w") as f:
+            json.dump({"extra": 0.6, "free_threaded": True, "threads": 1}, f)
+        out = self.nightly()
+        if out.returncode != 4:  # what the series looked like, to tell noise from a fault
+            shown = orchestrate("history", "show", "3.13t nightly/knob_compute t1 time_per_op", "--history", self.history)
+            self.fail("exit %d, not 4 (a new confirmed regression)\n%s\n%s\n%s" % (
+                out.returncode, out.stdout, out.stderr[-3000:], shown.stdout + shown.stderr))
+        self.assertIn("1 new confirmed regression", out.stdout)
+        confirmed = [r for r in self.regressions() if r["state"] == "confirmed"]
+        self.assertEqual(len(confirmed), 1, confirmed)
+        self.assertEqual(confirmed[0]["series"], "3.13t nightly/knob_compute t1 time_per_op")
+        self.assertGreater(confirmed[0]["ratio"], 1.25)
+        self.assertIn(confirmed[0]["series"], out.stdout)
+        # Every report of the night was written, and the history page beside the database.
+        run_dir = confirmed[0]["run_dir"]
+        for name in ("nightly.md", "nightly.json", "results.json", "summary.md"):
+            self.assertTrue(os.path.exists(os.path.join(run_dir, name)), name)
+        report = load(os.path.join(run_dir, "nightly.json"))
+        self.assertEqual(report["outcome"], "new confirmed regression")
+        self.assertEqual(len(report["new_regressions"]), 1)
+        self.assertTrue(os.path.exists(os.path.join(self.out, "history.html")))
+
+        ack = orchestrate("history", "ack", str(confirmed[0]["id"]), "--note", "60 % more work on purpose",
+                          "--history", self.history)
+        self.assertEqual(ack.returncode, 0, ack.stderr)
+        self.assertIn("acknowledged", ack.stdout)
+        out = self.nightly()
+        self.assertEqual(out.returncode, 0, "acknowledged: the next night is clean\n%s\n%s" % (out.stdout, out.stderr[-3000:]))
+        states = sorted(r["state"] for r in self.regressions() if r["state"] in ("confirmed", "acknowledged"))
+        self.assertEqual(states, ["acknowledged"])
+
+        listed = orchestrate("history", "list", "--history", self.history)
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        self.assertIn("5 nights", listed.stdout)
+        shown = orchestrate("history", "show", "3.13t nightly/knob_compute t1 time_per_op", "--history", self.history)
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        self.assertIn("acknowledged", shown.stdout)
+
+    def test_a_second_job_on_the_same_history_exits_at_once_naming_the_holder(self):
+        import fcntl
+        os.makedirs(self.out)
+        with open(self.history + ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            lock.write("pid 4242, orchestrate nightly --config other.yaml, since 2026-11-30T02:30:00Z")
+            lock.flush()
+            started = time.monotonic()
+            out = self.nightly()
+            self.assertLess(time.monotonic() - started, 30)
+        self.assertEqual(out.returncode, 6, out.stderr)
+        self.assertEqual(len(out.stderr.strip().splitlines()), 1, out.stderr)
+        self.assertIn("pid 4242", out.stderr)
+        self.assertFalse(glob.glob(os.path.join(self.out, "2*")), "nothing ran")
+
+    def test_bad_config_and_bad_history_files_give_one_line(self):
+        with open(self.config, "a") as f:
+            f.write("  fdr: 2\n")
+        out = self.nightly()
+        self.assertEqual(out.returncode, 2, out.stderr)
+        self.assertIn("nightly.yaml:", out.stderr)
+        # A file that is not an ftbench history is refused before anything runs, and kept.
+        with open(self.config) as f:
+            text = f.read().replace("  fdr: 2\n", "")
+        with open(self.config, "w") as f:
+            f.write(text)
+        os.makedirs(self.out)
+        with open(self.history, "wb") as f:
+            f.write(b"not a database" * 1000)
+        out = self.nightly()
+        self.assertEqual(out.returncode, 2, out.stderr)
+        self.assertIn("not a usable SQLite database", out.stderr)
+        self.assertEqual(len(out.stderr.strip().splitlines()), 1, out.stderr)
+        with open(self.history, "rb") as f:
+            self.assertEqual(f.read(), b"not a database" * 1000)
+
+    def test_history_import_is_idempotent_and_refuses_half_written_runs(self):
+        shutil.copytree(os.path.join(SOURCE, "tests", "fixtures", "runs", "smoke-v1"), os.path.join(self.tmp, "old", "smoke-v1"))
+        old = os.path.join(self.tmp, "old", "smoke-v1")
+        history = os.path.join(self.tmp, "h.sqlite")
+        first = orchestrate("history", "import", old, "--history", history)
+        self.assertEqual(first.returncode, 0, first.stderr)
+        self.assertIn(": stored", first.stdout)
+        again = orchestrate("history", "import", old, "--history", history)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertIn("already stored", again.stdout)
+        # Half written: an interrupted run, and a directory whose manifest was cut short.
+        interrupted = os.path.join(self.tmp, "old", "interrupted")
+        shutil.copytree(old, interrupted)
+        manifest = load(os.path.join(interrupted, "manifest.json"))
+        manifest["status"] = "interrupted"
+        manifest["run_id"] = "interrupted"
+        with open(os.path.join(interrupted, "manifest.json"), "w") as f:
+            json.dump(manifest, f)
+        cut = os.path.join(self.tmp, "old", "cut")
+        shutil.copytree(old, cut)
+        with open(os.path.join(cut, "manifest.json"), "r+") as f:
+            text = f.read()
+            f.seek(0)
+            f.truncate()
+            f.write(text[: len(text) // 2])
+        out = orchestrate("history", "import", interrupted, cut, "--history", history)
+        self.assertEqual(out.returncode, 1, out.stderr)
+        lines = out.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 2, out.stderr)
+        self.assertIn("--resume", lines[0])
+        self.assertIn("cut", lines[1])
+        listed = orchestrate("history", "list", "--json", "--history", history)
+        self.assertEqual(len(json.loads(listed.stdout)), 1, "only the complete run is stored")

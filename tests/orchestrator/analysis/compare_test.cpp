@@ -49,6 +49,29 @@ TEST(Compare, PairsInterpretersByBuildVersionAndExecutable) {
   EXPECT_TRUE(ft_gil->gil_enabled) << "PYTHON_GIL=1, as its processes reported";
 }
 
+// A free-threaded version with no default build of its own (3.15t here) is compared with the
+// default build its config query chose to stand in (recorded in the plan), and says so.
+TEST(Compare, AStandInDefaultBuildPairsWithTheVersionItStandsInFor) {
+  SyntheticRun run;
+  run.interpreter({"baseline", "3.12.7", false, true, {}, ""})
+      .interpreter({"3.14", "3.14.0", false, false, {}, ""})
+      .interpreter({"3.15t", "3.15.0", true, false, {}, ""});
+  run.benchmark("x/y");
+  {
+    const auto pairs = find_pairs(build_cells(run.manifest(), run.runs()));
+    EXPECT_TRUE(std::none_of(pairs.begin(), pairs.end(), [](auto& p) { return p.kind == PairKind::free_threading; }))
+        << "another version is no default build of 3.15 unless a query chose it as one";
+  }
+  run.manifest().plan.interpreters[1].resolution =
+      discovery::SelectionNote{"the default build of the newest free-threaded CPython's version", "", "", "3.15"};
+  const auto pairs = find_pairs(build_cells(run.manifest(), run.runs()));
+  const auto ft = std::find_if(pairs.begin(), pairs.end(), [](auto& p) { return p.kind == PairKind::free_threading; });
+  ASSERT_NE(ft, pairs.end());
+  EXPECT_EQ(ft->subject, "3.15t");
+  EXPECT_EQ(ft->reference, "3.14");
+  EXPECT_NE(ft->title.find("standing in: no default build of 3.15"), std::string::npos) << ft->title;
+}
+
 TEST(Compare, TwiceAsSlowIsSignificantAndIdenticalIsNot) {
   auto run = four_interpreters();
   run.benchmark("group/bench", harness::Scaling::strong, "op");

@@ -198,3 +198,83 @@ TEST(ConfigOverrides, FlagsAndFileAgreeOnWhatIsValid) {
     EXPECT_EQ(refused_by_file("counters: " + p + "\n"), refused_by_flags(o)) << p;
   }
 }
+
+// version: newest-free-threaded / before-free-threading, and names that follow the version found.
+TEST(ConfigLoader, VersionRulesAndNameTemplates) {
+  auto c = parse_config(R"(
+interpreters:
+  - {name: baseline, version: before-free-threading, baseline: true}
+  - {name: "{minor}", version: newest-free-threaded, free_threaded: false}
+  - {name: "{minor}t", version: newest-free-threaded, free_threaded: true, source: provisioned}
+  - newest-free-threaded
+  - {name: "py{version}", version: "3.13"}
+)", "test.yaml");
+  using discovery::VersionRule;
+  ASSERT_EQ(c.interpreters.size(), 5u);
+  EXPECT_EQ(c.interpreters[0].query.rule, VersionRule::before_free_threading);
+  EXPECT_EQ(c.interpreters[0].query.free_threaded, false);  // implied: nothing free-threaded predates 3.13
+  EXPECT_FALSE(c.interpreters[0].query.version);
+  EXPECT_EQ(c.interpreters[1].query.rule, VersionRule::newest_free_threaded);
+  EXPECT_EQ(c.interpreters[1].query.free_threaded, false);
+  EXPECT_EQ(c.interpreters[1].name, "{minor}");
+  EXPECT_EQ(c.interpreters[2].query.free_threaded, true);
+  EXPECT_EQ(c.interpreters[3].query.rule, VersionRule::newest_free_threaded);  // shorthand: the free-threaded build
+  EXPECT_EQ(c.interpreters[3].query.free_threaded, true);
+  EXPECT_EQ(c.interpreters[4].query.rule, VersionRule::spec);
+
+  discovery::Interpreter found;
+  found.version = {3, 15, 0};
+  found.version_text = "3.15.0a1+";
+  EXPECT_EQ(expand_name("{minor}t+GIL", found), "3.15t+GIL");
+  EXPECT_EQ(expand_name("py{version}/{minor}", found), "py3.15.0a1+/3.15");
+  EXPECT_EQ(expand_name("plain", found), "plain");
+  EXPECT_EQ(expand_name("", found), "");
+}
+
+TEST(ConfigLoader, VersionRuleMistakesArePositioned) {
+  auto err = error_of("interpreters:\n  - {version: newest-free-threaded}\n");
+  EXPECT_EQ(err.rfind("test.yaml:2:15: ", 0), 0u) << err;
+  EXPECT_NE(err.find("needs free_threaded: true"), std::string::npos) << err;
+
+  err = error_of("interpreters:\n  - version: before-free-threading\n    free_threaded: true\n");
+  EXPECT_EQ(err.rfind("test.yaml:3:20: ", 0), 0u) << err;
+  EXPECT_NE(err.find("no free-threaded build exists before 3.13"), std::string::npos) << err;
+
+  err = error_of("interpreters:\n  - {version: newest-free-threading, free_threaded: true}\n");
+  EXPECT_EQ(err.rfind("test.yaml:2:15: ", 0), 0u) << err;
+  EXPECT_NE(err.find("newest-free-threaded, before-free-threading"), std::string::npos) << err;
+
+  err = error_of("interpreters:\n  - {name: \"{major}t\", version: \"3.13\"}\n");
+  EXPECT_EQ(err.rfind("test.yaml:2:12: ", 0), 0u) << err;
+  EXPECT_NE(err.find("unknown placeholder {major}"), std::string::npos) << err;
+  EXPECT_NE(error_of("interpreters:\n  - {name: \"{minor\", version: \"3.13\"}\n").find("does not close"),
+            std::string::npos);
+  EXPECT_NE(error_of("interpreters:\n  - {path: /x/python3, version: newest-free-threaded}\n").find("both a path and"),
+            std::string::npos);
+}
+
+TEST(ConfigLoader, PathsExpandHome) {
+  const std::string home = std::getenv("HOME") ? std::getenv("HOME") : "";
+  if (home.empty()) GTEST_SKIP() << "no HOME";
+  const std::string alias = ".cache/ftbench/current/cpython-plain/nogil/bin/python3";
+  auto c = parse_config("interpreters:\n  - path: ~/" + alias + "\n", "t.yaml");
+  EXPECT_EQ(*c.interpreters[0].path, std::filesystem::path(home) / alias);
+  EXPECT_EQ(*parse_python_argument("~/py/bin/python3").path, std::filesystem::path(home) / "py/bin/python3");
+}
+
+TEST(ConfigLoader, ShippedDefaultAndSmokeFollowTheNewestFreeThreadedCPython) {
+  using discovery::VersionRule;
+  for (const char* name : {"smoke", "default"}) {
+    auto c = load_config(std::string(FTBENCH_SOURCE_DIR) + "/configs/" + name + ".yaml");
+    EXPECT_EQ(c.interpreters[0].query.rule, VersionRule::before_free_threading) << name;
+    EXPECT_TRUE(c.interpreters[0].baseline) << name;
+    for (size_t i = 1; i < c.interpreters.size(); ++i)
+      EXPECT_EQ(c.interpreters[i].query.rule, VersionRule::newest_free_threaded) << name << " " << i;
+  }
+  // The product's reference matrix stays pinned.
+  auto linux510 = load_config(std::string(FTBENCH_SOURCE_DIR) + "/configs/linux510.yaml");
+  for (const auto& spec : linux510.interpreters) {
+    EXPECT_EQ(spec.query.rule, VersionRule::spec);
+    ASSERT_TRUE(spec.query.version);
+  }
+}

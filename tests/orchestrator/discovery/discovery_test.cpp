@@ -89,3 +89,39 @@ TEST(Discovery, FindsRealInterpretersOncePerExecutable) {
     else EXPECT_TRUE(f.gil_enabled) << f.path;
   }
 }
+
+// scripts/provision-python writes <prefix>/ftbench-build.json; the probe reads the commit
+// (marked "-dirty" for a tree with uncommitted changes) and the build time from it.
+TEST(Discovery, ProbeReadsTheProvisionedBuildRecord) {
+  TempDir t;
+  const auto python = t / "3.15.0a1-plain-0123456789ab/nogil/bin/python3.15t";
+  write_text(python,
+             "#!/bin/sh\nprintf '{\"implementation\": \"cpython\", \"version\": \"3.15.0\", \"version_text\": "
+             "\"3.15.0a1+\", \"executable\": \"%s\", \"free_threaded_build\": true, \"gil_enabled\": false, "
+             "\"configure_args\": \"\", \"compiler\": \"\"}\\n' \"$0\"\n",
+             true);
+  auto probed = probe_interpreter(python, Source::provisioned);
+  EXPECT_EQ(probed.source_commit, "");
+  EXPECT_EQ(probed.built_at, "");
+  EXPECT_EQ(probed.version_text, "3.15.0a1+");
+  EXPECT_EQ(probed.provisioned_install(), t / "3.15.0a1-plain-0123456789ab");
+
+  const auto record = t / "3.15.0a1-plain-0123456789ab/nogil/ftbench-build.json";
+  write_text(record,
+             R"({"source": "/src/cpython", "kind": "git", "commit": "0123456789abcdef0123456789abcdef01234567",
+                 "dirty": false, "label": "0123456789ab", "version": "3.15.0a1+",
+                 "configure_flags": ["--without-ensurepip", "--disable-gil"], "built_at": "2026-01-02T03:04:05Z"})");
+  probed = probe_interpreter(python, Source::provisioned);
+  EXPECT_EQ(probed.source_commit, "0123456789abcdef0123456789abcdef01234567");
+  EXPECT_EQ(probed.built_at, "2026-01-02T03:04:05Z");
+
+  write_text(record, R"({"commit": "0123456789abcdef0123456789abcdef01234567", "dirty": true})");
+  EXPECT_EQ(probe_interpreter(python, Source::provisioned).source_commit,
+            "0123456789abcdef0123456789abcdef01234567-dirty");
+  write_text(record, R"({"commit": "", "dirty": false, "kind": "tarball"})");
+  EXPECT_EQ(probe_interpreter(python, Source::provisioned).source_commit, "");
+  write_text(record, "not json");
+  EXPECT_EQ(probe_interpreter(python, Source::provisioned).source_commit, "");
+  // Not under gil/ or nogil/: no pair to belong to.
+  EXPECT_TRUE(probe_interpreter(python, Source::pyenv).provisioned_install().empty());
+}

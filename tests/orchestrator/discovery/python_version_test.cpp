@@ -57,3 +57,14 @@ TEST(Select, PrefersProvisionedThenNewest) {
   ft14.version = VersionSpec::parse("3.14");
   EXPECT_FALSE(select(found, ft14));
 }
+
+TEST(PythonVersion, ReleasesOrderWithTheirTags) {
+  const std::vector<std::string> ordered{"3.13.5", "3.14.0a1", "3.14.0a1+", "3.14.0a2", "3.14.0b1",
+                                         "3.14.0rc1", "3.14.0rc2", "3.14.0", "3.14.1", "3.15.0a1"};
+  for (size_t i = 0; i + 1 < ordered.size(); ++i) {
+    EXPECT_LT(compare_releases(ordered[i], ordered[i + 1]), 0) << ordered[i] << " < " << ordered[i + 1];
+    EXPECT_GT(compare_releases(ordered[i + 1], ordered[i]), 0) << ordered[i + 1] << " > " << ordered[i];
+  }
+  EXPECT_EQ(compare_releases("3.14.0", "3.14.0"), 0);
+  EXPECT_LT(compare_releases("garbage", "3.6.0"), 0);
+}

@@ -118,3 +118,95 @@ TEST(Describe, DryRunShowsMatrixAndEstimate) {
   EXPECT_NE(text.find("3.13t/gil/contention/t2/p1"), std::string::npos) << text;
   EXPECT_NE(text.find("Estimated duration"), std::string::npos) << text;
 }
+
+namespace {
+
+discovery::Interpreter found_interpreter(const std::string& version, bool free_threaded,
+                                         std::optional<discovery::Source> source, const std::string& install = "") {
+  discovery::Interpreter i;
+  i.implementation = "cpython";
+  i.version = *discovery::PythonVersion::parse(version);
+  i.version_text = version;
+  i.free_threaded_build = free_threaded;
+  i.gil_enabled = !free_threaded;
+  i.source = source;
+  const auto minor = std::to_string(i.version.major) + "." + std::to_string(i.version.minor);
+  i.path = install.empty() ? "/opt/" + version + (free_threaded ? "t" : "") + "/bin/python" + minor
+                           : install + (free_threaded ? "/nogil/bin/python" + minor + "t" : "/gil/bin/python" + minor);
+  i.executable = i.path;
+  return i;
+}
+
+}  // namespace
+
+// configs/default.yaml on a machine with 3.13 and 3.14 pairs and a lone 3.15t: the newest
+// free-threaded CPython (3.15t), the nearest default build standing in for 3.15 (3.14, from its
+// provisioned pair), a warning, labels from the versions found, and every answer recorded.
+TEST(Resolve, TheDefaultConfigFollowsTheNewestFreeThreadedCPython) {
+  auto config = config::load_config(std::string(FTBENCH_SOURCE_DIR) + "/configs/default.yaml");
+  discovery::DiscoveryResult found;
+  using discovery::Source;
+  found.interpreters = {found_interpreter("3.13.5", false, Source::provisioned, "/c/3.13.5-plain"),
+                        found_interpreter("3.13.5", true, Source::provisioned, "/c/3.13.5-plain"),
+                        found_interpreter("3.14.0", false, Source::provisioned, "/c/3.14.0-plain"),
+                        found_interpreter("3.14.0", true, Source::provisioned, "/c/3.14.0-plain"),
+                        found_interpreter("3.15.0a1", true, Source::uv),
+                        found_interpreter("3.12.7", false, Source::pyenv),
+                        found_interpreter("3.11.2", false, Source::system)};
+  const auto tested = resolve_interpreters(config, found);
+  ASSERT_EQ(tested.size(), 4u);
+  std::map<std::string, const TestedInterpreter*> by_label;
+  for (const auto& t : tested) by_label[t.label] = &t;
+  ASSERT_EQ(by_label.count("baseline") + by_label.count("3.14") + by_label.count("3.15t") + by_label.count("3.15t+GIL"),
+            4u);
+  EXPECT_EQ(by_label["baseline"]->interpreter.version_text, "3.12.7");
+  EXPECT_TRUE(by_label["baseline"]->baseline);
+  EXPECT_EQ(by_label["3.15t"]->interpreter.version_text, "3.15.0a1");
+  EXPECT_EQ(by_label["3.15t+GIL"]->env.at("PYTHON_GIL"), "1");
+  const auto& stand_in = *by_label["3.14"];
+  EXPECT_EQ(stand_in.interpreter.path, "/c/3.14.0-plain/gil/bin/python3.14");
+  ASSERT_TRUE(stand_in.resolution);
+  EXPECT_EQ(stand_in.resolution->stand_in_for, "3.15");
+  EXPECT_NE(stand_in.resolution->warning.find("no default (GIL) build of 3.15"), std::string::npos);
+  for (const auto& t : tested) {
+    ASSERT_TRUE(t.resolution) << t.label;
+    EXPECT_FALSE(t.resolution->reason.empty()) << t.label;
+  }
+
+  // With a 3.15 pair installed too, the same config picks it, matched.
+  found.interpreters.push_back(found_interpreter("3.15.0a1", false, Source::provisioned, "/c/3.15.0a1-plain"));
+  found.interpreters.push_back(found_interpreter("3.15.0a1", true, Source::provisioned, "/c/3.15.0a1-plain"));
+  const auto paired = resolve_interpreters(config, found);
+  EXPECT_EQ(paired[1].label, "3.15");
+  EXPECT_EQ(paired[1].interpreter.path, "/c/3.15.0a1-plain/gil/bin/python3.15");
+  EXPECT_EQ(paired[2].interpreter.path, "/c/3.15.0a1-plain/nogil/bin/python3.15t");
+  EXPECT_TRUE(paired[1].resolution->warning.empty());
+
+  // Nothing free-threaded at all: a clear error naming the entry's position and what is missing.
+  found.interpreters = {found_interpreter("3.12.7", false, Source::pyenv)};
+  try {
+    resolve_interpreters(config, found);
+    FAIL() << "expected an error";
+  } catch (const UserError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("default.yaml:"), std::string::npos) << what;
+    EXPECT_NE(what.find("no free-threaded CPython found"), std::string::npos) << what;
+  }
+}
+
+TEST(Describe, DryRunSaysHowEachInterpreterWasChosen) {
+  Plan p;
+  TestedInterpreter i;
+  i.label = "3.14";
+  i.interpreter.version_text = "3.14.0";
+  i.resolution = discovery::SelectionNote{"the default build of the newest free-threaded CPython's version",
+                                          "3.14.0 (...): the nearest default build, standing in for 3.15",
+                                          "the newest free-threaded CPython found, 3.15.0a1t ..., has no default",
+                                          "3.15"};
+  p.interpreters = {i};
+  const auto text = describe(p);
+  EXPECT_NE(text.find("the default build of the newest free-threaded CPython's version -> 3.14.0 (...)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("warning: the newest free-threaded CPython found, 3.15.0a1t"), std::string::npos) << text;
+}

@@ -20,6 +20,9 @@ TEST(ManifestCodec, RoundTripsAndRejectsNewerSchema) {
   i.interpreter.version_text = "3.13.5";
   i.interpreter.free_threaded_build = true;
   i.interpreter.source = discovery::Source::provisioned;
+  i.interpreter.source_commit = "0123456789abcdef-dirty";
+  i.interpreter.built_at = "2026-01-02T03:04:05Z";
+  i.resolution = discovery::SelectionNote{"the newest free-threaded CPython", "3.13.5t (...): the newest", "", "3.14"};
   m.plan.interpreters = {i};
   harness::Benchmark b;
   b.id = "script:x.py";
@@ -42,6 +45,10 @@ TEST(ManifestCodec, RoundTripsAndRejectsNewerSchema) {
   EXPECT_EQ(json::to_string(back), text);
   EXPECT_EQ(back.plan.item_id(back.plan.items[3]), m.plan.item_id(m.plan.items[3]));
   EXPECT_EQ(back.plan.interpreters[0].interpreter.source, discovery::Source::provisioned);
+  EXPECT_EQ(back.plan.interpreters[0].interpreter.built_at, "2026-01-02T03:04:05Z");
+  ASSERT_TRUE(back.plan.interpreters[0].resolution);
+  EXPECT_EQ(back.plan.interpreters[0].resolution->stand_in_for, "3.14");
+  EXPECT_EQ(back.plan.interpreters[0].resolution->query, "the newest free-threaded CPython");
   EXPECT_EQ(back.plan.benchmarks[0].kind, harness::Kind::script);
   EXPECT_EQ(back.status, RunState::complete);
 

@@ -145,7 +145,7 @@ class FakeCounters final : public IterationCounters {
 class HarnessExecutorTest : public ::testing::Test {
  protected:
   HarnessExecutorTest() {
-    plan_.interpreters.push_back({"3.13t", hello().interpreter, {{"PYTHON_GIL", "0"}}, true});
+    plan_.interpreters.push_back({"3.13t", hello().interpreter, {{"PYTHON_GIL", "0"}}, true, std::nullopt});
     plan_.interpreters[0].interpreter.path = "/opt/python3.13t";
     harness::Benchmark b;
     b.id = "x/y";
