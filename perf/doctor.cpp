@@ -172,6 +172,11 @@ std::string render_doctor_table(const DoctorReport& report) {
 
 void to_json(json::Writer& w, const DoctorReport& report) {
   w.start_object();
+  write_fields(w, report);
+  w.end_object();
+}
+
+void write_fields(json::Writer& w, const DoctorReport& report) {
   w.field("kernel", report.kernel);
   w.key("libpfm");
   w.start_object();
@@ -230,7 +235,6 @@ void to_json(json::Writer& w, const DoctorReport& report) {
   }
   w.end_array();
   w.field("advice", report.advice);
-  w.end_object();
 }
 
 }  // namespace ftbench::perf

@@ -41,5 +41,7 @@ struct DoctorReport {
 [[nodiscard]] DoctorReport run_doctor(const AttachOptions& options = {});
 [[nodiscard]] std::string render_doctor_table(const DoctorReport& report);
 void to_json(json::Writer& w, const DoctorReport& report);  // `orchestrate doctor --json`
+// The same fields into an enclosing object (the doctor command adds its system check beside them).
+void write_fields(json::Writer& w, const DoctorReport& report);
 
 }  // namespace ftbench::perf

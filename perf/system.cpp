@@ -10,20 +10,14 @@
 #include <sstream>
 #include <system_error>
 
+#include "os/system_check.h"
+
 namespace ftbench::perf {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::optional<std::string> read_first_line(const fs::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) return std::nullopt;
-  while (!line.empty() && (line.back() == '\n' || line.back() == ' ' || line.back() == '\r')) {
-    line.pop_back();
-  }
-  return line;
-}
+using os::read_first_line;
 
 std::optional<std::uint32_t> parse_u32(const std::string& text) {
   try {

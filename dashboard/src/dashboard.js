@@ -112,6 +112,27 @@
       data.findings.forEach(function (f) { ul.appendChild(el('li', { text: f })); });
       app.appendChild(el('div', { class: 'findings' }, el('h2', { text: 'Key findings' }), ul));
     }
+    noiseBox();
+  }
+
+  // The noise floor and the stability verdict, as the text reports print them (analysis.json's
+  // noise.display); older analysis files have none.
+  function noiseBox() {
+    var n = data.noise;
+    if (!n) return;
+    var box = el('div', { class: 'findings noise' }, el('h2', { text: 'Stability' }),
+      el('p', { text: n.display.floor }), el('p', { text: n.display.stability }));
+    if (n.display.flagged.length) {
+      var flagged = el('ul');
+      n.display.flagged.forEach(function (f) { flagged.appendChild(el('li', { class: 'warn', text: f })); });
+      box.appendChild(flagged);
+    }
+    if (n.display.advice.length) {
+      var todo = el('ul');
+      n.display.advice.forEach(function (a) { todo.appendChild(el('li', { text: 'to do: ' + a })); });
+      box.appendChild(todo);
+    }
+    app.appendChild(box);
   }
 
   function interpreterTable() {
@@ -287,7 +308,7 @@
         rows.push({
           facet: title, benchmark: b.id, interpreter: c.interpreter, threads: c.threads, threadsLabel: String(c.threads),
           value: s.median / unit.scale, lo: s.median_ci.low / unit.scale, hi: s.median_ci.high / unit.scale,
-          shown: s.display.median, n: s.n, warnings: c.time && c.time.warnings.length ? c.time.warnings.map(function (w) { return w.reason; }).join('; ') : 'none'
+          shown: s.display.median, n: s.n, noise: c.noise ? c.noise.display.noise : 'not judged (one process)'
         });
       });
     });
@@ -298,7 +319,7 @@
     var c = card('Median time per operation', 'Bars: median of the process medians; whiskers: 95% interval of it (the process is the unit).', 'time-bars');
     s.appendChild(c.node);
     var tooltip = [{ field: 'benchmark' }, { field: 'interpreter' }, { field: 'threads' }, { field: 'shown', title: 'median' },
-      { field: 'lo', title: 'CI low', format: '.4g' }, { field: 'hi', title: 'CI high', format: '.4g' }, { field: 'n' }, { field: 'warnings' }];
+      { field: 'lo', title: 'CI low', format: '.4g' }, { field: 'hi', title: 'CI high', format: '.4g' }, { field: 'n' }, { field: 'noise' }];
     embed(c.chart, {
       data: { values: rows },
       facet: { field: 'facet', type: 'nominal', sort: order, title: null, header: { labelLimit: 420 } },
@@ -475,10 +496,10 @@
 
   // ---------- statistics table ----------
   function statsTable() {
-    var s = section('All cells', 'Every (benchmark, threads, interpreter): values are measured iterations of finished processes (warm-ups and failed processes excluded). Outliers (modified z-score > 3.5) are flagged, never dropped. Warnings follow pyperf\'s stability rules.');
+    var s = section('All cells', 'Every (benchmark, threads, interpreter): values are measured iterations of finished processes (warm-ups and failed processes excluded). Outliers (modified z-score > 3.5) are flagged, never dropped. Marked rows are noisier than the machine\'s noise floor (Stability, above); the last column keeps pyperf\'s fixed rules.');
     var det = el('details', null, el('summary', { text: 'Show ' + data.cells.length + ' cells' }));
     var t = el('table', { class: 'data' });
-    var cols = ['benchmark', 'threads', 'interpreter', 'n', 'processes', 'median / op', '95% CI of median', 'MAD', 'min', 'max', 'outliers', 'CPU / wall', 'vs ' + baseline.label, 'warnings'];
+    var cols = ['benchmark', 'threads', 'interpreter', 'n', 'processes', 'median / op', '95% CI of median', 'MAD', 'min', 'max', 'outliers', 'CPU / wall', 'vs ' + baseline.label, 'noise', 'pyperf warnings'];
     var head = el('tr');
     cols.forEach(function (c) { head.appendChild(el('th', { text: c })); });
     t.appendChild(el('thead', null, head));
@@ -492,7 +513,8 @@
       }
       var cmp = data.comparisons.filter(function (x) { return x.kind === 'versus_baseline' && x.subject === c.interpreter && x.benchmark === c.benchmark && x.threads === c.threads; })[0];
       var warnings = c.time ? c.time.warnings.map(function (w) { return w.reason; }) : [];
-      var tr = el('tr', { class: warnings.length ? 'unstable' : '' },
+      var flagged = c.noise && c.noise.flagged;
+      var tr = el('tr', { class: flagged ? 'unstable' : '' },
         el('td', { text: c.benchmark }), el('td', { class: 'num', text: String(c.threads) }), el('td', { text: c.interpreter }),
         el('td', { class: 'num', text: String(st.n) }), el('td', { class: 'num', text: c.processes_ok + (c.processes_failed ? ' (+' + c.processes_failed + ' failed)' : '') }),
         el('td', { class: 'num', text: st.display.median }), el('td', { class: 'num', text: st.display.median_ci }),
@@ -500,7 +522,8 @@
         el('td', { class: 'num', text: String(st.outliers.length) }),
         el('td', { class: 'num', text: c.parallelism ? c.parallelism.median.toFixed(2) : '-' }),
         el('td', { class: 'num ' + (cmp ? ratioClass(cmp) : ''), text: cmp ? cmp.display.ratio : c.interpreter === baseline.label ? 'baseline' : '-' }),
-        el('td', { class: 'small warn', text: warnings.join('; ') }));
+        el('td', { class: 'small' + (flagged ? ' warn' : ''), text: c.noise ? c.noise.display.noise : 'not judged (one process)' }),
+        el('td', { class: 'small', text: warnings.join('; ') }));
       tb.appendChild(tr);
     });
     t.appendChild(tb);

@@ -6,6 +6,7 @@
 
 #include "analysis/cells.h"
 #include "analysis/compare.h"
+#include "analysis/noise.h"
 #include "results/manifest.h"
 #include "results/process_run.h"
 
@@ -14,6 +15,7 @@ namespace ftbench::analysis {
 struct RunAnalysis {
   Cells cells;
   Comparisons comparisons;
+  NoiseFloor noise;     // the machine's noise from this run's data, and the cells noisier than it
   int usable_cpus = 0;  // what the run could use: affinity list, else the machine's usable CPUs
 };
 

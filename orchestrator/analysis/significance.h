@@ -6,6 +6,7 @@
 // contains 1" agree. docs/reports.md explains the choice over pyperf's t-test and a bootstrap.
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -33,6 +34,11 @@ double min_p_value(size_t m, size_t n);
 
 // P(U <= u) under H0 for sample sizes (m, n), no ties: the exact null distribution.
 double mann_whitney_cdf(size_t m, size_t n, size_t u);
+
+// The largest U of the first sample that mann_whitney calls significant at `alpha` for sizes
+// (m, n) without ties (exact distribution up to kExactLimit, the normal approximation beyond);
+// nullopt when no outcome is.
+std::optional<size_t> mann_whitney_critical(size_t m, size_t n, double alpha = kAlpha);
 
 // Direction of a significant difference of B relative to A.
 enum class Change { none, lower, higher };

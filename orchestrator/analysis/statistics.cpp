@@ -95,8 +95,6 @@ std::vector<double> Sample::unit_values() const {
   return units;
 }
 
-namespace {
-
 double coefficient_of_variation(std::span<const double> values) {
   if (values.size() < 2) return 0;
   const double n = static_cast<double>(values.size());
@@ -106,8 +104,6 @@ double coefficient_of_variation(std::span<const double> values) {
   for (double v : values) ss += (v - mean) * (v - mean);
   return std::sqrt(ss / (n - 1)) / std::fabs(mean);
 }
-
-}  // namespace
 
 double Summary::relative_ci_half_width() const {
   if (median == 0) return 0;

@@ -41,6 +41,8 @@ double quantile_sorted(std::span<const double> sorted, double p);
 double median(std::vector<double> values);
 // Median absolute deviation from `centre`, unscaled (multiply by 1.4826 for a normal sigma).
 double mad(std::span<const double> values, double centre);
+// Sample standard deviation / |mean|; 0 for fewer than two values or a zero mean.
+double coefficient_of_variation(std::span<const double> values);
 
 // The binomial order-statistic interval for the median: the narrowest symmetric ranks
 // [k, n+1-k] with P(Binomial(n, 1/2) < k) <= (1-confidence)/2. Exact for any continuous

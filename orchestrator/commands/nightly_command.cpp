@@ -20,6 +20,7 @@
 #include "os/logging.h"
 #include "os/machine.h"
 #include "results/run_store.h"
+#include "run/scheduler.h"
 #include "util/error.h"
 
 namespace po = boost::program_options;
@@ -128,7 +129,9 @@ int nightly_command(const Args& args) {
   // Opened before the run: a foreign or newer database stops the night before hours are spent.
   auto store = history::HistoryStore::open(history_file);
 
-  const auto preflight = history::run_preflight(os::MachineInfo::collect(), config.history);
+  os::SystemCheckOptions check;
+  check.cpus = run::run_cpus(config.affinity);
+  const auto preflight = history::run_preflight(os::MachineInfo::collect(check), config.history);
   for (const auto& p : preflight.problems) spdlog::warn("preflight: {}", p);
 
   PipelineRequest request;

@@ -36,7 +36,7 @@ void add_run_options(po::options_description& opts, CommonFlags& f) {
        "interpreters instead of the config's: paths, versions (3.12, 3.13t), newest-free-threaded, "
        "before-free-threading")
       ("output,o", text_value(), "results root directory (a run directory is created inside)")
-      ("repetitions", text_value(), "processes per (interpreter, benchmark, threads)")
+      ("repetitions", text_value(), "processes per (interpreter, benchmark, threads), exactly: the config's adaptive target_rel_ci is off")
       ("warmups", text_value(), "warm-up iterations per process")
       ("iterations", text_value(), "measured iterations per process")
       ("size", text_value(), "problem size: default | quick | a number")

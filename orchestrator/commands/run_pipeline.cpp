@@ -80,7 +80,13 @@ results::Manifest build_manifest(const config::RunConfig& config, const Pipeline
   m.affinity = config.affinity;
   m.formats = config.output.formats;
   m.history_file = config.history.enabled ? fs::absolute(config.history.file(config.output.directory)).string() : "off";
-  m.machine = os::MachineInfo::collect();
+  // The machine's readiness over the CPUs the run uses, judged as `orchestrate doctor` does.
+  os::SystemCheckOptions check;
+  check.cpus = run::run_cpus(config.affinity);
+  m.machine = os::MachineInfo::collect(check);
+  if (const size_t warnings = m.machine.system_check->warnings(); warnings > 0)
+    spdlog::debug("system check: {} warning{} (`orchestrate doctor` says what to change)", warnings,
+                  warnings == 1 ? "" : "s");
 
   const bool needs_discovery = std::any_of(config.interpreters.begin(), config.interpreters.end(),
                                            [](auto& s) { return !s.path.has_value(); });

@@ -42,6 +42,9 @@ Preflight run_preflight(const os::MachineInfo& machine, const config::History& s
   p.governor = machine.governor;
   p.turbo = machine.turbo;
   p.smt = machine.smt;
+  if (machine.system_check)
+    for (const auto& item : machine.system_check->items)
+      if (item.status == os::CheckStatus::warning) p.system_warnings.push_back(item.name + ": " + item.found);
   std::vector<double> times;
   for (int i = 0; i < 60; ++i) times.push_back(probe_once());
   const double median = analysis::median(times);
@@ -62,6 +65,7 @@ std::string Preflight::to_json() const {
   w.field("probe_spread", probe_spread);
   w.field("probe_median_us", probe_median_us);
   w.field("problems", problems);
+  w.field("system_warnings", system_warnings);
   w.field("fit", fit());
   w.end_object();
   return w.str();

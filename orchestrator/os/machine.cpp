@@ -1,5 +1,6 @@
 #include "os/machine.h"
 
+#include <fmt/format.h>
 #include <sched.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -11,13 +12,6 @@
 #include <sstream>
 
 namespace ftbench::os {
-
-std::optional<std::string> read_first_line(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) return std::nullopt;
-  return line;
-}
 
 std::vector<int> usable_cpus() {
   cpu_set_t set;
@@ -65,7 +59,8 @@ bool KernelVersion::at_least(const std::string& required) const {
   return std::tie(major, minor, patch) >= std::tie(maj, min, pat);
 }
 
-MachineInfo MachineInfo::collect() {
+MachineInfo MachineInfo::collect(const SystemCheckOptions& check) {
+  const auto& root = check.root;
   MachineInfo m;
   utsname u{};
   if (::uname(&u) == 0) {
@@ -74,7 +69,7 @@ MachineInfo MachineInfo::collect() {
     m.kernel_version = u.version;
     m.architecture = u.machine;
   }
-  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::ifstream cpuinfo(root.proc("cpuinfo"));
   for (std::string line; std::getline(cpuinfo, line);) {
     if (line.rfind("model name", 0) == 0 && m.cpu_model.empty()) {
       auto colon = line.find(':');
@@ -84,33 +79,26 @@ MachineInfo MachineInfo::collect() {
   m.logical_cpus = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
   std::vector<int> all;
   for (int i = 0; i < m.logical_cpus; ++i) all.push_back(i);
-  m.physical_cores = static_cast<int>(one_cpu_per_core(all).size());
+  m.physical_cores = static_cast<int>(one_cpu_per_core(all, (root.root / "sys").string()).size());
   m.smt = m.physical_cores < m.logical_cpus;
   m.usable_cpus = os::usable_cpus();
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/sys/bus/event_source/devices", ec)) {
-    auto name = entry.path().filename().string();
-    if (name == "cpu" || name.rfind("cpu_", 0) == 0 || name.rfind("armv", 0) == 0)
-      m.pmu += (m.pmu.empty() ? "" : ",") + name;
-  }
+  for (const auto& name : cpu_pmus(root)) m.pmu += (m.pmu.empty() ? "" : ",") + name;
   if (m.pmu.empty()) m.pmu = "none (no CPU PMU exposed: hardware counters unavailable)";
-  m.governor = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
-  if (auto no_turbo = read_first_line("/sys/devices/system/cpu/intel_pstate/no_turbo"))
-    m.turbo = *no_turbo == "1" ? "off" : "on";
-  else if (auto boost = read_first_line("/sys/devices/system/cpu/cpufreq/boost"))
-    m.turbo = *boost == "1" ? "on" : "off";
-  if (auto p = read_first_line("/proc/sys/kernel/perf_event_paranoid")) m.perf_event_paranoid = std::atoi(p->c_str());
-  if (auto a = read_first_line("/proc/sys/kernel/randomize_va_space")) m.aslr = std::atoi(a->c_str());
-  if (auto l = read_first_line("/proc/loadavg")) {
-    std::istringstream s(*l);
-    std::string a, b, c;
-    s >> a >> b >> c;
-    m.load_average = a + " " + b + " " + c;
-  }
-  std::ifstream meminfo("/proc/meminfo");
+  if (auto p = read_first_line(root.proc("sys/kernel/perf_event_paranoid"))) m.perf_event_paranoid = std::atoi(p->c_str());
+  std::ifstream meminfo(root.proc("meminfo"));
   for (std::string line; std::getline(meminfo, line);)
     if (line.rfind("MemTotal:", 0) == 0) m.memory_total_kb = std::atoll(line.c_str() + 9);
-  m.boot_id = read_first_line("/proc/sys/kernel/random/boot_id").value_or("");
+  m.boot_id = read_first_line(root.proc("sys/kernel/random/boot_id")).value_or("");
+
+  // The settings that move timings: read once, by the system check.
+  m.system_check = check_system(check);
+  const auto& facts = m.system_check->facts;
+  if (!facts.frequency.empty()) m.governor = facts.frequency.front().governor;
+  m.turbo = facts.turbo();
+  m.aslr = facts.aslr;
+  if (facts.load_average.size() == 3)
+    m.load_average = fmt::format("{:.2f} {:.2f} {:.2f}", facts.load_average[0], facts.load_average[1],
+                                 facts.load_average[2]);
   return m;
 }
 

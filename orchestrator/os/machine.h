@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "os/system_check.h"
 #include "util/json.h"
 
 namespace ftbench::os {
@@ -42,7 +43,11 @@ struct MachineInfo {
   std::string load_average;           // /proc/loadavg's first three fields
   long long memory_total_kb = 0;
   std::string boot_id;
-  static MachineInfo collect();
+  // The system check over the run's CPUs (os/system_check.h); absent in runs written before it.
+  std::optional<SystemCheck> system_check;
+  // Reads the machine and runs the system check (about half a second: steal time and busy
+  // processes are measured over an interval); governor, turbo, ASLR and load come from it.
+  static MachineInfo collect(const SystemCheckOptions& check = {});
 };
 template <class F>
 void describe(MachineInfo& m, F& f) {
@@ -63,8 +68,7 @@ void describe(MachineInfo& m, F& f) {
   f("load_average", m.load_average);
   f("memory_total_kb", m.memory_total_kb);
   f("boot_id", m.boot_id);
+  f.optional("system_check", m.system_check);
 }
-
-std::optional<std::string> read_first_line(const std::string& path);
 
 }  // namespace ftbench::os

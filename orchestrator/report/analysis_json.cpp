@@ -2,6 +2,7 @@
 
 #include "report/findings.h"
 #include "report/presenter.h"
+#include "report/tables.h"
 #include "util/json.h"
 
 namespace ftbench::report {
@@ -152,7 +153,56 @@ void write_counter(json::Writer& w, const analysis::CounterStats& k) {
   w.end_object();
 }
 
-void write_cell(json::Writer& w, const analysis::Cell& c, const AnalysisJsonOptions& options) {
+void write_cell_noise(json::Writer& w, const analysis::CellNoise* n) {
+  if (!n) return w.null();  // one process: not judged
+  w.start_object();
+  json::write_fields(w, *n);
+  w.key("causes");
+  w.start_array();
+  for (const auto& c : n->causes) {
+    w.start_object();
+    json::write_fields(w, c);
+    w.field("reason", describe_noise_cause(c));
+    w.end_object();
+  }
+  w.end_array();
+  w.key("display");
+  w.start_object();
+  w.field("noise", describe_cell_noise(*n));
+  w.end_object();
+  w.end_object();
+}
+
+// The noise floor and the stability verdicts, with the lines the text reports print.
+void write_noise(json::Writer& w, const ReportModel& model) {
+  const auto& n = model.analysis.noise;
+  w.key("noise");
+  w.start_object();
+  w.field("measured", n.measured);
+  w.field("floor_cv", n.floor_cv);
+  w.field("processes", n.processes);
+  w.field("min_detectable_ratio", n.min_detectable_ratio);
+  w.field("power", analysis::kNoisePower);
+  w.field("processes_to_resolve", n.processes_to_resolve);
+  w.field("resolve_target", analysis::kResolveTarget);
+  w.field("flag_level", analysis::kFlagLevel);
+  w.field("flag_min_multiple", analysis::kFlagMinMultiple);
+  w.field("cells_judged", n.cells.size());
+  w.field("cells_flagged", n.flagged());
+  w.field("cells_unjudged", n.unjudged);
+  w.field("interpreters", n.interpreters);
+  w.key("display");
+  w.start_object();
+  w.field("floor", describe_noise_floor(n));
+  w.field("stability", stability_summary(model));
+  w.field("flagged", noise_lines(model));
+  w.field("advice", stability_advice(model));
+  w.end_object();
+  w.end_object();
+}
+
+void write_cell(json::Writer& w, const analysis::Cell& c, const AnalysisJsonOptions& options,
+                const analysis::NoiseFloor& noise) {
   w.start_object();
   w.field("benchmark", c.key.benchmark);
   w.field("interpreter", c.key.interpreter);
@@ -170,6 +220,8 @@ void write_cell(json::Writer& w, const analysis::Cell& c, const AnalysisJsonOpti
   write_summary(w, c.parallelism_stats, Quantity::count);
   w.key("start_skew");  // the latest worker's start after the release: how long the release took
   write_summary(w, c.start_skew_stats, Quantity::duration_per_op_ns);
+  w.key("noise");  // against the noise floor; time.warnings keeps pyperf's fixed rules
+  write_cell_noise(w, noise.find(c.key));
   if (options.include_values) {
     w.key("values");
     w.start_object();
@@ -298,9 +350,11 @@ void write_document(json::Writer& w, const ReportModel& model, const AnalysisJso
   }
   w.end_array();
 
+  write_noise(w, model);
+
   w.key("cells");
   w.start_array();
-  for (const auto& c : cells.cells) write_cell(w, c, options);
+  for (const auto& c : cells.cells) write_cell(w, c, options, model.analysis.noise);
   w.end_array();
 
   const auto& cmp = model.comparisons();

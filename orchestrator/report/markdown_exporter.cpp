@@ -50,10 +50,16 @@ std::string markdown(const ReportModel& model) {
     if (!sec.lines.empty()) out += "\n";
     for (const auto& line : sec.lines) out += "- " + line + "\n";
   }
-  out += "\n## Stability\n\n" + stability_summary(model) + "\n";
+  out += "\n## Stability\n\n" + describe_noise_floor(model.analysis.noise) + ".\n\n" + stability_summary(model) + "\n";
+  const auto flagged = noise_lines(model);
+  if (!flagged.empty()) out += "\nNoisier than the floor:\n\n";
+  for (const auto& l : flagged) out += "- " + l + "\n";
+  const auto advice = stability_advice(model);
+  if (!advice.empty()) out += "\nWhat to do:\n\n";
+  for (const auto& a : advice) out += "- " + a + "\n";
   const auto lines = stability_lines(model);
   if (!lines.empty()) {
-    out += "\n<details><summary>Warnings per cell (pyperf's rules)</summary>\n\n";
+    out += "\n<details><summary>pyperf's fixed rules, per cell (they ignore this machine's noise floor)</summary>\n\n";
     for (const auto& l : lines) out += "- " + l + "\n";
     out += "\n</details>\n";
   }

@@ -142,4 +142,67 @@ std::string describe_warning(const analysis::InstabilityWarning& w, analysis::Qu
   return std::string(util::name(w.kind));
 }
 
+namespace {
+
+// A CV as people read it: one decimal below 10 %.
+std::string format_cv(double cv) { return format_percent(cv, cv < 0.1 ? 1 : 0); }
+
+}  // namespace
+
+std::string describe_noise_floor(const analysis::NoiseFloor& noise) {
+  if (!noise.measured)
+    return "Noise floor: not measured: every cell ran one process, and process-to-process noise needs two or more "
+           "(`--repetitions 6` or more)";
+  std::string out = "Noise floor: a process's median varies " + format_cv(noise.floor_cv) + " from process to process";
+  std::string own;
+  for (const auto& i : noise.interpreters)
+    if (!i.pooled) own += (own.empty() ? "" : ", ") + i.interpreter + " " + format_cv(i.floor_cv);
+  if (noise.interpreters.size() > 1 && !own.empty()) out += " (" + own + ")";
+  out += fmt::format("; at {} process{} per side ", noise.processes, noise.processes == 1 ? "" : "es");
+  // Rounded up: 1.0523 reads "1.06x", so "1.05x" is never claimed where it needs more processes.
+  if (noise.min_detectable_ratio)
+    out += "this run resolves differences of " + format_ratio(std::ceil(*noise.min_detectable_ratio * 100 - 1e-9) / 100) +
+           " or more (" +
+           format_percent(analysis::kNoisePower) + " power, " + format_percent(analysis::kAlpha) + " level)";
+  else
+    out += "no difference can be significant (4 are the fewest)";
+  if (noise.processes_to_resolve)
+    out += fmt::format("; about {} per side would resolve {}", *noise.processes_to_resolve,
+                       format_ratio(analysis::kResolveTarget));
+  else if (!noise.min_detectable_ratio || *noise.min_detectable_ratio > analysis::kResolveTarget)
+    out += "; more than 1000 per side would be needed to resolve " + format_ratio(analysis::kResolveTarget);
+  return out;
+}
+
+std::string describe_noise_cause(const analysis::NoiseCauseFound& c) {
+  using analysis::NoiseCause;
+  switch (c.kind) {
+    case NoiseCause::outlying_process:
+      return fmt::format("process {} ran {} {} than the others", c.process,
+                         format_ratio(c.value >= 1 ? c.value : 1.0 / c.value), c.value >= 1 ? "slower" : "faster");
+    case NoiseCause::bimodal:
+      return fmt::format("bimodal: {} of {} processes ran {} slower than the rest", c.count, c.of, format_ratio(c.value));
+    case NoiseCause::outliers:
+      return fmt::format("{} of {} iterations are outliers (modified z > 3.5)", c.count, c.of);
+    case NoiseCause::few_processes:
+      return fmt::format("only {} processes: one odd process moves the spread a lot", c.count);
+    case NoiseCause::cpu_migrations:
+      return fmt::format("the slowest process, {}, moved between CPUs {} times per iteration, the others {}", c.process,
+                         format_count(c.value), format_count(c.reference));
+    case NoiseCause::context_switches:
+      return fmt::format("the slowest process, {}, was switched out {} times per iteration, the others {}", c.process,
+                         format_count(c.value), format_count(c.reference));
+  }
+  return std::string(util::name(c.kind));
+}
+
+std::string describe_cell_noise(const analysis::CellNoise& cell) {
+  if (!cell.flagged)
+    return "process-to-process CV " + format_cv(cell.between_cv) + " (floor " + format_cv(cell.floor_cv) + ")";
+  std::string out = "process-to-process CV " + format_cv(cell.between_cv) + " against the floor's " +
+                    format_cv(cell.floor_cv) + " (flagged above " + format_cv(cell.threshold_cv) + ")";
+  for (size_t i = 0; i < cell.causes.size(); ++i) out += (i ? "; " : ": ") + describe_noise_cause(cell.causes[i]);
+  return out;
+}
+
 }  // namespace ftbench::report

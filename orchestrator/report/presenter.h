@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "analysis/compare.h"
+#include "analysis/noise.h"
 #include "analysis/significance.h"
 #include "analysis/statistics.h"
 
@@ -51,5 +52,14 @@ std::string describe_flags(const std::vector<std::string>& flags_differ);
 std::string describe_geomean(double geomean);
 // One stability warning in words, e.g. "stdev 1.2 ms is 14% of the mean 8.6 ms".
 std::string describe_warning(const analysis::InstabilityWarning& w, analysis::Quantity quantity);
+
+// The noise floor in one line: how much a process's median varies from process to process
+// (per interpreter), and the smallest difference the run resolves at its processes per side.
+std::string describe_noise_floor(const analysis::NoiseFloor& noise);
+// Why a flagged cell spreads: "process 2 ran 1.62x slower than the others".
+std::string describe_noise_cause(const analysis::NoiseCauseFound& cause);
+// A judged cell against its floor, with the causes of a flagged one: "process-to-process CV
+// 21% against the floor's 8.8% (flagged above 19%): process 2 ran 1.62x slower than the others".
+std::string describe_cell_noise(const analysis::CellNoise& cell);
 
 }  // namespace ftbench::report

@@ -1,8 +1,12 @@
 #include "report/tables.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
+
+#include "util/strings.h"
 
 namespace ftbench::report {
 
@@ -27,12 +31,13 @@ const Summary* headline_stats(const Cell& c) {
   return nullptr;
 }
 
-std::string cell_time(const Cell* c) {
+std::string cell_time(const ReportModel& model, const Cell* c) {
   if (!c) return "-";
   const auto* s = headline_stats(*c);
   if (!s) return c->processes_failed ? "failed" : "-";
   std::string out = format_duration_ns(s->median);
-  if (c->time_stats && c->time_stats->unstable()) out += " !";
+  // Marked only when noisier than the machine's own floor: a mark on every cell marks none.
+  if (const auto* noise = model.analysis.noise.find(c->key); noise && noise->flagged) out += " !";
   return out;
 }
 
@@ -67,8 +72,8 @@ std::string machine_line(const results::Manifest& manifest) {
 }
 
 std::string time_unit_caption(const ReportModel& model) {
-  return "Median time per operation (per iteration where a workload reports no operation count); \"!\" = stability "
-         "warning. Ratios: interpreter / " +
+  return "Median time per operation (per iteration where a workload reports no operation count); \"!\" = noisier "
+         "than the machine's noise floor (see Stability). Ratios: interpreter / " +
          interpreter_heading(model.baseline()) +
          " medians; Mann-Whitney U test at 5%: \"slower\"/\"faster\" are significant, \"(n.s.)\" is not.";
 }
@@ -97,7 +102,7 @@ TextTable time_table(const ReportModel& model) {
       std::vector<std::string> row{first ? b.id : "", std::to_string(t)};
       first = false;
       for (const auto& i : cells.interpreters) {
-        row.push_back(cell_time(cells.find(b.id, i.label(), t)));
+        row.push_back(cell_time(model, cells.find(b.id, i.label(), t)));
         if (!i.baseline()) {
           const auto* c = model.comparisons().find(PairKind::versus_baseline, i.label(), b.id, t);
           row.push_back(c ? describe_time_ratio(c->time) : "-");
@@ -338,25 +343,79 @@ std::vector<std::string> stability_lines(const ReportModel& model) {
   return lines;
 }
 
+std::vector<std::string> noise_lines(const ReportModel& model) {
+  std::vector<std::string> lines;
+  for (const auto& c : model.analysis.noise.cells)
+    if (c.flagged)
+      lines.push_back(c.key.benchmark + " " + c.key.interpreter + " threads=" + std::to_string(c.key.threads) + ": " +
+                      describe_cell_noise(c));
+  return lines;
+}
+
 std::string stability_summary(const ReportModel& model) {
-  std::map<analysis::Instability, size_t> by_kind;
-  size_t unstable = 0, total = 0;
+  const auto& noise = model.analysis.noise;
+  size_t pyperf = 0, total = 0;
   for (const auto& c : model.cells().cells) {
     if (!c.time_stats) continue;
     ++total;
-    if (c.time_stats->unstable()) ++unstable;
-    std::set<analysis::Instability> kinds;
-    for (const auto& w : c.time_stats->warnings) kinds.insert(w.kind);
-    for (auto k : kinds) ++by_kind[k];
+    if (c.time_stats->unstable()) ++pyperf;
   }
-  if (unstable == 0) return "Stability: no warnings in " + std::to_string(total) + " cells.";
-  std::string out = "Stability: " + std::to_string(unstable) + " of " + std::to_string(total) + " cells have warnings (";
-  bool first = true;
-  for (const auto& [k, n] : by_kind) {
-    out += (first ? "" : ", ") + util::name_string(k) + " " + std::to_string(n);
-    first = false;
+  const std::string raw = "pyperf's fixed rules warn on " + std::to_string(pyperf) + " of " + std::to_string(total) +
+                          " (listed in summary.md and analysis.json)";
+  if (!noise.measured) return "Stability: not judged (no cell has two processes); " + raw + ".";
+  std::string out = "Stability: ";
+  const size_t flagged = noise.flagged();
+  if (flagged == 0) {
+    out += "no cell is noisier than the noise floor (" + std::to_string(noise.cells.size()) + " judged)";
+  } else {
+    out += std::to_string(flagged) + " of " + std::to_string(noise.cells.size()) + " cells " +
+           (flagged == 1 ? "is" : "are") + " noisier than the noise floor (\"!\")";
+    std::map<analysis::NoiseCause, size_t> by_cause;
+    size_t unexplained = 0;
+    for (const auto& c : noise.cells) {
+      if (!c.flagged) continue;
+      if (c.causes.empty()) ++unexplained;
+      for (const auto& k : c.causes) ++by_cause[k.kind];
+    }
+    std::string causes;
+    for (const auto& [kind, n] : by_cause) causes += (causes.empty() ? "" : ", ") + util::name_string(kind) + " " + std::to_string(n);
+    if (unexplained) causes += (causes.empty() ? "" : ", ") + std::string("no cause found ") + std::to_string(unexplained);
+    out += " (" + causes + ")";
   }
-  return out + ").";
+  if (noise.unjudged) out += "; " + std::to_string(noise.unjudged) + " with one process not judged";
+  return out + "; " + raw + ".";
+}
+
+std::vector<std::string> stability_advice(const ReportModel& model) {
+  const auto& noise = model.analysis.noise;
+  std::vector<std::string> out;
+  if (!noise.measured) return out;
+  // A tuned, quiet benchmark box shows about 1 % between processes; a shared VM 5-10 %.
+  if (noise.floor_cv > 0.02) {
+    const auto& check = model.manifest.machine.system_check;
+    std::vector<std::string> fixes;
+    if (check)
+      for (const auto& item : check->items)
+        if (item.status == os::CheckStatus::warning) fixes.push_back(item.name + ": " + item.fix);
+    if (fixes.empty())
+      out.push_back("lower the floor on this machine: `orchestrate doctor` shows what to change (governor, turbo, "
+                    "isolated CPUs, busy processes; `sudo orchestrate doctor --tune` applies the reversible ones)");
+    else
+      out.push_back("lower the floor: " + util::join(fixes, "; ") + " (from the system check when the run started)");
+  }
+  const bool coarse = !noise.min_detectable_ratio || *noise.min_detectable_ratio > analysis::kResolveTarget;
+  if (coarse) {
+    std::string more = "resolve smaller differences with more processes: `--repetitions N` (repetitions.processes)";
+    if (noise.processes_to_resolve)
+      more += fmt::format(", about {} per side for {}", *noise.processes_to_resolve, format_ratio(analysis::kResolveTarget));
+    if (!model.manifest.plan.repetitions.target_rel_ci)
+      more += ", or `repetitions.target_rel_ci: 0.02` to add processes where the intervals are wide";
+    out.push_back(more);
+  }
+  if (noise.flagged() > 0)
+    out.push_back("flagged cells: their numbers rest on a few processes that disagree; re-run them or add processes so "
+                  "that one odd process weighs less");
+  return out;
 }
 
 TextTable run_comparison_rows(const analysis::RunComparison& comparison) {

@@ -46,10 +46,15 @@ std::vector<std::string> counter_notes(const ReportModel& model);
 
 TextTable failure_table(const ReportModel& model);
 
-// "scaling/x 3.13t t=4: stdev 1.2 ms is 14% of the mean 8.6 ms" lines.
+// pyperf's rules, per cell: "scaling/x 3.13t t=4: stdev 1.2 ms is 14% of the mean 8.6 ms" lines.
 std::vector<std::string> stability_lines(const ReportModel& model);
-// One line: how many cells carry which kind of warning.
+// The cells noisier than the noise floor, each with its CV, the floor and the cause.
+std::vector<std::string> noise_lines(const ReportModel& model);
+// One line: how many cells are noisier than the floor and why, and how many pyperf's rules flag.
 std::string stability_summary(const ReportModel& model);
+// What to do: lower the floor (the system check's fixes, doctor --tune), resolve smaller
+// differences (more processes, target_rel_ci), re-run flagged cells.
+std::vector<std::string> stability_advice(const ReportModel& model);
 
 // Two runs compared: B / A per interpreter, benchmark and threads.
 TextTable run_comparison_rows(const analysis::RunComparison& comparison);

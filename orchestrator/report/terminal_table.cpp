@@ -4,10 +4,6 @@
 #include "report/tables.h"
 
 namespace ftbench::report {
-namespace {
-
-}  // namespace
-
 std::string summary_table(const ReportModel& model) {
   std::string out = run_headline(model) + "\n" + machine_line(model.manifest) + "\n";
   const auto findings = key_findings(model);
@@ -22,7 +18,11 @@ std::string summary_table(const ReportModel& model) {
     if (!sec.table.empty()) out += sec.table.plain("  ");
     for (const auto& line : sec.lines) out += "  note: " + line + "\n";
   }
-  out += "\n" + stability_summary(model) + "\n";
+  out += "\n" + describe_noise_floor(model.analysis.noise) + "\n" + stability_summary(model) + "\n";
+  const auto flagged = noise_lines(model);
+  for (size_t i = 0; i < flagged.size() && i < 10; ++i) out += "  ! " + flagged[i] + "\n";
+  if (flagged.size() > 10) out += "  ... and " + std::to_string(flagged.size() - 10) + " more (summary.md, dashboard.html)\n";
+  for (const auto& a : stability_advice(model)) out += "  to do: " + a + "\n";
   for (const auto& n : model.cells().notes) out += "note: " + n + "\n";
   const auto& failures = model.cells().failures;
   if (!failures.empty()) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <limits>
 #include <set>
 
 #include "run/bytecode.h"
@@ -47,6 +48,11 @@ std::vector<int> cpus_for(const config::Affinity& affinity, int threads) {
     }
   }
   return {};
+}
+
+std::vector<int> run_cpus(const config::Affinity& affinity) {
+  auto cpus = cpus_for(affinity, std::numeric_limits<int>::max());
+  return cpus.empty() ? os::usable_cpus() : cpus;
 }
 
 SchedulerOutcome run_plan(const plan::Plan& plan, Executor& executor, const results::RunStore& store,

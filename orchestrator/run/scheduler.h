@@ -60,5 +60,7 @@ SchedulerOutcome run_plan(const plan::Plan& plan, Executor& executor, const resu
 // The CPUs one item is pinned to: none, the configured list, or (auto) one CPU per physical
 // core, as many cores as the item has threads.
 std::vector<int> cpus_for(const config::Affinity& affinity, int threads);
+// Every CPU a run with this affinity may use: what the system check judges and --tune tunes.
+std::vector<int> run_cpus(const config::Affinity& affinity);
 
 }  // namespace ftbench::run

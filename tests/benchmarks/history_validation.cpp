@@ -172,6 +172,8 @@ class Resampler {
   const results::ProcessRun& draw(const std::vector<results::ProcessRun>& v) {
     return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng_)];
   }
+
+ public:
   // The process's median time per operation, as analysis computes it (measured iterations).
   static double process_median(const results::ProcessRun& p) {
     std::vector<double> v;
@@ -182,6 +184,7 @@ class Resampler {
     return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
   }
 
+ private:
   std::vector<RealNight> real_;
   std::mt19937_64 rng_;
   size_t current_ = 0;
@@ -284,9 +287,41 @@ int aa(const Args& a) {
   return 0;
 }
 
+// How much a cell's nightly median moves from real night to real night: the stdev of the log
+// of the median of its process medians. Steps are reported for the quieter and the noisier
+// half of the cells apart: what a step of a given size gets depends on the series' own noise.
+std::map<CellKey, double> night_spread(const std::vector<RealNight>& real) {
+  std::map<CellKey, std::vector<double>> logs;
+  for (const auto& n : real)
+    for (const auto& [k, v] : n.processes) {
+      std::vector<double> m;
+      for (const auto& p : v) m.push_back(Resampler::process_median(p));
+      std::sort(m.begin(), m.end());
+      if (m.empty() || !(m[m.size() / 2] > 0)) continue;
+      logs[k].push_back(std::log(m.size() % 2 ? m[m.size() / 2] : (m[m.size() / 2 - 1] + m[m.size() / 2]) / 2));
+    }
+  std::map<CellKey, double> out;
+  for (const auto& [k, v] : logs) {
+    if (v.size() < 2) continue;
+    double mean = 0, ss = 0;
+    for (double x : v) mean += x / static_cast<double>(v.size());
+    for (double x : v) ss += (x - mean) * (x - mean);
+    out[k] = std::sqrt(ss / static_cast<double>(v.size() - 1));
+  }
+  return out;
+}
+
 int steps(const Args& a) {
   const auto real = load_real_nights(a.source);
   const auto cells = time_cells(real.front());
+  const auto spread = night_spread(real);
+  std::vector<double> spreads;
+  for (const auto& [k, v] : spread) spreads.push_back(v);
+  std::sort(spreads.begin(), spreads.end());
+  const double median_spread = spreads.empty() ? 0 : spreads[spreads.size() / 2];
+  fmt::print("cells_night_to_night_sd_median: {:.3f}\ncells_night_to_night_sd_p10: {:.3f}\ncells_night_to_night_sd_p90: {:.3f}\n",
+             median_spread, spreads.empty() ? 0 : spreads[spreads.size() / 10],
+             spreads.empty() ? 0 : spreads[spreads.size() * 9 / 10]);
   std::mt19937_64 rng(a.seed);
   // One warm-up history, copied for every trial.
   const fs::path dir = fs::temp_directory_path() / fmt::format("ftbench-steps-{}", a.seed);
@@ -300,6 +335,7 @@ int steps(const Args& a) {
   }
   for (double step : a.steps) {
     int first_night = 0, within5 = 0, trials = 0;
+    int quiet_trials = 0, quiet_first = 0, quiet_within5 = 0;
     std::vector<int> nights_needed, first_bad_error;
     for (int t = 0; t < a.trials; ++t) {
       const auto cell = cells[std::uniform_int_distribution<size_t>(0, cells.size() - 1)(rng)];
@@ -312,7 +348,9 @@ int steps(const Args& a) {
       Resampler rs(real, a.seed * 1000 + static_cast<uint64_t>(t));
       const std::vector<Injection> inj{{cell, a.warmup, 1 + step}};
       const std::string name = cell.interpreter + " " + cell.benchmark + " t" + std::to_string(cell.threads);
+      const bool quiet = spread.count(cell) && spread.at(cell) <= median_spread;
       ++trials;
+      quiet_trials += quiet;
       for (int k = 0; k < 5; ++k) {
         const auto r = run_night(store, rs, a.warmup + k, inj);
         bool found = false;
@@ -327,7 +365,9 @@ int steps(const Args& a) {
           }
         if (found) {
           if (k == 0) ++first_night;
+          if (k == 0 && quiet) ++quiet_first;
           ++within5;
+          quiet_within5 += quiet;
           nights_needed.push_back(k + 1);
           break;
         }
@@ -341,6 +381,11 @@ int steps(const Args& a) {
     fmt::print("step_{:.0f}pct_confirmed_within_5_nights: {:.2f}\n", step * 100, within5 / static_cast<double>(trials));
     fmt::print("step_{:.0f}pct_median_nights_to_confirm: {}\n", step * 100,
                nights_needed.empty() ? std::string("n/a") : std::to_string(nights_needed[nights_needed.size() / 2]));
+    fmt::print("step_{:.0f}pct_quiet_half_trials: {}\n", step * 100, quiet_trials);
+    fmt::print("step_{:.0f}pct_quiet_half_confirmed_first_night: {:.2f}\n", step * 100,
+               quiet_trials ? quiet_first / static_cast<double>(quiet_trials) : 0.0);
+    fmt::print("step_{:.0f}pct_quiet_half_confirmed_within_5_nights: {:.2f}\n", step * 100,
+               quiet_trials ? quiet_within5 / static_cast<double>(quiet_trials) : 0.0);
     fmt::print("step_{:.0f}pct_first_bad_night_exact: {:.2f}\n", step * 100,
                first_bad_error.empty() ? 0.0 : exact / static_cast<double>(first_bad_error.size()));
     std::fflush(stdout);

@@ -128,7 +128,8 @@ TEST(ConfigLoader, ShippedConfigsParse) {
 }
 
 TEST(ConfigOverrides, FlagsReplaceFileValues) {
-  auto c = parse_config("interpreters: [3.12, 3.13t]\nthreads: [1]\n", "t.yaml");
+  auto c = parse_config("interpreters: [3.12, 3.13t]\nthreads: [1]\nrepetitions: {processes: 4, target_rel_ci: 0.02}\n",
+                        "t.yaml");
   Overrides o;
   o.benchmarks = {"gil/*"};
   o.profile = "none";
@@ -145,6 +146,7 @@ TEST(ConfigOverrides, FlagsReplaceFileValues) {
   EXPECT_TRUE(c.interpreters[1].path.has_value());
   EXPECT_EQ(c.output.directory, "/tmp/out");
   EXPECT_EQ(c.repetitions.processes, 9);
+  EXPECT_FALSE(c.repetitions.target_rel_ci) << "--repetitions 9 means 9, not 9 and then adaptive rounds";
 
   Overrides bad;
   bad.profile = "all";

@@ -280,7 +280,11 @@ SyntheticRun demo_run(uint64_t seed) {
           run.failure(label, bench, n, processes - 1, "timed out after 60 s (killed)");
           continue;
         }
-        run.cell(label, bench, n, processes, iterations, ops, lognormal_draw(median_iteration, sigma, 0.03), counters);
+        auto draw = lognormal_draw(median_iteration, sigma, 0.03);
+        // One process that ran slow (a noisy neighbour): the cell is noisier than the floor.
+        if (label == "3.13" && bench == "scaling/object_churn_shared" && n == 2)
+          draw = [inner = draw](Rng& rng, int p, int i) { return inner(rng, p, i) * (p == 3 ? 1.5 : 1.0); };
+        run.cell(label, bench, n, processes, iterations, ops, draw, counters);
       }
     }
   }
@@ -297,6 +301,43 @@ SyntheticRun demo_run(uint64_t seed) {
   }
   // A baseline built with other flags than the pair (pyenv's --enable-shared): a confound to label.
   run.manifest().plan.interpreters[0].interpreter.configure_args = "'--prefix=/opt/python/3.12.7' '--enable-shared'";
+  return run;
+}
+
+SyntheticRun noisy_run(uint64_t seed) {
+  SyntheticRun run("20261128-120000-noisy", seed);
+  run.interpreter({"3.13", "3.13.5", false, true, {}, ""}).interpreter({"3.13t", "3.13.5", true, false, {}, ""});
+  const int64_t ops = 1000;
+  const double t = 10e6;  // 10 ms per iteration
+  const std::vector<SyntheticCounter> quiet_counters{{"cpu-migrations", 0.002, perf::Status::counted, "", 1.0},
+                                                     {"context-switches", 0.002, perf::Status::counted, "", 1.0}};
+  for (int b = 0; b < 40; ++b) {
+    const std::string id = "quiet/b" + std::to_string(b);
+    run.benchmark(id);
+    for (const char* label : {"3.13", "3.13t"}) run.cell(label, id, 1, 6, 5, ops, lognormal_draw(t, 0.01, 0.03), quiet_counters);
+  }
+  run.benchmark("noisy/slow_process").benchmark("noisy/bimodal").benchmark("noisy/migrations");
+  const auto quiet = [&](const char* label, const std::string& id) {
+    run.cell(label, id, 1, 6, 5, ops, lognormal_draw(t, 0.01, 0.03), quiet_counters);
+  };
+  run.cell("3.13", "noisy/slow_process", 1, 6, 5, ops,
+           [inner = lognormal_draw(t, 0.01, 0.03)](Rng& rng, int p, int i) { return inner(rng, p, i) * (p == 2 ? 1.6 : 1.0); },
+           quiet_counters);
+  quiet("3.13t", "noisy/slow_process");
+  run.cell("3.13", "noisy/bimodal", 1, 8, 5, ops,
+           [inner = lognormal_draw(t, 0.01, 0.01)](Rng& rng, int p, int i) { return inner(rng, p, i) * (p >= 4 ? 1.5 : 1.0); },
+           quiet_counters);
+  quiet("3.13t", "noisy/bimodal");
+  quiet("3.13", "noisy/migrations");
+  run.cell("3.13t", "noisy/migrations", 1, 6, 5, ops, lognormal_draw(t, 0.01, 0.03), quiet_counters);
+  // Its process 1 ran 1.5x slower, moved between CPUs 60 times an iteration (the others 2).
+  for (auto& r : run.runs())
+    if (r.interpreter == "3.13t" && r.benchmark == "noisy/migrations" && r.process_index == 1)
+      for (auto& it : r.iterations) {
+        it.region_ns = it.region_ns * 3 / 2;
+        for (auto& c : it.counters)
+          if (c.name == "cpu-migrations") c.value = 60;
+      }
   return run;
 }
 

@@ -88,6 +88,13 @@ class SyntheticRun {
 // one failed process.
 SyntheticRun demo_run(uint64_t seed = 42);
 
+// The noise floor's demonstration: 3.13 (baseline) and 3.13t, 40 quiet benchmarks (6 processes
+// x 5 iterations, 3 % between processes) and three cells noisier than that: "noisy/slow_process"
+// (3.13: process 2 ran 1.6x slower), "noisy/bimodal" (3.13: 8 processes, 4 of them 1.5x slower)
+// and "noisy/migrations" (3.13t: process 1 ran 1.5x slower and moved between CPUs 60 times an
+// iteration, the others 2).
+SyntheticRun noisy_run(uint64_t seed = 7);
+
 // Lognormal noise around a median: the usual Draw. `between` adds a process-level random
 // effect (each process's values shifted together by exp(N(0, between))), as real processes
 // shift on a shared machine; 0: independent iterations.
