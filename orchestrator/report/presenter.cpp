@@ -147,6 +147,9 @@ namespace {
 // A CV as people read it: one decimal below 10 %.
 std::string format_cv(double cv) { return format_percent(cv, cv < 0.1 ? 1 : 0); }
 
+// Events per iteration: "60", "2", "79.4", "9378".
+std::string format_events(double n) { return n >= 100 ? fmt::format("{:.0f}", n) : fmt::format("{:.3g}", n); }
+
 }  // namespace
 
 std::string describe_noise_floor(const analysis::NoiseFloor& noise) {
@@ -188,10 +191,10 @@ std::string describe_noise_cause(const analysis::NoiseCauseFound& c) {
       return fmt::format("only {} processes: one odd process moves the spread a lot", c.count);
     case NoiseCause::cpu_migrations:
       return fmt::format("the slowest process, {}, moved between CPUs {} times per iteration, the others {}", c.process,
-                         format_count(c.value), format_count(c.reference));
+                         format_events(c.value), format_events(c.reference));
     case NoiseCause::context_switches:
       return fmt::format("the slowest process, {}, was switched out {} times per iteration, the others {}", c.process,
-                         format_count(c.value), format_count(c.reference));
+                         format_events(c.value), format_events(c.reference));
   }
   return std::string(util::name(c.kind));
 }

@@ -50,7 +50,7 @@ TEST(Stability, OneFloorLineAndMarksOnlyOnCellsNoisierThanIt) {
   EXPECT_NE(text.find("! noisy/slow_process 3.13 threads=1: process-to-process CV"), npos);
   EXPECT_NE(text.find("process 2 ran 1.7"), npos) << text;  // 1.6x on top of its own 3 % process effect
   EXPECT_NE(text.find("bimodal: 4 of 8 processes ran 1."), npos);
-  EXPECT_NE(text.find("the slowest process, 1, moved between CPUs 60 times per iteration, the others 2"), npos);
+  EXPECT_NE(text.find("the slowest process, 1, moved between CPUs 60 times per iteration, the others 2"), npos) << text;
   // What to do: the system check's fix for the floor, more processes for the resolution.
   EXPECT_NE(text.find("to do: lower the floor: governor: sudo orchestrate doctor --tune"), npos);
   EXPECT_NE(text.find("to do: flagged cells"), npos);
