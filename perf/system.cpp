@@ -10,7 +10,7 @@
 #include <sstream>
 #include <system_error>
 
-#include "os/system_check.h"
+#include "os/files.h"
 
 namespace ftbench::perf {
 namespace fs = std::filesystem;

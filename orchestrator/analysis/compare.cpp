@@ -19,6 +19,10 @@ std::string stands_in_for(const MeasuredInterpreter& i) {
   return i.tested.resolution ? i.tested.resolution->stand_in_for : std::string();
 }
 
+std::string minor_of(const MeasuredInterpreter& i) {
+  return std::to_string(i.facts().version.major) + "." + std::to_string(i.facts().version.minor);
+}
+
 // The default build that best matches a free-threaded one: same major.minor, the exact
 // version preferred (a provisioned pair shares source and flags), a clean environment.
 const MeasuredInterpreter* default_build_for(const Cells& cells, const MeasuredInterpreter& ft) {
@@ -33,7 +37,7 @@ const MeasuredInterpreter* default_build_for(const Cells& cells, const MeasuredI
   }
   if (best) return best;
   // A version with no default build: the one the config's query chose to stand in for it.
-  const auto minor = std::to_string(v.major) + "." + std::to_string(v.minor);
+  const auto minor = minor_of(ft);
   for (const auto& i : cells.interpreters)
     if (!i.free_threaded_build() && !sets_gil_env(i) && stands_in_for(i) == minor) return &i;
   return nullptr;
@@ -72,9 +76,11 @@ std::string pair_title(PairKind kind, const MeasuredInterpreter& s, const Measur
     case PairKind::versus_baseline:
       return s.label() + " vs " + r.label() + " (baseline)";
     case PairKind::free_threading:
-      if (!stands_in_for(r).empty())
+      // Whether r stands in is a fact of this pair (other versions), not of r alone: r may
+      // also be the same-version partner of another free-threaded build.
+      if (minor_of(s) != minor_of(r))
         return s.label() + " vs " + r.label() + ": free-threaded " + sv + " vs " + rv +
-               ", the nearest default build (standing in: no default build of " + stands_in_for(r) + ")";
+               ", the nearest default build (standing in: no default build of " + minor_of(s) + ")";
       return s.label() + " vs " + r.label() + ": free-threaded vs default build of " + (sv == rv ? sv : sv + " / " + rv);
     case PairKind::gil_switch:
       return s.label() + " vs " + r.label() + ": the same free-threaded binary with the GIL on vs off";
@@ -199,18 +205,18 @@ std::vector<InterpreterPair> find_pairs(const Cells& cells) {
   const auto& base = cells.interpreters[cells.baseline];
   for (const auto& i : cells.interpreters)
     if (i.label() != base.label())
-      pairs.push_back({PairKind::versus_baseline, i.label(), base.label(), pair_title(PairKind::versus_baseline, i, base), {}});
+      pairs.push_back({PairKind::versus_baseline, i.label(), base.label(), pair_title(PairKind::versus_baseline, i, base), {}, {}});
   for (const auto& ft : cells.interpreters) {
     if (!ft.free_threaded_build() || ft.gil_enabled) continue;
     if (const auto* def = default_build_for(cells, ft))
-      pairs.push_back(
-          {PairKind::free_threading, ft.label(), def->label(), pair_title(PairKind::free_threading, ft, *def), {}});
+      pairs.push_back({PairKind::free_threading, ft.label(), def->label(), pair_title(PairKind::free_threading, ft, *def),
+                       {}, minor_of(ft) != minor_of(*def) ? minor_of(ft) : std::string()});
   }
   for (const auto& on : cells.interpreters) {
     if (!on.free_threaded_build() || !on.gil_enabled) continue;
     for (const auto& off : cells.interpreters)
       if (off.free_threaded_build() && !off.gil_enabled && off.facts().executable == on.facts().executable) {
-        pairs.push_back({PairKind::gil_switch, on.label(), off.label(), pair_title(PairKind::gil_switch, on, off), {}});
+        pairs.push_back({PairKind::gil_switch, on.label(), off.label(), pair_title(PairKind::gil_switch, on, off), {}, {}});
         break;
       }
   }

@@ -35,6 +35,9 @@ struct InterpreterPair {
   // Configure flags in which the two builds differ beyond --disable-gil and the install
   // prefix: their ratios mix the thing compared with a build difference.
   std::vector<std::string> flags_differ;
+  // free_threading: the subject's version ("3.15") when the reference is another version's
+  // default build standing in for its missing one; "" when both are the same version.
+  std::string stand_in_for;
 };
 
 std::vector<InterpreterPair> find_pairs(const Cells& cells);

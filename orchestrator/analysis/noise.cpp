@@ -180,22 +180,24 @@ std::vector<NoiseCauseFound> causes_of(const Cell& cell, double floor) {
   return out;
 }
 
-}  // namespace
-
+// sqrt(median(chi2(df)) / df): the median of a sample CV from df + 1 values, in units of the
+// true CV (0.83 at 3 processes, 0.96 at 10).
 double cv_median_bias(size_t df) {
   const double d = static_cast<double>(df);
   return std::sqrt(chi2_quantile(d, 0.5) / d);
 }
 
+}  // namespace
+
 std::optional<double> detectable_shift(size_t n, double alpha, double power) {
-  const auto critical = mann_whitney_critical(n, n, alpha);
-  if (!critical) return std::nullopt;
-  if (n > kExactLimit) return asymptotic_shift(n, alpha, power);
   static std::mutex mutex;
   static std::map<std::tuple<size_t, double, double>, double> known;
   const std::lock_guard lock(mutex);
   const auto key = std::tuple{n, alpha, power};
   if (auto it = known.find(key); it != known.end()) return it->second;
+  const auto critical = mann_whitney_critical(n, n, alpha);
+  if (!critical) return std::nullopt;
+  if (n > kExactLimit) return asymptotic_shift(n, alpha, power);
   // With A ~ N(0, 1) and B ~ N(d, 1), the test is significant when U_A = #(a_i > b_j) <= c,
   // that is when d is at least the (c+1)-th largest difference a_i - z_j (b_j = z_j + d). So
   // each simulated pair of samples has its own smallest detectable d, and the shift that is

@@ -132,8 +132,4 @@ struct NoiseFloor {
 
 NoiseFloor measure_noise(const Cells& cells);
 
-// sqrt(median(chi2(df)) / df): the median of a sample CV from df + 1 values, in units of the
-// true CV (0.83 at 3 processes, 0.96 at 10).
-double cv_median_bias(size_t df);
-
 }  // namespace ftbench::analysis

@@ -110,25 +110,12 @@ double mann_whitney_cdf(size_t m, size_t n, size_t u) {
 
 std::optional<size_t> mann_whitney_critical(size_t m, size_t n, double alpha) {
   if (m == 0 || n == 0) return std::nullopt;
-  std::optional<size_t> critical;
-  if (m <= kExactLimit && n <= kExactLimit) {
-    // Significant when 2 P(U <= u) < alpha, as mann_whitney decides.
-    const auto dist = u_distribution(m, n);
-    double cdf = 0;
-    for (size_t u = 0; u < dist.size(); ++u) {
-      cdf += dist[u];
-      if (2.0 * cdf >= alpha) break;
-      critical = u;
-    }
-    return critical;
-  }
-  // Normal approximation with continuity correction: significant when U < mn/2 - 0.5 - z sd.
-  const double mn = static_cast<double>(m * n);
-  const double sd = std::sqrt(mn * static_cast<double>(m + n + 1) / 12.0);
-  const double bound = mn / 2.0 - 0.5 - normal_quantile(1.0 - alpha / 2.0) * sd;
-  const double c = std::ceil(bound) - 1.0;
-  if (c < 0) return std::nullopt;
-  return static_cast<size_t>(c);
+  // Significant when the two-sided p is below alpha (strictly, as mann_whitney decides).
+  const double tail = std::nextafter(alpha / 2.0, 0.0);
+  const auto cv = m <= kExactLimit && n <= kExactLimit ? exact_critical(u_distribution(m, n), tail)
+                                                       : normal_critical(m, n, tail);
+  if (cv.c < 0) return std::nullopt;
+  return static_cast<size_t>(cv.c);
 }
 
 MannWhitney mann_whitney(std::span<const double> a, std::span<const double> b) {

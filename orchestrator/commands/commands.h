@@ -12,7 +12,7 @@ using Args = std::vector<std::string>;
 int run_command(const Args& args);           // orchestrate [run] --config FILE ...
 int script_command(const Args& args);        // orchestrate script PATH [-- ARGS]
 int interpreters_command(const Args& args);  // orchestrate interpreters [--json]
-int doctor_command(const Args& args);        // orchestrate doctor [--json]
+int doctor_command(const Args& args);        // orchestrate doctor [--json] [--config F | --cpus L] [--tune | --reset]
 int report_command(const Args& args);        // orchestrate report RUN_DIR [--format ...] [--results-root DIR]
 int compare_command(const Args& args);       // orchestrate compare RUN_A RUN_B [--markdown|--json]
 int nightly_command(const Args& args);       // orchestrate nightly --config FILE ...
@@ -24,7 +24,7 @@ inline constexpr int kExitSomeRunsFailed = 1;  // results written; some processe
 inline constexpr int kExitUsage = 2;           // bad config, flags or environment
 // 3: internal error (cli.cpp)
 inline constexpr int kExitRegression = 4;      // nightly: a new confirmed regression
-inline constexpr int kExitMachineUnfit = 5;    // nightly: preflight or drift: night stored, excluded
+inline constexpr int kExitMachineUnfit = 5;    // nightly: preflight unfit: night stored, excluded
 inline constexpr int kExitLockHeld = 6;        // nightly: another job holds this history
 inline constexpr int kExitInterrupted = 130;   // SIGINT/SIGTERM: what finished is saved
 

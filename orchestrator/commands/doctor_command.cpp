@@ -19,6 +19,8 @@ namespace {
 
 // The CPUs to check and tune: --cpus, else the config's, else every usable one.
 std::vector<int> chosen_cpus(const po::variables_map& vm) {
+  if (vm.count("cpus") && vm.count("config"))
+    throw UserError("--cpus and --config both say which CPUs to check: give one of them");
   if (auto list = text_option(vm, "cpus")) {
     auto cpus = os::parse_cpu_list(*list);
     if (cpus.empty()) throw UserError("--cpus '" + *list + "' names no CPU (write it as the kernel does: 0-3,8)");

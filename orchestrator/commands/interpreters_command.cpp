@@ -45,7 +45,7 @@ int interpreters_command(const Args& args) {
     // commit's build is listed, the newest is what queries pick.
     std::string built;
     if (!f.source_commit.empty())
-      built = "commit " + f.source_commit.substr(0, 12) + (f.source_commit.ends_with("-dirty") ? "-dirty" : "");
+      built = "commit " + discovery::short_commit(f.source_commit);
     if (!f.built_at.empty()) built += (built.empty() ? "built " : ", built ") + f.built_at;
     fmt::print("{:<10} {:<13} {:<6} {:<12} {}{}\n", f.short_name(), f.free_threaded_build ? "free-threaded" : "default",
                f.gil_enabled ? "on" : "off", f.source ? util::name(*f.source) : "", f.path.string(),

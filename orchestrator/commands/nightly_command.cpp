@@ -33,9 +33,9 @@ namespace {
 struct ConfirmationInterrupted {};
 
 // One confirmation batch as a small run of its own, inside the night's run directory.
-history::ConfirmationResult run_confirmation(const config::RunConfig& night, const fs::path& run_dir,
-                                             const fs::path& workloads_dir, const std::string& log_level,
-                                             const history::ConfirmationBatch& batch) {
+history::ConfirmationResult run_confirmation(const config::RunConfig& night, const os::MachineInfo& machine,
+                                             const fs::path& run_dir, const fs::path& workloads_dir,
+                                             const std::string& log_level, const history::ConfirmationBatch& batch) {
   config::RunConfig c = night;
   c.name = (night.name.empty() ? night.source_file.stem().string() : night.name) + "-confirm";
   c.interpreters.clear();
@@ -52,8 +52,7 @@ history::ConfirmationResult run_confirmation(const config::RunConfig& night, con
   c.benchmarks.include = batch.benchmarks;
   c.threads.clear();
   for (int t : batch.threads) c.threads.push_back({false, t});
-  c.repetitions.processes = batch.processes;
-  c.repetitions.target_rel_ci.reset();
+  c.repetitions.set_exact(batch.processes);
   c.output.directory = run_dir / "confirm";
   c.output.formats = {config::OutputFormat::json};
   c.history.enabled = false;
@@ -66,6 +65,7 @@ history::ConfirmationResult run_confirmation(const config::RunConfig& night, con
   request.print_summary = false;
   request.ingest = false;
   request.logging_ready = true;
+  request.machine = machine;
   const auto result = execute_pipeline(request);
   if (result.interrupted) throw ConfirmationInterrupted{};
 
@@ -129,13 +129,13 @@ int nightly_command(const Args& args) {
   // Opened before the run: a foreign or newer database stops the night before hours are spent.
   auto store = history::HistoryStore::open(history_file);
 
-  os::SystemCheckOptions check;
-  check.cpus = run::run_cpus(config.affinity);
-  const auto preflight = history::run_preflight(os::MachineInfo::collect(check), config.history);
+  const auto machine = collect_machine(config);
+  const auto preflight = history::run_preflight(machine, config.history);
   for (const auto& p : preflight.problems) spdlog::warn("preflight: {}", p);
 
   PipelineRequest request;
   request.config = config;
+  request.machine = machine;
   request.dry_run = flags.dry_run;
   request.workloads_override = flags.workloads_dir;
   request.log_level = flags.log_level;
@@ -158,7 +158,7 @@ int nightly_command(const Args& args) {
   const auto runner = [&](const history::ConfirmationBatch& batch) {
     spdlog::info("confirming: {} benchmark(s) x {} thread count(s), {} interpreter(s), {} processes each",
                  batch.benchmarks.size(), batch.threads.size(), batch.interpreters.size(), batch.processes);
-    return run_confirmation(config, night.run_dir, workloads_dir, flags.log_level, batch);
+    return run_confirmation(config, night.manifest.machine, night.run_dir, workloads_dir, flags.log_level, batch);
   };
 
   history::NightlyReport report;

@@ -80,13 +80,8 @@ results::Manifest build_manifest(const config::RunConfig& config, const Pipeline
   m.affinity = config.affinity;
   m.formats = config.output.formats;
   m.history_file = config.history.enabled ? fs::absolute(config.history.file(config.output.directory)).string() : "off";
-  // The machine's readiness over the CPUs the run uses, judged as `orchestrate doctor` does.
-  os::SystemCheckOptions check;
-  check.cpus = run::run_cpus(config.affinity);
-  m.machine = os::MachineInfo::collect(check);
-  if (const size_t warnings = m.machine.system_check->warnings(); warnings > 0)
-    spdlog::debug("system check: {} warning{} (`orchestrate doctor` says what to change)", warnings,
-                  warnings == 1 ? "" : "s");
+  // A dry run prints the plan only: no half-second sample of steal time and busy processes.
+  m.machine = request.machine ? *request.machine : collect_machine(config, !request.dry_run);
 
   const bool needs_discovery = std::any_of(config.interpreters.begin(), config.interpreters.end(),
                                            [](auto& s) { return !s.path.has_value(); });
@@ -101,13 +96,17 @@ results::Manifest build_manifest(const config::RunConfig& config, const Pipeline
     benchmarks = plan::select_benchmarks(harness::load_catalog(interpreters.front().interpreter.path, workloads_dir),
                                          config.benchmarks);
   m.plan = plan::make_plan(config, std::move(interpreters), std::move(benchmarks), m.usable_cpus(), workloads_dir);
-  // What each entry resolved to and why, once the plan stands (so a config error stays one line).
-  for (const auto& i : m.plan.interpreters) {
+  return m;
+}
+
+// What each entry resolved to and why: on the console and in the run's log (a dry run prints
+// it with the plan instead).
+void log_resolutions(const plan::Plan& plan) {
+  for (const auto& i : plan.interpreters) {
     if (!i.resolution) continue;
     spdlog::info("{}: {}", i.label, i.resolution->reason);
     if (!i.resolution->warning.empty()) spdlog::warn("{}: {}", i.label, i.resolution->warning);
   }
-  return m;
 }
 
 // Accumulates across --resume sessions: the manifest keeps what earlier sessions spent.
@@ -122,6 +121,13 @@ void record_usage(results::Manifest& m) {
 }
 
 }  // namespace
+
+os::MachineInfo collect_machine(const config::RunConfig& config, bool sample) {
+  os::SystemCheckOptions check;
+  check.cpus = run::run_cpus(config.affinity);
+  if (!sample) check.interval = std::chrono::milliseconds(0);
+  return os::MachineInfo::collect(check);
+}
 
 std::string join_command_line(const std::string& program, const std::vector<std::string>& args) {
   std::string out = program;
@@ -186,6 +192,7 @@ PipelineResult execute_pipeline(const PipelineRequest& request) {
     manifest.run_id = store->dir().filename().string();
     store->write_manifest(manifest);
     os::add_log_file(store->log_file());
+    log_resolutions(manifest.plan);
     spdlog::info("run {}: {} processes, results in {}", manifest.run_id, manifest.plan.items.size(),
                  store->dir().string());
   }

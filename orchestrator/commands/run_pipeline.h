@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "harness/benchmark.h"
+#include "os/machine.h"
 #include "results/manifest.h"
 #include "results/process_run.h"
 
@@ -23,6 +24,9 @@ struct PipelineRequest {
   bool print_summary = true;                     // the summary table and dashboard path on stdout
   bool ingest = true;                            // into the history (when the run's history is on)
   bool logging_ready = false;                    // the caller set up console logging already
+  // The machine, when the caller read it already (nightly: its preflight; a confirmation: the
+  // night's): the system check samples for half a second, once a night is enough.
+  std::optional<os::MachineInfo> machine;
 };
 
 // What a pipeline run produced, for callers that go on (nightly: ingest, detect, confirm).
@@ -35,6 +39,10 @@ struct PipelineResult {
   size_t failed = 0;
   double seconds = 0;                             // wall time of the whole pipeline
 };
+
+// The machine and its readiness over the CPUs `config` uses, judged as `orchestrate doctor`
+// does; `sample`: steal time and busy processes over half a second too.
+os::MachineInfo collect_machine(const config::RunConfig& config, bool sample = true);
 
 PipelineResult execute_pipeline(const PipelineRequest& request);
 int run_pipeline(const PipelineRequest& request);

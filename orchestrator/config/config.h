@@ -65,11 +65,18 @@ struct Repetitions {
   int processes = kDefaultProcesses;    // fresh interpreter processes per (interpreter, benchmark, threads)
   int warmups = kDefaultWarmups;        // warm-up iterations per process, not measured
   int iterations = kDefaultIterations;  // measured iterations per process
-  // Adaptive mode: keep adding processes until the median's relative CI half-width is below
-  // this, or max_seconds per benchmark is spent.
+  // Adaptive mode: keep adding processes where the intervals users read (free-threaded vs
+  // default build, the GIL switch, workload pairs, scaling; else each cell's median) are
+  // wider than this relative half-width, until max_seconds per benchmark is spent.
   std::optional<double> target_rel_ci;
   double max_seconds = kDefaultMaxSecondsPerBenchmark;
   Order order = Order::by_cell;
+
+  // Exactly n processes a cell (`--repetitions N`, a nightly confirmation batch): no adaptive rounds.
+  void set_exact(int n) {
+    processes = n;
+    target_rel_ci.reset();
+  }
 };
 
 struct Counters {

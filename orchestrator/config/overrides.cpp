@@ -42,11 +42,8 @@ void apply_overrides(RunConfig& c, const Overrides& o) {
   auto integer = [](const std::string& name, const std::string& text, const IntSetting& setting) {
     return static_cast<int>(flag(name, [&] { return parse_int(text, setting); }));
   };
-  if (o.processes) {
-    // A count on the command line is the count: the config's adaptive target would add more.
-    c.repetitions.processes = integer("--repetitions", *o.processes, kProcesses);
-    c.repetitions.target_rel_ci.reset();
-  }
+  // A count on the command line is the count: the config's adaptive target would add more.
+  if (o.processes) c.repetitions.set_exact(integer("--repetitions", *o.processes, kProcesses));
   if (o.warmups) c.repetitions.warmups = integer("--warmups", *o.warmups, kWarmups);
   if (o.iterations) c.repetitions.iterations = integer("--iterations", *o.iterations, kIterations);
   if (o.size) c.size = flag("--size", [&] { return parse_size(*o.size); });

@@ -164,8 +164,7 @@ std::string who(const Interpreter& i) {
     origin = "provisioned pair " + install.filename().string();
   else
     origin = i.source ? util::name_string(*i.source) : std::string("explicit path");
-  if (!i.source_commit.empty()) origin += ", commit " + i.source_commit.substr(0, 12) +
-                                          (i.source_commit.ends_with("-dirty") ? "-dirty" : "");
+  if (!i.source_commit.empty()) origin += ", commit " + short_commit(i.source_commit);
   return i.short_name() + " (" + origin + ", " + i.path.string() + ")";
 }
 

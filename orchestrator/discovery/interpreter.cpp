@@ -31,6 +31,10 @@ print(json.dumps({
 
 }  // namespace
 
+std::string short_commit(const std::string& commit) {
+  return commit.substr(0, 12) + (commit.size() > 12 && commit.ends_with("-dirty") ? "-dirty" : "");
+}
+
 std::string Interpreter::short_name() const { return version_text + (free_threaded_build ? "t" : ""); }
 
 std::filesystem::path Interpreter::provisioned_install() const {

@@ -46,6 +46,9 @@ struct Interpreter {
   std::filesystem::path provisioned_install() const;
 };
 
+// A source commit as people read it: its first 12 hex digits, "-dirty" kept ("0123456789ab-dirty").
+std::string short_commit(const std::string& commit);
+
 // "version" is the full text; path and source are written only when known.
 template <class F>
 void describe(Interpreter& i, F& f) {

@@ -72,16 +72,23 @@ double welch_p_value(const std::vector<double>& v, size_t begin, size_t split, s
   return std::min(1.0, 2.0 * boost::math::cdf(boost::math::complement(dist, std::fabs(t))));
 }
 
+// A split's p: its Welch test times the number of positions it could have been chosen from
+// (Bonferroni), since the chosen split is the most extreme of them; else noise at a series'
+// ends passes for a step. The one p that is tested, stored and reported.
+namespace {
+double split_p_value(const std::vector<double>& v, size_t begin, size_t at, size_t end, size_t min_segment) {
+  const double candidates = static_cast<double>(std::max<size_t>(1, end - begin + 1 - std::min(end - begin, 2 * min_segment)));
+  return std::min(1.0, welch_p_value(v, begin, at, end) * candidates);
+}
+}  // namespace
+
 std::vector<Split> find_change_points(const std::vector<double>& log_values, const ChangePointSettings& settings) {
   std::vector<Split> out;
   const double min_log = std::log1p(settings.min_effect);
   std::function<void(size_t, size_t)> split = [&](size_t begin, size_t end) {
     const auto [at, q] = best_energy_split(log_values, begin, end, settings.min_segment);
     if (q <= 0 || at == 0) return;
-    // The split was chosen as the most extreme of every candidate position: the t-test's p is
-    // multiplied by their number (Bonferroni), or noise at a series' ends passes for a step.
-    const double candidates = static_cast<double>(end - begin - 2 * settings.min_segment + 1);
-    const double p = std::min(1.0, welch_p_value(log_values, begin, at, end) * candidates);
+    const double p = split_p_value(log_values, begin, at, end, settings.min_segment);
     const double shift = mean_of(log_values, at, end) - mean_of(log_values, begin, at);
     if (p >= settings.alpha || std::fabs(shift) < min_log) return;
     split(begin, at);
@@ -95,7 +102,7 @@ std::vector<Split> find_change_points(const std::vector<double>& log_values, con
     const size_t begin = k == 0 ? 0 : out[k - 1].index;
     const size_t end = k + 1 < out.size() ? out[k + 1].index : log_values.size();
     out[k].ratio = std::exp(mean_of(log_values, out[k].index, end) - mean_of(log_values, begin, out[k].index));
-    out[k].p_value = welch_p_value(log_values, begin, out[k].index, end);
+    out[k].p_value = split_p_value(log_values, begin, out[k].index, end, settings.min_segment);
   }
   return out;
 }

@@ -17,7 +17,7 @@ namespace ftbench::history {
 
 struct ChangePointSettings {
   double alpha = 0.001;      // Welch t-test p (times the candidate positions) below which a split is kept
-  double min_effect = 0.02;  // |after / before - 1| below which a split is not worth reporting
+  double min_effect = 0.03;  // |after / before - 1| below which a split is not worth reporting (history.min_effect)
   size_t min_segment = 3;    // nights on each side, at least
 };
 

@@ -17,7 +17,7 @@ Verdict decide(double ratio, const analysis::Interval& ci, double p, double min_
   const bool same_way = (ratio > 1) == slower;
   const double bound = slower ? 1 + min_effect : 1 / (1 + min_effect);
   if (p <= kConfirmAlpha && same_way && std::fabs(std::log(ratio)) >= std::log1p(min_effect)) return Verdict::confirmed;
-  if (!same_way && p <= 0.05) return Verdict::cleared;
+  if (!same_way && p <= analysis::kAlpha) return Verdict::cleared;
   const bool ci_known = ci.high > 0 && ci.low > 0;
   if (ci_known && (slower ? ci.high < bound : ci.low > bound)) return Verdict::cleared;
   return Verdict::undecided;

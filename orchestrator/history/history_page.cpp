@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 
+#include "discovery/interpreter.h"
 #include "history/views.h"
 #include "os/clock.h"
 #include "os/files.h"
@@ -70,7 +71,7 @@ std::string history_page_data(HistoryStore& store, const fs::path& page_dir) {
       w.start_object();
       w.field("version", i.version);
       w.field("sha256", i.sha256.substr(0, 12));
-      w.field("commit", i.commit.substr(0, 12));
+      w.field("commit", discovery::short_commit(i.commit));
       w.end_object();
     }
     w.end_object();

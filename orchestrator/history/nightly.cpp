@@ -8,6 +8,7 @@
 #include <set>
 
 #include "analysis/statistics.h"
+#include "discovery/interpreter.h"
 #include "util/json.h"
 #include "util/strings.h"
 
@@ -18,7 +19,7 @@ std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
 
 std::string commit_range(const ConfirmationTarget& t) {
   if (!t.previous_commit.empty() && !t.commit.empty() && t.previous_commit != t.commit)
-    return t.previous_commit.substr(0, 12) + ".." + t.commit.substr(0, 12);
+    return discovery::short_commit(t.previous_commit) + ".." + discovery::short_commit(t.commit);
   if (!t.previous_sha256.empty() && !t.sha256.empty() && t.previous_sha256 != t.sha256)
     return "binary " + short_sha(t.previous_sha256) + ".." + short_sha(t.sha256);
   return "";
@@ -118,16 +119,12 @@ NightlyReport process_night(HistoryStore& store, const NightInput& in, const Nig
                                      {in.run_dir, in.preflight.to_json(), unfit, util::join(in.preflight.problems, "; ")});
   const auto night = *store.night(ingested.night_id);
   report.nights_stored = store.nights(night.machine_id).size();
-  if (unfit) {
-    report.excluded = true;
-    report.exclusion_reason = util::join(in.preflight.problems, "; ");
-  }
 
   // Regressions confirmed on earlier nights that nobody has acknowledged yet.
   const auto earlier = store.regressions(RegressionState::confirmed);
 
   NightDetection detection;
-  if (!report.excluded) {
+  if (!unfit) {
     detection = detect_night(store, night.id, settings.detection);
     report.series_tested = detection.tested.size();
     report.learning = detection.learning;
@@ -138,7 +135,7 @@ NightlyReport process_night(HistoryStore& store, const NightInput& in, const Nig
   }
 
   std::vector<std::pair<ConfirmationTarget, Judgement>> decided;
-  if (!report.excluded) {
+  if (!unfit) {
     // Same-night re-measurement of the suspects: doubling rounds within the budget.
     auto targets = plan_confirmation(store, detection, in.manifest, settings.detection);
     std::vector<std::vector<double>> previous(targets.size()), tonight(targets.size());
@@ -303,11 +300,11 @@ NightlyReport process_night(HistoryStore& store, const NightInput& in, const Nig
     report.silent_change_points.push_back({s->identity.name(), run_of[c.night_id], c.ratio, c.p_value});
   }
 
-  if (report.excluded) report.outcome = NightOutcome::unfit;
+  if (unfit) report.outcome = NightOutcome::unfit;
   else if (!report.new_regressions.empty()) report.outcome = NightOutcome::regression;
   else if (!report.failures.empty()) report.outcome = NightOutcome::failures;
   report.exit_reason = report.outcome == NightOutcome::unfit
-                           ? "machine unfit: " + report.exclusion_reason
+                           ? "machine unfit: " + util::join(in.preflight.problems, "; ")
                        : report.outcome == NightOutcome::regression
                            ? fmt::format("{} new confirmed regression{}", report.new_regressions.size(),
                                          report.new_regressions.size() == 1 ? "" : "s")

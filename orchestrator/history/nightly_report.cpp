@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "report/presenter.h"
 #include "util/strings.h"
 
@@ -65,10 +67,11 @@ std::vector<Section> sections(const NightlyReport& r) {
                                r.preflight.fit() ? "fit" : "UNFIT", r.preflight.load_per_cpu,
                                r.preflight.probe_spread * 100, r.preflight.governor.value_or("n/a"),
                                r.preflight.turbo.value_or("n/a"), r.preflight.smt ? "on" : "off"));
-  for (const auto& p : r.preflight.problems) health.push_back("unfit: " + p);
-  if (r.excluded) health.push_back("this night is stored but excluded from every comparison: " + r.exclusion_reason);
+  if (!r.preflight.fit())
+    health.push_back("this night is stored but excluded from every comparison: " + util::join(r.preflight.problems, "; "));
+  for (const auto& w : r.preflight.system_warnings) health.push_back("system check: " + w);
   if (r.drift) health.push_back("machine drift: " + *r.drift);
-  else if (r.machine_factor != 1)
+  else if (std::fabs(r.machine_factor - 1) >= 0.0005)  // shown to one decimal of a percent
     health.push_back(fmt::format("machine shift tonight: {:+.1f}% (absorbed: series are judged relative to it)",
                                  (r.machine_factor - 1) * 100));
   health.push_back(fmt::format("night-to-night spread beyond sampling: {:.1f}% (the detector's noise floor)",
@@ -119,14 +122,8 @@ std::string render_json(const NightlyReport& r) {
   w.field("exit_code", r.exit_code);
   w.field("exit_reason", r.exit_reason);
   w.key("preflight");
-  w.start_object();
-  w.field("fit", r.preflight.fit());
-  w.field("load_per_cpu", r.preflight.load_per_cpu);
-  w.field("probe_spread", r.preflight.probe_spread);
-  w.field("problems", r.preflight.problems);
-  w.end_object();
-  w.field("excluded", r.excluded);
-  w.field("exclusion_reason", r.exclusion_reason);
+  r.preflight.write(w);
+  w.field("excluded", !r.preflight.fit());
   w.field("drift", r.drift);
   w.field("machine_factor", r.machine_factor);
   w.field("series_tested", r.series_tested);

@@ -44,9 +44,7 @@ struct NightlyReport {
   std::string created_at;
   std::string machine;
   std::string history_file;
-  Preflight preflight;
-  bool excluded = false;
-  std::string exclusion_reason;
+  Preflight preflight;                // unfit: the night is stored but excluded (preflight.problems say why)
   std::optional<std::string> drift;   // the machine moved tonight (absorbed: series are judged relative to it)
   double machine_factor = 1;
   size_t series_tested = 0;

@@ -54,8 +54,7 @@ Preflight run_preflight(const os::MachineInfo& machine, const config::History& s
   return p;
 }
 
-std::string Preflight::to_json() const {
-  json::Writer w(json::Writer::Style::compact);
+void Preflight::write(json::Writer& w) const {
   w.start_object();
   w.field("load_per_cpu", load_per_cpu);
   w.field("usable_cpus", usable_cpus);
@@ -68,6 +67,11 @@ std::string Preflight::to_json() const {
   w.field("system_warnings", system_warnings);
   w.field("fit", fit());
   w.end_object();
+}
+
+std::string Preflight::to_json() const {
+  json::Writer w(json::Writer::Style::compact);
+  write(w);
   return w.str();
 }
 

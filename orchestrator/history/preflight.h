@@ -13,6 +13,7 @@
 
 #include "config/config.h"
 #include "os/machine.h"
+#include "util/json.h"
 
 namespace ftbench::history {
 
@@ -25,9 +26,10 @@ struct Preflight {
   double probe_spread = 0;         // MAD / median of the probe's timings
   double probe_median_us = 0;
   std::vector<std::string> problems;  // why the machine is unfit; empty: fit
-  // The system check's warnings ("governor: powersave on CPUs 0,1"): recorded, not a verdict.
+  // The system check's warnings ("governor: powersave on CPUs 0-1"): shown, never a verdict.
   std::vector<std::string> system_warnings;
   bool fit() const { return problems.empty(); }
+  void write(json::Writer& w) const;  // the one serialization: stored with the night, and in nightly.json
   std::string to_json() const;
 };
 

@@ -46,7 +46,7 @@ class SqliteDatabase final : public Database {
     } catch (const DatabaseError& e) {
       sqlite3_close(db_);
       db_ = nullptr;
-      throw DatabaseError(file_.string() + " is not a usable SQLite database (" + e.what() + ")");
+      throw DatabaseError(file_.string() + " is not a usable SQLite database: " + e.what());
     }
   }
   ~SqliteDatabase() override {
@@ -173,7 +173,8 @@ class SqliteDatabase final : public Database {
     const int code = extended_code & 0xff;
     if (code == SQLITE_FULL) throw DatabaseError("the disk is full: " + why);
     if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
-      throw DatabaseError(file_.string() + " is damaged (" + why +
+      // The file is named once, by whoever reports the error (the opener or the store).
+      throw DatabaseError("it is damaged (" + why +
                           "): restore it from a backup, or move it aside and store the run directories again with "
                           "`orchestrate history import`");
     throw DatabaseError(why);

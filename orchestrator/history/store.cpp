@@ -25,7 +25,6 @@ std::vector<std::string> migration(int to, const Database& db) {
               ", machine_id BIGINT NOT NULL REFERENCES machines(id), run_id TEXT NOT NULL, created_at TEXT NOT NULL,"
               " finished_at TEXT, config_name TEXT, run_dir TEXT, excluded INTEGER NOT NULL DEFAULT 0,"
               " exclusion_reason TEXT, preflight TEXT, machine_state TEXT, pruned INTEGER NOT NULL DEFAULT 0,"
-              " machine_factor DOUBLE PRECISION NOT NULL DEFAULT 1,"
               " ingested_at TEXT NOT NULL, UNIQUE (run_id, machine_id))",
           "CREATE TABLE night_interpreters (night_id BIGINT NOT NULL REFERENCES nights(id) ON DELETE CASCADE,"
           " label TEXT NOT NULL, identity TEXT NOT NULL, version TEXT, sha256 TEXT, source_commit TEXT, executable TEXT,"
@@ -53,6 +52,9 @@ std::vector<std::string> migration(int to, const Database& db) {
               " nights_of_evidence INTEGER, commit_range TEXT, counters TEXT, confirmation TEXT, note TEXT,"
               " updated_at TEXT NOT NULL, UNIQUE (series_id, detected_night_id))",
       };
+    case 2:
+      // The machine's own move each night (docs/history.md): earlier nights count as 1.
+      return {"ALTER TABLE nights ADD COLUMN machine_factor DOUBLE PRECISION NOT NULL DEFAULT 1"};
     default:
       return {};
   }

@@ -22,7 +22,7 @@
 
 namespace ftbench::history {
 
-inline constexpr int kHistorySchemaVersion = 1;
+inline constexpr int kHistorySchemaVersion = 2;
 
 // One line for the person at the terminal (cron mails it): what is wrong with the history.
 class HistoryError : public UserError {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -72,6 +73,14 @@ std::string tail_of_file(const std::filesystem::path& path, size_t max_bytes) {
     if (newline != std::string::npos) text = text.substr(newline + 1);
   }
   return text;
+}
+
+std::optional<std::string> read_first_line(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) return std::nullopt;
+  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+  return line;
 }
 
 }  // namespace ftbench::os

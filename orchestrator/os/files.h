@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,10 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 
 // Whole file as a string; throws UserError naming the file when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
+
+// The first line of a file without its trailing whitespace; nullopt when it cannot be read
+// (sysfs and procfs values: "performance", "2-3").
+std::optional<std::string> read_first_line(const std::filesystem::path& path);
 
 // The last `max_bytes` of a file (starting at a line boundary when cut); "" when unreadable.
 std::string tail_of_file(const std::filesystem::path& path, size_t max_bytes = 4096);

@@ -11,6 +11,8 @@
 #include <set>
 #include <sstream>
 
+#include "os/files.h"
+
 namespace ftbench::os {
 
 std::vector<int> usable_cpus() {

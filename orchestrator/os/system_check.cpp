@@ -13,7 +13,9 @@
 #include <sstream>
 #include <thread>
 
+#include "os/files.h"
 #include "os/machine.h"
+#include "util/strings.h"
 
 namespace fs = std::filesystem;
 
@@ -266,17 +268,25 @@ CheckItem judge_smt(const SystemFacts& f) {
               "/sys/devices/system/cpu/smt/control");
 }
 
+// The config's affinity list for `cpus`: YAML wants the numbers ("[2, 3, 4]"), not a range.
+std::string affinity_setting(std::span<const int> cpus) {
+  std::vector<std::string> numbers;
+  for (int cpu : cpus) numbers.push_back(std::to_string(cpu));
+  return "`affinity: [" + util::join(numbers, ", ") + "]` in the config";
+}
+
 CheckItem judge_isolation(const SystemFacts& f) {
   if (f.isolated.empty() && f.nohz_full.empty()) {
     // Keep CPU 0 for the system where there is more than one.
     std::vector<int> spare;
     for (int cpu : f.cpus)
       if (cpu != 0 || f.cpus.size() == 1) spare.push_back(cpu);
-    const auto list = format_cpu_list(spare.empty() ? f.cpus : spare);
+    const auto& chosen = spare.empty() ? f.cpus : spare;
+    const auto list = format_cpu_list(chosen);
     return warn(ok("isolated CPUs", "none"), " (other tasks and interrupts share every CPU)",
                 "add `isolcpus=" + list + " nohz_full=" + list + " rcu_nocbs=" + list +
-                    "` to GRUB_CMDLINE_LINUX in /etc/default/grub, `sudo update-grub`, reboot, then `affinity: [" +
-                    list + "]` in the config");
+                    "` to GRUB_CMDLINE_LINUX in /etc/default/grub, `sudo update-grub`, reboot, then " +
+                    affinity_setting(chosen));
   }
   std::string params;
   for (const auto& [name, value] : {std::pair{"isolcpus", &f.cmdline_isolcpus}, std::pair{"nohz_full", &f.cmdline_nohz_full},
@@ -293,7 +303,7 @@ CheckItem judge_isolation(const SystemFacts& f) {
   if (outside.empty()) return c;
   const auto& isolated = f.isolated.empty() ? f.nohz_full : f.isolated;
   return warn(c, "; CPUs " + format_cpu_list(outside) + " checked here are not among them",
-              "pin the run to the isolated CPUs: `affinity: [" + format_cpu_list(isolated) + "]` in the config");
+              "pin the run to the isolated CPUs: " + affinity_setting(isolated));
 }
 
 CheckItem judge_aslr(const SystemFacts& f) {
@@ -408,14 +418,6 @@ std::string governor_file(int cpu) {
   return "devices/system/cpu/cpu" + std::to_string(cpu) + "/cpufreq/scaling_governor";
 }
 
-std::optional<std::string> read_first_line(const fs::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) return std::nullopt;
-  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
-  return line;
-}
-
 std::vector<int> parse_cpu_list(std::string_view text) {
   std::vector<int> cpus;
   size_t start = 0;
@@ -444,7 +446,7 @@ std::string format_cpu_list(std::span<const int> cpus) {
     size_t j = i;
     while (j + 1 < sorted.size() && sorted[j + 1] == sorted[j] + 1) ++j;
     out += (out.empty() ? "" : ",") + std::to_string(sorted[i]);
-    if (j > i) out += (j == i + 1 ? "," : "-") + std::to_string(sorted[j]);
+    if (j > i) out += "-" + std::to_string(sorted[j]);
     i = j + 1;
   }
   return out;

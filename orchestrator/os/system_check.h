@@ -36,9 +36,6 @@ inline constexpr std::string_view kBoostFile = "devices/system/cpu/cpufreq/boost
 inline constexpr std::string_view kAslrFile = "sys/kernel/randomize_va_space";                // proc
 inline constexpr std::string_view kNmiWatchdogFile = "sys/kernel/nmi_watchdog";               // proc
 
-// The first line of a file without its line break; nullopt when it cannot be read.
-std::optional<std::string> read_first_line(const std::filesystem::path& path);
-
 // The kernel's CPU list format, "0-3,8,10-11" <-> {0,1,2,3,8,10,11}. Parsing skips what is not
 // a number or a range (isolcpus' "nohz,domain," flags, "(null)").
 std::vector<int> parse_cpu_list(std::string_view text);
@@ -157,7 +154,7 @@ constexpr std::span<const util::EnumName<CheckStatus>> enum_names(CheckStatus) {
 struct CheckItem {
   std::string name;     // "governor", "turbo", ...
   CheckStatus status = CheckStatus::ok;
-  std::string found;    // "powersave on CPUs 0,1", "not exposed (no cpufreq: a VM ...)"
+  std::string found;    // "powersave on CPUs 0-1", "not exposed (no cpufreq: a VM ...)"
   std::string fix;      // the exact command; empty unless a warning
 };
 template <class F>

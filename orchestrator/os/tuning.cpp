@@ -118,12 +118,6 @@ fs::path state_file_of(const TuneOptions& options) {
 
 }  // namespace
 
-std::vector<TuneSetting> tune_settings(const SystemRoot& root, std::span<const int> cpus) {
-  std::vector<TuneSetting> out;
-  for (auto& k : known_settings(root, cpus)) out.push_back(std::move(k.setting));
-  return out;
-}
-
 fs::path default_tune_state_file(const SystemRoot& root) { return root.root / "var/lib/ftbench/tune.json"; }
 
 bool TuneReport::all_done() const { return count(TuneOutcome::failed) == 0 && count(TuneOutcome::read_only) == 0; }

@@ -29,10 +29,6 @@ struct TuneSetting {
   std::string not_applicable;  // why the setting is not tuned here ("" = it is): no hardware PMU, ...
 };
 
-// The settings for these CPUs, in the order they are applied (the root decides which of the
-// alternatives exist: intel_pstate's no_turbo or cpufreq's boost).
-std::vector<TuneSetting> tune_settings(const SystemRoot& root, std::span<const int> cpus);
-
 // What the state file remembers of one changed setting.
 enum class TuneProgress { changing, applied };
 inline constexpr util::EnumName<TuneProgress> kTuneProgressNames[] = {{TuneProgress::changing, "changing"},

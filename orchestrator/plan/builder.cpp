@@ -27,15 +27,14 @@ std::vector<TestedInterpreter> resolve_interpreters(const config::RunConfig& con
       r.resolution = discovery::SelectionNote{
           "path " + spec.path->string(),
           r.interpreter.short_name() + " given by path " + spec.path->string() +
-              (commit.empty() ? "" : " (built from commit " + commit.substr(0, 12) +
-                                         (commit.ends_with("-dirty") ? "-dirty" : "") + ")"),
+              (commit.empty() ? "" : " (built from commit " + discovery::short_commit(commit) + ")"),
           "", ""};
     } else {
       auto selection = discovery::select_interpreter(found.interpreters, spec.query);
       if (!selection.interpreter) {
-        const std::string msg = spec.where.str() + ": no interpreter found for " + spec.query.describe() + " (" +
-                                selection.note.reason +
-                                "; `orchestrate interpreters` lists what was found; scripts/provision-python builds "
+        // The reason names the query ("no interpreter found for 3.13 free-threaded").
+        const std::string msg = spec.where.str() + ": " + selection.note.reason +
+                                " (`orchestrate interpreters` lists what was found; scripts/provision-python builds "
                                 "a matched GIL/free-threaded pair; other versions: pyenv, uv or your distribution)";
         if (spec.required) throw UserError(msg);
         spdlog::warn("{}; skipping it (required: false)", msg);
@@ -45,6 +44,20 @@ std::vector<TestedInterpreter> resolve_interpreters(const config::RunConfig& con
       r.resolution = std::move(selection.note);
     }
     r.env = spec.env;
+    // A default build chosen to stand in for a version without one may be an interpreter the
+    // config already has (the baseline): measuring the same binary twice would compare it with
+    // itself. The earlier entry takes the stand-in role instead.
+    if (r.resolution && !r.resolution->stand_in_for.empty())
+      if (auto same = std::find_if(out.begin(), out.end(), [&](const TestedInterpreter& o) {
+            return o.interpreter.executable == r.interpreter.executable && o.env == r.env;
+          });
+          same != out.end()) {
+        spdlog::warn("{}: {} is already measured as '{}'; it stands in for {} there", spec.where.str(),
+                     r.interpreter.short_name(), same->label, r.resolution->stand_in_for);
+        if (!same->resolution) same->resolution = r.resolution;
+        else same->resolution->stand_in_for = r.resolution->stand_in_for;
+        continue;
+      }
     r.baseline = spec.baseline;
     r.label = config::expand_name(spec.name, r.interpreter);
     if (r.label.empty()) {

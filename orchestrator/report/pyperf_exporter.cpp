@@ -4,6 +4,7 @@
 
 #include "report/exporter.h"
 #include "os/files.h"
+#include "os/system_check.h"
 #include "util/json.h"
 
 namespace fs = std::filesystem;
@@ -33,19 +34,6 @@ std::string pyperf_date(std::string iso) {
   return iso;
 }
 
-// [0,1,2,3,6] -> "0-3,6", pyperf's cpu_affinity format.
-std::string cpu_list(std::vector<int> cpus) {
-  std::sort(cpus.begin(), cpus.end());
-  std::string out;
-  for (size_t i = 0; i < cpus.size();) {
-    size_t j = i;
-    while (j + 1 < cpus.size() && cpus[j + 1] == cpus[j] + 1) ++j;
-    out += (out.empty() ? "" : ",") + std::to_string(cpus[i]);
-    if (j > i) out += "-" + std::to_string(cpus[j]);
-    i = j + 1;
-  }
-  return out;
-}
 
 std::string aslr_text(int aslr) {
   switch (aslr) {
@@ -124,7 +112,7 @@ bool write_benchmark(json::Writer& w, const ReportModel& model, const harness::B
     w.start_object();
     if (!r->started_at.empty()) w.field("date", pyperf_date(r->started_at));
     if (r->duration_s > 0) w.field("duration", r->duration_s);
-    if (!r->cpus.empty()) w.field("cpu_affinity", cpu_list(r->cpus));
+    if (!r->cpus.empty()) w.field("cpu_affinity", os::format_cpu_list(r->cpus));  // pyperf's format is the kernel's
     w.field("ftbench_process_index", r->process_index);
     if (interp.free_threaded_build()) w.field("gil_enabled", gil_on);
     w.end_object();

@@ -166,10 +166,7 @@ std::vector<std::string> build_flag_notes(const ReportModel& model) {
 std::vector<std::string> stand_in_lines(const ReportModel& model) {
   std::vector<std::string> lines;
   for (const auto& p : model.comparisons().pairs)
-    if (p.kind == PairKind::free_threading)
-      if (const auto* r = model.cells().interpreter(p.reference);
-          r && r->tested.resolution && !r->tested.resolution->stand_in_for.empty())
-        lines.push_back(p.title);
+    if (p.kind == PairKind::free_threading && !p.stand_in_for.empty()) lines.push_back(p.title);
   return lines;
 }
 
@@ -405,7 +402,7 @@ std::vector<std::string> stability_advice(const ReportModel& model) {
   }
   const bool coarse = !noise.min_detectable_ratio || *noise.min_detectable_ratio > analysis::kResolveTarget;
   if (coarse) {
-    std::string more = "resolve smaller differences with more processes: `--repetitions N` (repetitions.processes)";
+    std::string more = "resolve smaller differences with more processes: `--repetitions N` (exactly N a cell)";
     if (noise.processes_to_resolve)
       more += fmt::format(", about {} per side for {}", *noise.processes_to_resolve, format_ratio(analysis::kResolveTarget));
     if (!model.manifest.plan.repetitions.target_rel_ci)

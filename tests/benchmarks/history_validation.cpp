@@ -29,7 +29,8 @@
 #include <string>
 #include <vector>
 
-#include "analysis/analysis.h"
+#include "analysis/statistics.h"
+#include "config/config.h"
 #include "history/nightly.h"
 #include "history/store.h"
 #include "os/logging.h"
@@ -179,9 +180,7 @@ class Resampler {
     std::vector<double> v;
     for (const auto& it : p.iterations)
       if (!it.warmup && it.ops > 0) v.push_back(static_cast<double>(it.region_ns) / static_cast<double>(it.ops));
-    std::sort(v.begin(), v.end());
-    if (v.empty()) return 0;
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    return v.empty() ? 0 : analysis::median(std::move(v));
   }
 
  private:
@@ -208,7 +207,7 @@ history::NightlyReport run_night(history::HistoryStore& store, Resampler& rs, in
   in.run_seconds = 0;
   for (const auto& r : runs) in.run_seconds += r.duration_s;
   const auto started = Clock::now();
-  auto report = history::process_night(store, in, history::NightlySettings{},
+  auto report = history::process_night(store, in, history::nightly_settings(config::History{}),
                                        [&](const history::ConfirmationBatch& b) { return rs.confirm(b, inj); });
   if (ingest_seconds) *ingest_seconds = seconds_since(started);
   return report;
@@ -296,9 +295,8 @@ std::map<CellKey, double> night_spread(const std::vector<RealNight>& real) {
     for (const auto& [k, v] : n.processes) {
       std::vector<double> m;
       for (const auto& p : v) m.push_back(Resampler::process_median(p));
-      std::sort(m.begin(), m.end());
-      if (m.empty() || !(m[m.size() / 2] > 0)) continue;
-      logs[k].push_back(std::log(m.size() % 2 ? m[m.size() / 2] : (m[m.size() / 2 - 1] + m[m.size() / 2]) / 2));
+      const double median = m.empty() ? 0 : analysis::median(std::move(m));
+      if (median > 0) logs[k].push_back(std::log(median));
     }
   std::map<CellKey, double> out;
   for (const auto& [k, v] : logs) {

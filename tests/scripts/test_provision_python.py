@@ -74,10 +74,8 @@ class ProvisionTest(unittest.TestCase):
         return self.git(tree, "rev-parse", "HEAD")
 
     def provision(self, tree, *args, expect_ok=True):
-        started = time.monotonic()
         r = subprocess.run([SCRIPT, "--source", tree, *args], capture_output=True, text=True, env=self.env,
                            timeout=120)
-        r.seconds = time.monotonic() - started
         if expect_ok:
             self.assertEqual(r.returncode, 0, r.stderr)
         return r
@@ -136,7 +134,6 @@ class ProvisionTest(unittest.TestCase):
         self.assertEqual(again.stdout, r.stdout)
         self.assertEqual(len(self.builds()), 2)
         self.assertIn("already provisioned", again.stderr)
-        self.assertLess(again.seconds, 10)
 
     def test_a_new_commit_is_a_new_build_and_the_old_one_stays(self):
         tree = self.tree()

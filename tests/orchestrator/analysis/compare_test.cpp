@@ -70,6 +70,34 @@ TEST(Compare, AStandInDefaultBuildPairsWithTheVersionItStandsInFor) {
   EXPECT_EQ(ft->subject, "3.15t");
   EXPECT_EQ(ft->reference, "3.14");
   EXPECT_NE(ft->title.find("standing in: no default build of 3.15"), std::string::npos) << ft->title;
+  EXPECT_EQ(ft->stand_in_for, "3.15");
+}
+
+// The stand-in is a fact of the pair: the same default build compared with its own version's
+// free-threaded build is a plain same-version pair.
+TEST(Compare, AStandInIsOnlyAStandInForTheOtherVersion) {
+  SyntheticRun run;
+  run.interpreter({"baseline", "3.12.7", false, true, {}, ""})
+      .interpreter({"3.14", "3.14.0", false, false, {}, ""})
+      .interpreter({"3.14t", "3.14.0", true, false, {}, ""})
+      .interpreter({"3.15t", "3.15.0", true, false, {}, ""});
+  run.benchmark("x/y");
+  run.manifest().plan.interpreters[1].resolution =
+      discovery::SelectionNote{"the default build of the newest free-threaded CPython's version", "", "", "3.15"};
+  const auto pairs = find_pairs(build_cells(run.manifest(), run.runs()));
+  size_t free_threading = 0;
+  for (const auto& p : pairs) {
+    if (p.kind != PairKind::free_threading) continue;
+    ++free_threading;
+    EXPECT_EQ(p.reference, "3.14");
+    if (p.subject == "3.14t") {
+      EXPECT_EQ(p.stand_in_for, "") << p.title;
+      EXPECT_EQ(p.title.find("standing in"), std::string::npos) << p.title;
+    } else {
+      EXPECT_EQ(p.stand_in_for, "3.15") << p.title;
+    }
+  }
+  EXPECT_EQ(free_threading, 2u);
 }
 
 TEST(Compare, TwiceAsSlowIsSignificantAndIdenticalIsNot) {

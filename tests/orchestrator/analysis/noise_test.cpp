@@ -73,8 +73,10 @@ TEST(NoiseFloor, TheDetectableShiftHasThePowerItClaims) {
     EXPECT_GE(power, 0.75) << n;
     EXPECT_LE(power, 0.85) << n;
   }
-  // Deterministic: the same answer on every call and every machine.
-  EXPECT_EQ(*detectable_shift(10), *detectable_shift(10));
+  // Deterministic: a fixed-seed simulation with the transforms written out gives this machine's
+  // answer on every machine (the value printed above; 4000 trials move it by about 0.01 when
+  // the generator or the seed changes).
+  EXPECT_NEAR(*detectable_shift(10), 1.402, 0.0005);
 }
 
 TEST(NoiseFloor, TheMinimumDetectableRatioFallsWithProcessesAndRisesWithNoise) {

@@ -203,7 +203,7 @@ TEST(Nightly, AnUnfitMachineIsStoredButExcludedAndExplained) {
   auto spec = slower_cell(6, 1.5);
   const auto r = job.night(spec, busy);
   EXPECT_EQ(r.outcome, NightOutcome::unfit);
-  EXPECT_TRUE(r.excluded);
+  EXPECT_FALSE(r.preflight.fit());
   EXPECT_NE(r.exit_reason.find("max_load"), std::string::npos);
   EXPECT_TRUE(r.new_regressions.empty());
   const auto night = job.store.night_by_run(make_night(spec).manifest().run_id);
@@ -224,8 +224,10 @@ TEST(Nightly, AMachineThatDriftsIsReportedAndItsNightsStillCount) {
     const auto r = job.night(spec);
     EXPECT_TRUE(r.drift) << "night " << d;
     EXPECT_EQ(r.outcome, NightOutcome::clean) << render_text(r);
-    EXPECT_FALSE(r.excluded);
     EXPECT_NE(render_text(r).find("machine drift"), std::string::npos);
+    const auto stored = job.store.nights().back();
+    EXPECT_FALSE(stored.excluded) << "a slow night still counts";
+    EXPECT_NEAR(stored.machine_factor, 1.15, 0.03) << "the machine's move is stored with the night";
   }
   EXPECT_TRUE(job.store.regressions().empty());
 }

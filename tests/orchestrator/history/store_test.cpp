@@ -266,6 +266,7 @@ TEST(HistoryStore, UpgradesFromEveryEarlierSchemaVersion) {
     auto store = HistoryStore::open(file);
     EXPECT_EQ(store.database().schema_version(), kHistorySchemaVersion);
     EXPECT_EQ(store.nights().size(), 2u) << sql_file;
+    for (const auto& n : store.nights()) EXPECT_EQ(n.machine_factor, 1.0) << "nights before schema 2 read as unmoved";
     size_t points = 0;
     for (const auto& s : store.series()) points += store.points(s.id).size();
     EXPECT_GT(points, 0u);

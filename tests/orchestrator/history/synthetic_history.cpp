@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "analysis/statistics.h"
 #include "history/nightly.h"
 #include "history/store.h"
 #include "os/digest.h"
@@ -110,12 +111,6 @@ double effect(int k, const Events& e, const std::string& label, const std::strin
   return f;
 }
 
-double median_of(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 
 }  // namespace
 
@@ -287,7 +282,7 @@ SyntheticHistory write_synthetic_history(const fs::path& dir, const SyntheticHis
     if (p.state != State::suspect) r.first_bad_night_id = night_at(p.first_bad);  // a suspect has not been placed yet
     r.state = p.state;
     r.direction = p.direction;
-    r.ratio = before.empty() || after.empty() ? 1.0 : median_of(after) / median_of(before);
+    r.ratio = before.empty() || after.empty() ? 1.0 : analysis::median(after) / analysis::median(before);
     r.low = r.ratio * 0.97;
     r.high = r.ratio * 1.03;
     r.p_value = 2e-4;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../test_support.h"
+#include "os/files.h"
 #include "os/system_check.h"
 
 namespace ftbench::testing {
