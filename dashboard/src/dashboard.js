@@ -78,8 +78,8 @@
     return { node: el('div', { class: 'card' }, el('h3', { text: title }), caption ? el('p', { class: 'caption', text: caption }) : null, chart), chart: chart };
   }
 
-  function section(title, lead) {
-    var s = el('section', null, el('h2', { text: title }), lead ? el('p', { class: 'lead', text: lead }) : null);
+  function section(title, lead, id) {
+    var s = el('section', { id: id }, el('h2', { text: title }), lead ? el('p', { class: 'lead', text: lead }) : null);
     app.appendChild(s);
     return s;
   }
@@ -547,6 +547,310 @@
     }
   }
 
+  // ---------- false-sharing diagnosis (orchestrate diagnose: diagnosis.json) ----------
+  // Only where the data carries `diagnosis`. Its sentences (verdicts, summaries, fixes, evidence)
+  // are written by orchestrate (report/diagnosis.h) and shown as they are; the chart and the
+  // line pictures draw the raw figures.
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (attrs[k] === null || attrs[k] === undefined) return;
+      if (k === 'text') node.textContent = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    });
+    for (var i = 2; i < arguments.length; i++) if (arguments[i]) node.appendChild(arguments[i]);
+    return node;
+  }
+  function list(values) { return Array.isArray(values) ? values : []; }
+  function shown(v) { return v === null || v === undefined ? '' : String(v); }
+
+  // One colour per thread over the whole section: workers by index, then the others (threads
+  // the workload started, named by tid) as they first appear.
+  function diagnosisThreadColours(diagnosis) {
+    var names = [];
+    function add(n) { if (n && names.indexOf(n) < 0) names.push(n); }
+    list(diagnosis.interpreters).forEach(function (i) {
+      list(i.watch && i.watch.lines).forEach(function (line) {
+        list(line.writers).forEach(add);
+        list(line.words).forEach(function (w) { Object.keys(w.by_thread || {}).forEach(add); });
+      });
+    });
+    var worker = function (n) { var m = /^worker (\d+)$/.exec(n); return m ? Number(m[1]) : Infinity; };
+    var order = names.slice().sort(function (a, b) {
+      var d = worker(a) - worker(b);
+      return d !== 0 && !isNaN(d) ? d : names.indexOf(a) - names.indexOf(b);
+    });
+    var ramp = ['#1b7c83', '#8250df', '#bf8700', '#1a7f37', '#0a3069', '#bf3989', '#953800', '#6639ba', '#116329', '#57606a'];
+    var colour = {};
+    order.forEach(function (n, k) { colour[n] = ramp[k % ramp.length]; });
+    return { order: order, colour: colour };
+  }
+
+  var linePictureCount = 0;
+  // A 64-byte line as 64 cells in 8 words: each byte in the colour of the thread that wrote
+  // its word, hatched where 2+ threads wrote it, white where watched but not written, grey where
+  // not watched. Tier 2's HITM samples, where there are some, mark their bytes underneath.
+  function linePicture(line, threadColours) {
+    var cell = 13, gap = 8, top = 16, h = 26;
+    var width = 64 * cell + 7 * gap;
+    var x = function (b) { return b * cell + Math.floor(b / 8) * gap; };
+    var byWord = {};
+    list(line.words).forEach(function (w) {
+      for (var b = Math.max(0, w.offset); b < Math.min(64, w.offset + 8); b++) byWord[b] = w;
+    });
+    var hitm = line.samples && line.samples.hitm_by_offset ? line.samples.hitm_by_offset : null;
+    var height = top + h + 18 + (hitm ? 14 : 0);
+    var id = 'ftbench-shared-hatch-' + (linePictureCount++);
+    var root = svg('svg', { class: 'diag-line', width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img',
+      'aria-label': 'cache line ' + shown(line.address) + ': who writes which byte', 'data-line': shown(line.address) },
+      svg('title', { text: 'cache line ' + shown(line.address) + ' (64 bytes, 8 words)' }),
+      svg('defs', null, svg('pattern', { id: id, width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+        svg('rect', { width: 6, height: 6, fill: '#ffd8d3' }), svg('line', { x1: 1.5, y1: 0, x2: 1.5, y2: 6, stroke: '#cf222e', 'stroke-width': 3 }))));
+    for (var g = 0; g < 8; g++)
+      root.appendChild(svg('text', { x: x(g * 8), y: 11, class: 'diag-offset', text: '+' + (g * 8) }));
+    var used = {}, sharedBy = [];
+    for (var b = 0; b < 64; b++) {
+      var w = byWord[b], fill = '#eaeef2', kind = 'unwatched', tip = 'byte ' + b + ': not watched';
+      if (w) {
+        var writers = Object.keys(w.by_thread || {});
+        var counts = writers.map(function (t) { return t + ' ' + w.by_thread[t]; }).join(', ');
+        tip = 'byte ' + b + ': ' + w.name + ' (word at +' + w.offset + (w.refcount ? ', reference count' : '') + ')' +
+          (writers.length ? ': writes ' + counts : ': watched, not written');
+        if (writers.length >= 2) {
+          fill = 'url(#' + id + ')'; kind = 'shared';
+          writers.forEach(function (t) { if (sharedBy.indexOf(t) < 0) sharedBy.push(t); });
+        }
+        else if (writers.length === 1) { fill = threadColours.colour[writers[0]] || '#57606a'; kind = writers[0]; }
+        else { fill = '#ffffff'; kind = 'unwritten'; }
+      }
+      used[kind] = true;
+      root.appendChild(svg('rect', { class: 'byte', 'data-byte': b, 'data-thread': kind, x: x(b), y: top, width: cell - 1, height: h, rx: 1.5,
+        fill: fill, stroke: kind === 'unwatched' ? '#d0d7de' : '#57606a', 'stroke-width': 0.6 }, svg('title', { text: tip })));
+    }
+    // The words' outlines and names (cut to fit; the whole name is in the tooltip and the table).
+    list(line.words).forEach(function (w) {
+      var from = Math.max(0, w.offset), to = Math.min(64, w.offset + 8);
+      if (to <= from) return;
+      var span = x(to - 1) + cell - 1 - x(from);
+      root.appendChild(svg('rect', { x: x(from) - 1, y: top - 1, width: span + 2, height: h + 2, fill: 'none', stroke: '#1f2328', 'stroke-width': 1.2, rx: 2 }));
+      // Cut from the front: the field or index at the end tells a line's words apart.
+      var chars = Math.floor(span / 6.1), name = String(w.name);
+      root.appendChild(svg('text', { x: x(from), y: top + h + 13, class: 'diag-word', text: name.length > chars ? '…' + name.slice(name.length - chars + 1) : name },
+        svg('title', { text: w.name })));
+    });
+    if (hitm) {
+      Object.keys(hitm).forEach(function (o) {
+        var b = Number(o);
+        if (!(b >= 0 && b < 64)) return;
+        var cx = x(b) + cell / 2, y = top + h + 18;
+        root.appendChild(svg('path', { d: 'M' + cx + ' ' + y + ' l-4 8 h8 z', fill: '#cf222e' },
+          svg('title', { text: 'byte ' + b + ': ' + hitm[o] + ' HITM samples (tier 2)' })));
+      });
+    }
+    return { node: root, used: used, sharedBy: sharedBy };
+  }
+
+  function pictureLegend(picture, threadColours) {
+    var used = picture.used;
+    var box = el('div', { class: 'diag-legend' });
+    function item(swatchClass, colour, text) {
+      box.appendChild(el('span', { class: 'item' }, el('span', { class: 'swatch ' + swatchClass, style: colour ? 'background:' + colour : null }), text));
+    }
+    threadColours.order.forEach(function (t) { if (used[t]) item('thread', threadColours.colour[t], t); });
+    Object.keys(used).forEach(function (k) {
+      if (k !== 'shared' && k !== 'unwritten' && k !== 'unwatched' && !threadColours.colour[k]) item('thread', '#57606a', k);
+    });
+    if (used.shared) item('shared', null, 'written by 2+ threads (' + picture.sharedBy.join(', ') + ')');
+    if (used.unwritten) item('unwritten', null, 'watched, not written');
+    if (used.unwatched) item('unwatched', null, 'not watched');
+    return box;
+  }
+
+  function lineCard(line, threadColours) {
+    var head = el('div', { class: 'diag-line-head' },
+      el('span', { class: 'badge verdict-' + shown(line.verdict), text: shown(line.verdict) }),
+      line.contended ? el('span', { class: 'badge contended', text: 'contended' }) :
+        line.suspicious && line.writes ? el('span', { class: 'badge barely', text: 'barely contended' }) : null,
+      el('code', { text: 'line ' + shown(line.address) }),
+      list(line.writers).length ? el('span', { class: 'small', text: 'writers: ' + list(line.writers).join(', ') }) : null);
+    var figures = ['writes ' + shown(line.writes), 'successions ' + shown(line.successions),
+      'watched in ' + shown(line.windows) + (line.windows === 1 ? ' window' : ' windows')];
+    if (line.estimated) figures.push('per-op figures estimated (the trap budget cut a window)');
+    var picture = linePicture(line, threadColours);
+    var onLine = el('ul', { class: 'diag-on-line' });
+    list(line.on_line).forEach(function (o) { onLine.appendChild(el('li', { text: o })); });
+    var body = el('div', { class: 'card diag-line-card', 'data-verdict': shown(line.verdict) }, head,
+      el('p', { class: 'diag-summary', text: shown(line.summary) }),
+      line.fix ? el('p', { class: 'diag-fix' }, el('b', { text: 'Fix: ' }), shown(line.fix)) : null,
+      el('div', { class: 'diag-picture' }, picture.node, pictureLegend(picture, threadColours)),
+      el('div', { class: 'small', text: figures.join(' · ') }),
+      list(line.on_line).length ? el('div', { class: 'diag-on-line-box' }, el('span', { class: 'small', text: 'On this line:' }), onLine) : null);
+    if (line.samples) {
+      var s = line.samples;
+      body.appendChild(el('div', { class: 'small', text: 'Tier 2 samples: ' + shown(s.loads) + ' loads, ' + shown(s.stores) + ' stores, HITM ' +
+        shown(s.local_hitm) + ' local / ' + shown(s.remote_hitm) + ' remote (red marks under the bytes)' }));
+    }
+    // The words: offset on the line, name, writes by each thread (columns in the section's thread order).
+    var threadsHere = threadColours.order.filter(function (t) { return list(line.words).some(function (w) { return w.by_thread && t in w.by_thread; }); });
+    list(line.words).forEach(function (w) { Object.keys(w.by_thread || {}).forEach(function (t) { if (threadsHere.indexOf(t) < 0) threadsHere.push(t); }); });
+    var t = el('table', { class: 'data diag-words' });
+    var hr = el('tr', null, el('th', { text: 'offset' }), el('th', { text: 'word' }));
+    threadsHere.forEach(function (th) {
+      hr.appendChild(el('th', { class: 'num' }, el('span', { class: 'swatch thread', style: 'background:' + (threadColours.colour[th] || '#57606a') }), th));
+    });
+    if (!threadsHere.length) hr.appendChild(el('th', { text: 'writes' }));
+    t.appendChild(el('thead', null, hr));
+    var tb = el('tbody');
+    list(line.words).forEach(function (w) {
+      var tr = el('tr', null, el('td', { class: 'num', text: '+' + shown(w.offset) }),
+        el('td', null, el('code', { text: shown(w.name) }), w.refcount ? el('span', { class: 'small', text: ' reference count' }) : null));
+      threadsHere.forEach(function (th) { tr.appendChild(el('td', { class: 'num', text: w.by_thread && th in w.by_thread ? shown(w.by_thread[th]) : '' })); });
+      if (!threadsHere.length) tr.appendChild(el('td', { class: 'small', text: 'none' }));
+      tb.appendChild(tr);
+    });
+    t.appendChild(tb);
+    body.appendChild(t);
+    return body;
+  }
+
+  // Time per operation (median, 95% interval) and the workers' CPU per operation over threads.
+  function diagnosisChart(parent, interp, n) {
+    var points = list(interp.scaling && interp.scaling.points).filter(function (p) { return isFinite(p.time_per_op_ns); });
+    if (!points.length) return;
+    var unit = unitFor(Math.max.apply(null, points.map(function (p) { return Math.max(p.time_per_op_ns, p.cpu_per_op_ns || 0); })));
+    var timeName = 'time/op (median, 95% interval)', cpuName = 'CPU/op (workers)';
+    var rows = [];
+    points.forEach(function (p) {
+      var r = { threads: p.threads, series: timeName, value: p.time_per_op_ns / unit.scale };
+      if (Array.isArray(p.time_per_op_ci) && p.time_per_op_ci.length === 2 && p.time_per_op_ci[0] !== null) {
+        r.lo = p.time_per_op_ci[0] / unit.scale; r.hi = p.time_per_op_ci[1] / unit.scale;
+      }
+      rows.push(r);
+      if (p.cpu_per_op_ns !== null && p.cpu_per_op_ns !== undefined)
+        rows.push({ threads: p.threads, series: cpuName, value: p.cpu_per_op_ns / unit.scale, parallelism: p.parallelism });
+    });
+    var c = card(interp.label + ': time and CPU per operation',
+      'Same work per operation at every thread count: CPU/op rising with threads while nothing blocks is the cost of cache lines moving between cores. ' + unit.name + ' per operation.',
+      'diagnosis-scaling-' + n);
+    parent.appendChild(c.node);
+    var series = rows.some(function (r) { return r.series === cpuName; }) ? [timeName, cpuName] : [timeName];
+    var colour = { field: 'series', type: 'nominal', scale: { domain: series, range: ['#0969da', '#e16f24'].slice(0, series.length) }, legend: { title: null, labelLimit: 320 } };
+    var x = { field: 'threads', type: 'ordinal', sort: points.map(function (p) { return p.threads; }), axis: { title: 'threads', labelAngle: 0 } };
+    embed(c.chart, {
+      width: 'container', autosize: { type: 'fit-x', contains: 'padding' }, height: 190,
+      data: { values: rows },
+      layer: [
+        { transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }], mark: { type: 'rule', strokeWidth: 1.6 },
+          encoding: { x: x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: colour,
+            tooltip: [{ field: 'threads' }, { field: 'series' }, { field: 'value', title: unit.name + '/op', format: '.4g' },
+              { field: 'lo', title: 'CI low', format: '.4g' }, { field: 'hi', title: 'CI high', format: '.4g' }] } },
+        { mark: { type: 'line', point: { filled: true, size: 55 }, strokeWidth: 2.2 },
+          encoding: { x: x, y: { field: 'value', type: 'quantitative', scale: { zero: true }, axis: { title: unit.name + ' per operation' } }, color: colour,
+            strokeDash: { field: 'series', type: 'nominal', scale: { domain: series, range: [[1, 0], [6, 3]].slice(0, series.length) }, legend: null },
+            tooltip: [{ field: 'threads' }, { field: 'series' }, { field: 'value', title: unit.name + '/op', format: '.4g' }] } }
+      ]
+    });
+  }
+
+  function diagnosisSection() {
+    var d = data.diagnosis;
+    if (!d || typeof d !== 'object') return;
+    var s = section('False-sharing diagnosis',
+      'orchestrate diagnose ' + shown(d.target) + (d.kind ? ' (' + d.kind + ')' : '') + ' at ' + list(d.threads).map(threadsLabel).join(', ') +
+      (d.watched_threads ? '; lines watched at ' + threadsLabel(d.watched_threads) : '') + '. ' +
+      'Tier 1 reads why the benchmark does or does not scale from its counters; tier 2 samples memory accesses with the PMU (where there is one); ' +
+      'tier 3 traps the writes to the watched words with debug registers and says, per 64-byte cache line, which thread writes which word.',
+      'diagnosis');
+    s.appendChild(el('div', { class: 'findings diag-verdict' }, el('h3', { text: 'Verdict' }), el('p', { text: shown(d.verdict) })));
+
+    var tiers = list(d.tiers);
+    if (tiers.length) {
+      var t = el('table', { class: 'data diag-tiers' });
+      t.appendChild(el('thead', null, el('tr', null, el('th', { text: 'tier' }), el('th', { text: 'what' }), el('th', { text: 'status' }),
+        el('th', { class: 'num', text: 'seconds' }), el('th', { text: 'message' }))));
+      var tb = el('tbody');
+      tiers.forEach(function (tier) {
+        tb.appendChild(el('tr', null, el('td', { class: 'num', text: shown(tier.tier) }), el('td', { text: shown(tier.name) }),
+          el('td', null, el('span', { class: 'badge tier-' + shown(tier.status), text: shown(tier.status) })),
+          el('td', { class: 'num', text: shown(tier.seconds) }), el('td', { class: 'small', text: shown(tier.message) })));
+      });
+      t.appendChild(tb);
+      s.appendChild(t);
+    }
+
+    var threadColours = diagnosisThreadColours(d);
+    list(d.interpreters).forEach(function (interp, n) {
+      var block = el('div', { class: 'diag-interp', 'data-interpreter': shown(interp.label) });
+      s.appendChild(block);
+      var sc = interp.scaling || {};
+      block.appendChild(el('h3', null, document.createTextNode(shown(interp.label) + ' '),
+        el('span', { class: 'badge ' + (interp.gil_enabled ? 'gil' : 'ft'), text: interp.gil_enabled ? 'GIL on' : 'GIL off' }),
+        sc.cause ? el('span', { class: 'badge cause-' + sc.cause, text: sc.cause }) : null));
+
+      // Tier 1: the scaling verdict with its evidence, beside the chart.
+      var row = el('div', { class: 'diag-scaling' });
+      var text = el('div', { class: 'diag-evidence' }, el('h4', { text: 'Scaling evidence (tier 1)' }), el('p', { text: shown(sc.verdict) }));
+      if (list(sc.evidence).length) {
+        var ev = el('ul');
+        list(sc.evidence).forEach(function (e) { ev.appendChild(el('li', { text: e })); });
+        text.appendChild(ev);
+      }
+      if (list(sc.missing).length) {
+        var miss = el('ul', { class: 'diag-missing' });
+        list(sc.missing).forEach(function (m) { miss.appendChild(el('li', { text: 'not counted: ' + m })); });
+        text.appendChild(miss);
+      }
+      row.appendChild(text);
+      var chartBox = el('div');
+      row.appendChild(chartBox);
+      if (interp.scaling) {
+        block.appendChild(row);
+        diagnosisChart(chartBox, interp, n);
+      } else {
+        block.appendChild(el('p', { class: 'small', text: 'No scaling evidence (tier 1) for this interpreter.' }));
+      }
+
+      // Tier 2: memory sampling, where it ran.
+      var sm = interp.sampling;
+      if (sm) block.appendChild(el('p', { class: 'small' }, el('b', { text: 'Address sampling (tier 2): ' }),
+        shown(sm.status) + (sm.message ? ': ' + sm.message : '') + (sm.status === 'done' ? ' · ' + shown(sm.seconds) + ' s' : '')));
+
+      // Tier 3: the watch and its lines.
+      var w = interp.watch;
+      if (!w) return;
+      block.appendChild(el('h4', { text: 'Watched lines (tier 3, at ' + threadsLabel(w.threads || d.watched_threads || 0) + ')' }));
+      var facts = [shown(w.status) + (w.message ? ': ' + w.message : '')];
+      if (w.status === 'done') {
+        facts.push(shown(w.windows) + ' watched iterations (' + shown(w.windows_cut) + ' cut by the trap budget of ' + shown(w.trap_budget_s) + ' s)');
+        facts.push(shown(w.traps) + ' writes trapped');
+        facts.push(shown(w.candidates) + ' candidates, ' + shown(w.words_found) + ' words to watch' + (w.words_dropped ? ', ' + w.words_dropped + ' not watched (cap)' : ''));
+        facts.push(shown(w.seconds) + ' s');
+      }
+      block.appendChild(el('p', { class: 'small diag-watch', text: facts.join(' · ') }));
+      if (list(w.notes).length) {
+        var notes = el('ul', { class: 'small diag-notes' });
+        list(w.notes).forEach(function (note) { notes.appendChild(el('li', { text: note })); });
+        block.appendChild(notes);
+      }
+      var lines = list(w.lines);
+      var hot = lines.filter(function (l) { return l.suspicious; });
+      var quiet = lines.filter(function (l) { return !l.suspicious; });
+      if (w.status === 'done' && !lines.length) block.appendChild(el('p', { text: 'No watched line was written by the workers.' }));
+      var grid = el('div', { class: 'diag-lines' });
+      hot.forEach(function (l) { grid.appendChild(lineCard(l, threadColours)); });
+      block.appendChild(grid);
+      if (quiet.length) {
+        var det = el('details', { class: 'diag-quiet' }, el('summary', { text: quiet.length + (quiet.length === 1 ? ' line' : ' lines') + ' not shared or not written (' +
+          quiet.map(function (l) { return l.verdict; }).filter(function (v, k, a) { return a.indexOf(v) === k; }).join(', ') + ')' }));
+        var qgrid = el('div', { class: 'diag-lines' });
+        quiet.forEach(function (l) { qgrid.appendChild(lineCard(l, threadColours)); });
+        det.appendChild(qgrid);
+        block.appendChild(det);
+      }
+    });
+  }
+
   function footer() {
     app.appendChild(el('footer', null,
       el('div', { text: 'Statistics: the process is the unit (each contributes the median of its iterations); medians with distribution-free 95% intervals (binomial order statistics); ratios of medians with Hodges-Lehmann/Moses 95% intervals; ' +
@@ -560,6 +864,7 @@
     if (!data.cells.length)
       app.appendChild(el('div', { class: 'findings' }, el('h2', { text: 'No measurements yet' }),
         el('p', { text: 'No process of this run has finished with results. The run may still be going, or was interrupted: `orchestrate --resume <run dir>` completes it.' })));
+    diagnosisSection();
     interpreterTable();
     pairSections();
     workloadPairSection();

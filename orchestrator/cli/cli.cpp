@@ -16,13 +16,14 @@ namespace ftbench::cli {
 namespace {
 
 constexpr const char* kUsage = R"(usage: orchestrate [run] --config FILE [options]   run a benchmark matrix
-       orchestrate script PATH [options] [-- ARGS]    benchmark/diagnose your own script
+       orchestrate script PATH [options] [-- ARGS]    benchmark your own script
        orchestrate interpreters [--json]               list the CPython interpreters found here
        orchestrate doctor [--json]                     what this machine can count, and why not
        orchestrate report RUN_DIR [--format F,...]     rewrite a run's reports and dashboard
        orchestrate compare RUN_A RUN_B                 compare two runs (B / A, with significance)
        orchestrate nightly --config FILE [options]     run, store in the history, judge, confirm (cron)
        orchestrate history SUBCOMMAND                  regressions, show, list, ack, annotate, import, prune, html
+       orchestrate diagnose TARGET [--threads ...]     where threads share cache lines (a benchmark or a script)
        orchestrate --version
 
 `orchestrate run --help` (or any subcommand with --help) lists its options.
@@ -55,6 +56,7 @@ int run(int argc, char** argv) {
     if (first == "compare") return commands::compare_command(rest);
     if (first == "nightly") return commands::nightly_command(rest);
     if (first == "history") return commands::history_command(rest);
+    if (first == "diagnose") return commands::diagnose_command(rest);
     if (!first.empty() && first[0] == '-') return commands::run_command(args);  // `run` is the default
     fmt::print(stderr, "orchestrate: unknown command '{}'\n{}", first, kUsage);
     return commands::kExitUsage;

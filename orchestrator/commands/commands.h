@@ -17,6 +17,7 @@ int report_command(const Args& args);        // orchestrate report RUN_DIR [--fo
 int compare_command(const Args& args);       // orchestrate compare RUN_A RUN_B [--markdown|--json]
 int nightly_command(const Args& args);       // orchestrate nightly --config FILE ...
 int history_command(const Args& args);       // orchestrate history SUBCOMMAND ...
+int diagnose_command(const Args& args);      // orchestrate diagnose TARGET [--threads ...] [--json] [-- ARGS]
 
 // Exit statuses, documented in README.md.
 inline constexpr int kExitOk = 0;

@@ -1,5 +1,6 @@
 #include "commands/options.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "util/strings.h"
@@ -25,6 +26,12 @@ std::optional<po::variables_map> parse_options(const Args& args, const po::optio
     return std::nullopt;
   }
   return vm;
+}
+
+std::pair<Args, Args> split_script_args(const Args& args) {
+  const auto dd = std::find(args.begin(), args.end(), "--");
+  if (dd == args.end()) return {args, {}};
+  return {Args(args.begin(), dd), Args(dd + 1, args.end())};
 }
 
 void add_run_options(po::options_description& opts, CommonFlags& f) {

@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 #include <string_view>
@@ -18,6 +19,9 @@ std::optional<boost::program_options::variables_map> parse_options(
     const Args& args, const boost::program_options::options_description& visible, std::string_view epilog = {},
     const boost::program_options::options_description* hidden = nullptr,
     const boost::program_options::positional_options_description* positional = nullptr);
+
+// Everything after "--" belongs to a script: (ours, the script's).
+std::pair<Args, Args> split_script_args(const Args& args);
 
 // The flags `run`, `script` and `nightly` share (config file and its overrides), declared and
 // read in one place; `f` receives the switches.

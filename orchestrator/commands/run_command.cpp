@@ -24,11 +24,7 @@ int run_command(const Args& args) {
   if (vm.count("benchmarks")) flags.overrides.benchmarks = vm["benchmarks"].as<std::vector<std::string>>();
   read_run_options(vm, flags);
 
-  PipelineRequest request;
-  request.dry_run = flags.dry_run;
-  request.workloads_override = flags.workloads_dir;
-  request.log_level = flags.log_level;
-  request.command_line = join_command_line("orchestrate", args);
+  auto request = request_from_flags(flags, "orchestrate", args);
   if (vm.count("resume")) {
     if (flags.config_file || !flags.overrides.pythons.empty() || !flags.overrides.benchmarks.empty() ||
         !flags.overrides.threads.empty())
@@ -41,12 +37,7 @@ int run_command(const Args& args) {
 }
 
 int script_command(const Args& args) {
-  // Everything after "--" belongs to the script.
-  Args ours = args, script_args;
-  if (auto dd = std::find(args.begin(), args.end(), "--"); dd != args.end()) {
-    ours.assign(args.begin(), dd);
-    script_args.assign(dd + 1, args.end());
-  }
+  const auto [ours, script_args] = split_script_args(args);
   CommonFlags flags;
   po::options_description opts("orchestrate script PATH [options] [-- ARGS]");
   add_run_options(opts, flags);
@@ -62,24 +53,10 @@ int script_command(const Args& args) {
   const auto& vm = *parsed;
   if (!vm.count("script")) throw UserError("orchestrate script needs the path of a Python script");
   read_run_options(vm, flags);
-  auto path = std::filesystem::absolute(*text_option(vm, "script"));
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw UserError("script " + path.string() + " does not exist");
+  const auto bench = harness::script_benchmark(*text_option(vm, "script"), script_args);
+  const std::filesystem::path path = bench.script_path;
 
-  harness::Benchmark bench;
-  bench.kind = harness::Kind::script;
-  bench.id = "script:" + path.filename().string();
-  bench.scaling = harness::Scaling::weak;
-  bench.op_name = "script run";
-  bench.summary = "user script " + path.string();
-  bench.script_path = path.string();
-  bench.script_args = script_args;
-
-  PipelineRequest request;
-  request.dry_run = flags.dry_run;
-  request.workloads_override = flags.workloads_dir;
-  request.log_level = flags.log_level;
-  request.command_line = join_command_line("orchestrate script", args);
+  auto request = request_from_flags(flags, "orchestrate script", args);
   request.config = load_with_overrides(flags);
   request.script = bench;
   if (request.config->name.empty() || request.config->source_file.stem() == "default")

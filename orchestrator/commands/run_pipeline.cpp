@@ -135,6 +135,15 @@ std::string join_command_line(const std::string& program, const std::vector<std:
   return out;
 }
 
+PipelineRequest request_from_flags(const CommonFlags& flags, const std::string& program, const std::vector<std::string>& args) {
+  PipelineRequest request;
+  request.dry_run = flags.dry_run;
+  request.workloads_override = flags.workloads_dir;
+  request.log_level = flags.log_level;
+  request.command_line = join_command_line(program, args);
+  return request;
+}
+
 config::RunConfig load_with_overrides(const CommonFlags& flags) {
   const fs::path file = flags.config_file ? *flags.config_file : fs::path(FTBENCH_SOURCE_DIR) / "configs" / "default.yaml";
   auto config = config::load_config(file);

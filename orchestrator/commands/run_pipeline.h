@@ -61,6 +61,10 @@ struct CommonFlags {
   std::string log_level = "info";
 };
 
+// A pipeline request from the shared flags: dry run, workloads folder, log level, and the
+// command line as the manifest records it ("orchestrate script" + args).
+PipelineRequest request_from_flags(const CommonFlags& flags, const std::string& program, const std::vector<std::string>& args);
+
 // Loads the config (the given file, else configs/default.yaml of the source tree) and
 // applies command-line overrides.
 config::RunConfig load_with_overrides(const CommonFlags& flags);

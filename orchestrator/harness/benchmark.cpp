@@ -1,5 +1,9 @@
 #include "harness/benchmark.h"
 
+#include <filesystem>
+
+#include "util/error.h"
+
 namespace ftbench::harness {
 bool Expectation::applies(bool free_threaded_build, bool gil_enabled, const discovery::PythonVersion& version,
                           int thread_count) const {
@@ -21,6 +25,21 @@ std::string Benchmark::group() const {
   if (kind == Kind::script || id.rfind("script:", 0) == 0) return "script";
   const auto slash = id.find('/');
   return slash == std::string::npos ? id : id.substr(0, slash);
+}
+
+Benchmark script_benchmark(const std::string& path, const std::vector<std::string>& args) {
+  const auto absolute = std::filesystem::absolute(path);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(absolute, ec)) throw UserError("script " + absolute.string() + " does not exist");
+  Benchmark bench;
+  bench.kind = Kind::script;
+  bench.id = "script:" + absolute.filename().string();
+  bench.scaling = Scaling::weak;
+  bench.op_name = "script run";
+  bench.summary = "user script " + absolute.string();
+  bench.script_path = absolute.string();
+  bench.script_args = args;
+  return bench;
 }
 
 }  // namespace ftbench::harness

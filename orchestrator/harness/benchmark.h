@@ -111,6 +111,10 @@ void describe(Benchmark& b, F& f) {
   f.optional("code_hash", b.code_hash);
 }
 
+// A user's script as the one benchmark of a run (`orchestrate script`, `orchestrate diagnose`):
+// weak scaling, one operation per run of the script. Throws UserError when the file is not there.
+Benchmark script_benchmark(const std::string& path, const std::vector<std::string>& args);
+
 // What a process's hello says about the workload instance it runs.
 struct WorkloadReport {
   Benchmark benchmark;             // id, kind, scaling, op_name, tags, pair

@@ -43,14 +43,16 @@ bool require(const json::Value& v, std::string_view key, T& out, const std::stri
 
 std::string_view type_name(const ChildMessage& message) {
   return std::visit(Overloaded{[](const Hello&) { return "hello"; }, [](const Ready&) { return "ready"; },
-                               [](const Done&) { return "done"; }, [](const Bye&) { return "bye"; },
+                               [](const Done&) { return "done"; }, [](const Watch&) { return "watch"; },
+                               [](const Bye&) { return "bye"; },
                                [](const Error&) { return "error"; }},
                     message);
 }
 
 std::string_view type_name(const Command& command) {
   return std::visit(Overloaded{[](const Start&) { return "start"; }, [](const Go&) { return "go"; },
-                               [](const Ack&) { return "ack"; }, [](const Stop&) { return "stop"; }},
+                               [](const Ack&) { return "ack"; }, [](const Stop&) { return "stop"; },
+                               [](const Armed&) { return "armed"; }},
                     command);
 }
 
@@ -65,10 +67,21 @@ std::string render(const ChildMessage& message) {
                           w.field("interpreter", m.interpreter);
                           w.field("workload", m.workload);
                         },
-                        [&](const Ready& m) { w.field("iteration", m.iteration); },
+                        [&](const Ready& m) {
+                          w.field("iteration", m.iteration);
+                          if (!m.tids.empty()) w.field("tids", m.tids);
+                          if (!m.candidates.empty()) w.field("candidates", m.candidates);
+                        },
                         [&](const Done& m) {
                           w.field("iteration", m.report.index);
                           json::write_fields(w, m.report);
+                          if (!m.written.empty()) w.field("written", m.written);
+                          if (!m.candidates.empty()) w.field("candidates", m.candidates);
+                        },
+                        [&](const Watch& m) {
+                          w.field("iteration", m.iteration);
+                          w.field("tid", m.tid);
+                          w.field("candidates", m.candidates);
                         },
                         [&](const Bye& m) {
                           w.field("gil_enabled", m.gil_enabled);
@@ -93,7 +106,8 @@ std::string render(const Command& command) {
                           w.field("iteration", m.iteration);
                           w.field("warmup", m.warmup);
                         },
-                        [&](const Ack& m) { w.field("iteration", m.iteration); }},
+                        [&](const Ack& m) { w.field("iteration", m.iteration); },
+                        [&](const Armed& m) { w.field("iteration", m.iteration); }},
              command);
   w.end_object();
   return w.str();
@@ -116,7 +130,9 @@ Parsed<ChildMessage> parse_child_message(std::string_view line) {
   } else if (type == "ready") {
     Ready m;
     if (!require(v, "iteration", m.iteration, type, out.problem)) return out;
-    out.message = m;
+    json::get(v, "tids", m.tids);
+    json::get(v, "candidates", m.candidates);
+    out.message = std::move(m);
   } else if (type == "done") {
     Done m;
     if (!require(v, "iteration", m.report.index, type, out.problem)) return out;
@@ -125,6 +141,14 @@ Parsed<ChildMessage> parse_child_message(std::string_view line) {
       out.problem = "malformed 'done' for iteration " + std::to_string(m.report.index) + ": region_ns must be > 0";
       return out;
     }
+    json::get(v, "written", m.written);
+    json::get(v, "candidates", m.candidates);
+    out.message = std::move(m);
+  } else if (type == "watch") {
+    Watch m;
+    if (!require(v, "iteration", m.iteration, type, out.problem) || !require(v, "tid", m.tid, type, out.problem))
+      return out;
+    json::get(v, "candidates", m.candidates);
     out.message = std::move(m);
   } else if (type == "bye") {
     Bye m;
@@ -160,6 +184,10 @@ Parsed<Command> parse_command(std::string_view line) {
     out.message = m;
   } else if (type == "ack") {
     Ack m;
+    if (!require(v, "iteration", m.iteration, type, out.problem)) return out;
+    out.message = m;
+  } else if (type == "armed") {
+    Armed m;
     if (!require(v, "iteration", m.iteration, type, out.problem)) return out;
     out.message = m;
   } else {

@@ -63,6 +63,71 @@ void describe(IterationReport& r, F& f) {
   f("threads", r.threads);
 }
 
+// Diagnose mode (`--diagnose`, PROTOCOL.md "Diagnose mode"): a thing worth watching, as the
+// harness describes it in the child's address space.
+enum class CandidateKind { object, buffer };
+inline constexpr util::EnumName<CandidateKind> kCandidateKindNames[] = {{CandidateKind::object, "object"},
+                                                                        {CandidateKind::buffer, "buffer"}};
+constexpr std::span<const util::EnumName<CandidateKind>> enum_names(CandidateKind) { return kCandidateKindNames; }
+
+enum class CandidateOrigin { named, automatic };  // ftbench.watch() / found by the harness
+inline constexpr util::EnumName<CandidateOrigin> kCandidateOriginNames[] = {{CandidateOrigin::named, "named"},
+                                                                            {CandidateOrigin::automatic, "auto"}};
+constexpr std::span<const util::EnumName<CandidateOrigin>> enum_names(CandidateOrigin) {
+  return kCandidateOriginNames;
+}
+
+// One field of an object's header on this build (ob_ref_shared at +16 on free-threaded ones).
+struct HeaderField {
+  std::string name;
+  int64_t offset = 0;
+  int64_t size = 0;
+};
+template <class F>
+void describe(HeaderField& h, F& f) {
+  f("name", h.name);
+  f("offset", h.offset);
+  f("size", h.size);
+}
+
+struct WatchCandidate {
+  std::string key;                     // unique in the process: the watch() name or a path ("self.buf")
+  CandidateOrigin origin = CandidateOrigin::automatic;
+  CandidateKind kind = CandidateKind::object;
+  std::string type;                    // the Python type's qualified name
+  int64_t address = 0;                 // an object: id(obj); a buffer: its first data byte
+  int64_t size = 0;                    // bytes
+  std::optional<int64_t> itemsize;     // buffers: bytes per element
+  std::optional<bool> immortal;        // objects: no reference-count writes ever
+  std::vector<HeaderField> fields;     // objects: the header of this build
+};
+template <class F>
+void describe(WatchCandidate& c, F& f) {
+  f("key", c.key);
+  f("origin", c.origin);
+  f("kind", c.kind);
+  f("type", c.type);
+  f("address", c.address);
+  f("size", c.size);
+  f.optional("itemsize", c.itemsize);
+  f.optional("immortal", c.immortal);
+  f.optional("fields", c.fields);
+}
+
+// The 8-byte words of a buffer candidate whose contents an iteration changed (offsets from
+// its address of words aligned in absolute addresses, so the first may be negative).
+struct WrittenWords {
+  std::string key;
+  std::vector<int64_t> offsets;
+  bool truncated = false;
+};
+template <class F>
+void describe(WrittenWords& w, F& f) {
+  f("key", w.key);
+  f("offsets", w.offsets);
+  f.optional("truncated", w.truncated);
+}
+
 // Child -> orchestrator.
 struct Hello {
   int protocol = 0;
@@ -73,9 +138,19 @@ struct Hello {
 };
 struct Ready {
   int iteration = 0;
+  std::vector<int64_t> tids;                   // diagnose mode: the workers' OS thread ids
+  std::vector<WatchCandidate> candidates;      // diagnose mode: everything registered so far
 };
 struct Done {
   IterationReport report;
+  std::vector<WrittenWords> written;           // diagnose mode: buffer words the region changed
+  std::vector<WatchCandidate> candidates;      // diagnose mode: registered during the region
+};
+// Diagnose mode, mid-region: a thread registered candidates and waits for `armed`.
+struct Watch {
+  int iteration = 0;
+  int64_t tid = 0;
+  std::vector<WatchCandidate> candidates;
 };
 struct Bye {
   bool gil_enabled = true;
@@ -86,7 +161,7 @@ struct Error {
   std::string message;
   std::string traceback;
 };
-using ChildMessage = std::variant<Hello, Ready, Done, Bye, Error>;
+using ChildMessage = std::variant<Hello, Ready, Done, Watch, Bye, Error>;
 
 // Orchestrator -> child.
 struct Start {};
@@ -98,7 +173,10 @@ struct Ack {
   int iteration = 0;
 };
 struct Stop {};
-using Command = std::variant<Start, Go, Ack, Stop>;
+struct Armed {  // diagnose mode: the answer to `watch` (the watchpoints are set)
+  int iteration = 0;
+};
+using Command = std::variant<Start, Go, Ack, Stop, Armed>;
 
 std::string_view type_name(const ChildMessage& message);  // "hello", "ready", ...
 std::string_view type_name(const Command& command);       // "start", "go", ...

@@ -1,6 +1,11 @@
 #include "report/html_exporter.h"
 
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+
 #include "report/analysis_json.h"
+#include "util/json.h"
 #include "report/exporter.h"
 #include "os/files.h"
 
@@ -92,18 +97,40 @@ std::string self_contained_page(const DashboardAssets& assets, const std::string
                                      {"APP", js_for_script(assets.script)}});
 }
 
-std::string dashboard_html(const ReportModel& model, const DashboardAssets& assets) {
+std::string dashboard_html(const ReportModel& model, const DashboardAssets& assets, const std::string& diagnosis_json) {
   AnalysisJsonOptions options;
   options.pretty = false;
   options.include_values = true;
+  auto data = analysis_json(model, options);
+  // The page reads one object: the diagnosis becomes its "diagnosis" field.
+  if (!diagnosis_json.empty()) {
+    const auto end = data.find_last_of('}');
+    if (end != std::string::npos) data.insert(end, ",\"diagnosis\":" + diagnosis_json);
+  }
   return self_contained_page(
       assets, "ftbench " + model.manifest.run_id,
       "This dashboard draws its charts with JavaScript. summary.md and results.csv beside it hold the same numbers as "
       "text.",
-      analysis_json(model, options));
+      data);
 }
 
 namespace {
+
+// The run's diagnosis.json when `orchestrate diagnose` wrote one and it is valid JSON (a
+// damaged one is left out of the page with a warning rather than breaking it).
+std::string diagnosis_of(const fs::path& run_dir) {
+  const auto path = run_dir / "diagnosis.json";
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return {};
+  auto text = os::read_file(path);
+  if (!json::parse(text)) {
+    spdlog::warn("{} is not valid JSON: the dashboard leaves the diagnosis out (run orchestrate diagnose again)",
+                 path.string());
+    return {};
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  return text;
+}
 
 class HtmlExporter final : public Exporter {
  public:
@@ -111,7 +138,7 @@ class HtmlExporter final : public Exporter {
   std::vector<fs::path> write(const ReportModel& model, const fs::path& run_dir) const override {
     const auto assets = load_dashboard_assets();
     const auto path = run_dir / "dashboard.html";
-    os::write_file_atomically(path, dashboard_html(model, assets));
+    os::write_file_atomically(path, dashboard_html(model, assets, diagnosis_of(run_dir)));
     return {path};
   }
 };

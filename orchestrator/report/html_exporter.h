@@ -9,7 +9,10 @@
 
 namespace ftbench::report {
 
-std::string dashboard_html(const ReportModel& model, const DashboardAssets& assets);
+// `diagnosis_json`: the run's diagnosis.json (orchestrate diagnose), shown as its own section;
+// empty for a run without one.
+std::string dashboard_html(const ReportModel& model, const DashboardAssets& assets,
+                           const std::string& diagnosis_json = {});
 
 // Any self-contained page: the template with the libraries, the page's script and style, and
 // its data (JSON, read by the script from #ftbench-data) inlined. `noscript`: what to read

@@ -208,4 +208,84 @@ std::string describe_cell_noise(const analysis::CellNoise& cell) {
   return out;
 }
 
+std::string describe_scaling_verdict(const analysis::ScalingEvidence& e) {
+  using analysis::ScalingCause;
+  if (e.cause == ScalingCause::not_enough_data)
+    return "not enough data: the verdict compares one thread with more (run with --threads 1 and 2 or more)";
+  const auto& top = e.points.back();
+  const int n = top.threads;
+  const auto eff = top.efficiency;
+  std::string v;
+  switch (e.cause) {
+    case ScalingCause::scales:
+      v = fmt::format("scales: {} efficiency at {} threads", format_percent(*eff), n);
+      break;
+    case ScalingCause::gil_serialised:
+      v = fmt::format("GIL-serialised: the GIL is on and the {} workers ran {} CPUs' worth in parallel; only a "
+                      "free-threaded build (GIL off) can scale this",
+                      n, format_count(*top.parallelism));
+      break;
+    case ScalingCause::lock_blocking:
+      v = e.cpu_ratio && *e.cpu_ratio >= analysis::kCpuRise
+              ? fmt::format("contended lock: futex calls/op rise by {} and CPU/op {} (spinning before sleeping "
+                            "costs CPU too)",
+                            format_count(*e.futex_rise), format_ratio(*e.cpu_ratio))
+              : fmt::format("blocked on a lock: futex calls rise by {} per op and CPU/op stays flat{}: the threads "
+                            "wait for each other",
+                            format_count(*e.futex_rise), e.cpu_ratio ? " (" + format_ratio(*e.cpu_ratio) + ")" : "");
+      break;
+    case ScalingCause::cache_contention:
+      v = fmt::format("cache-line contention suspected: CPU/op rises {} from 1 to {} threads without blocking "
+                      "(futex/op {}){}; the watchpoint tier says which lines",
+                      format_ratio(*e.cpu_ratio), n, e.futex_rise ? "flat" : "not counted",
+                      e.hitm_rises ? ", and hitm/op rises with it" : "");
+      break;
+    case ScalingCause::cpu_starved:
+      v = fmt::format("starved of CPUs: nothing blocked the {} workers and CPU/op stayed flat, yet they ran only {} "
+                      "CPUs' worth in parallel{}: they waited for a CPU (other load, steal time, or fewer CPUs than "
+                      "threads; `orchestrate doctor` shows what else runs)",
+                      n, format_count(*top.parallelism), top.oversubscribed ? " (more threads than usable CPUs)" : "");
+      break;
+    default:
+      v = fmt::format("does not scale ({}) and the counters name no single cause{}",
+                      eff ? fmt::format("{} efficiency at {} threads", format_percent(*eff), n)
+                          : std::string("a latency benchmark"),
+                      top.oversubscribed ? ": more threads than usable CPUs" : "");
+  }
+  std::vector<std::string> basis;
+  if (e.cpu_ratio) basis.push_back("CPU/op");
+  if (e.futex_rise) basis.push_back("futex/op");
+  if (top.switches_per_op) basis.push_back("switches/op");
+  if (top.hitm_per_op) basis.push_back("hitm/op");
+  if (eff) basis.push_back("efficiency");
+  if (top.parallelism) basis.push_back("parallelism");
+  return v + fmt::format(" [rests on: {}]", fmt::join(basis, ", "));
+}
+
+std::vector<std::string> describe_scaling_evidence(const analysis::ScalingEvidence& e) {
+  std::vector<std::string> out;
+  if (e.points.size() < 2) return out;
+  const auto& one = e.points.front();
+  const auto& top = e.points.back();
+  const int n = top.threads;
+  if (top.efficiency && top.efficiency_ci)
+    out.push_back(fmt::format("efficiency at {} threads {} (95% interval {}-{})", n, format_percent(*top.efficiency),
+                              format_percent(top.efficiency_ci->low), format_percent(top.efficiency_ci->high)));
+  out.push_back(fmt::format("time/op {} at 1 thread, {} at {}", format_duration_ns(one.time_per_op_ns),
+                            format_duration_ns(top.time_per_op_ns), n));
+  if (e.cpu_ratio)
+    out.push_back(fmt::format("CPU/op {} -> {} ({})", format_duration_ns(*one.cpu_per_op_ns),
+                              format_duration_ns(*top.cpu_per_op_ns), format_ratio(*e.cpu_ratio)));
+  if (top.parallelism)
+    out.push_back(fmt::format("workers ran {} CPUs' worth in parallel at {} threads", format_count(*top.parallelism), n));
+  if (e.futex_rise)
+    out.push_back(fmt::format("futex calls/op {} -> {}", format_count(*one.futex_per_op), format_count(*top.futex_per_op)));
+  if (one.switches_per_op && top.switches_per_op)
+    out.push_back(fmt::format("context switches/op {} -> {}", format_count(*one.switches_per_op),
+                              format_count(*top.switches_per_op)));
+  if (one.hitm_per_op && top.hitm_per_op)
+    out.push_back(fmt::format("hitm/op {} -> {}", format_count(*one.hitm_per_op), format_count(*top.hitm_per_op)));
+  return out;
+}
+
 }  // namespace ftbench::report

@@ -9,9 +9,11 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analysis/compare.h"
 #include "analysis/noise.h"
+#include "analysis/scaling_evidence.h"
 #include "analysis/significance.h"
 #include "analysis/statistics.h"
 
@@ -61,5 +63,11 @@ std::string describe_noise_cause(const analysis::NoiseCauseFound& cause);
 // A judged cell against its floor, with the causes of a flagged one: "process-to-process CV
 // 21% against the floor's 8.8% (flagged above 19%): process 2 ran 1.62x slower than the others".
 std::string describe_cell_noise(const analysis::CellNoise& cell);
+
+// orchestrate diagnose, tier 1: the verdict in one line ending with what it rests on
+// ("cache-line contention suspected: CPU/op rises 1.78x ... [rests on: CPU/op, futex/op]"),
+// and the figures behind it, one per line.
+std::string describe_scaling_verdict(const analysis::ScalingEvidence& e);
+std::vector<std::string> describe_scaling_evidence(const analysis::ScalingEvidence& e);
 
 }  // namespace ftbench::report

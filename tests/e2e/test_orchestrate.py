@@ -486,6 +486,148 @@ class Script(TempDirTest):
         self.assertIn("does not exist", out.stderr)
 
 
+DIAGNOSE_WORKLOADS = os.path.join(SOURCE, "tests", "e2e", "workloads", "diagnose")
+
+
+class Diagnose(TempDirTest):
+    """`orchestrate diagnose` on the known answers (tests/e2e/workloads/diagnose): the watchpoint
+    tier names the line, the objects and the threads; the scaling tier gives a verdict; tier 2
+    says it cannot run without a PMU. Counts and verdicts are asserted, never timings. Runs
+    alone (RUN_SERIAL): "contended" needs the two workers to run at the same time."""
+
+    def setUp(self):
+        super().setUp()
+        self.workloads = os.path.join(self.tmp, "workloads")
+        # Scripts are run by path, not listed as workloads.
+        shutil.copytree(DIAGNOSE_WORKLOADS, os.path.join(self.workloads, "suite", "diagnose"),
+                        ignore=shutil.ignore_patterns("*_script.py"))
+        os.symlink(os.path.join(SOURCE, "workloads", "ftbench"), os.path.join(self.workloads, "ftbench"))
+        self.out = os.path.join(self.tmp, "results")
+
+    def diagnose(self, target, python, *extra, expect=0):
+        out = orchestrate("diagnose", target, "--python", *python, "--threads", "1", "2", "--repetitions", "2",
+                          "--warmups", "0", "--iterations", "2", "--size", "quick", "--trap-budget", "4",
+                          "--workloads-dir", self.workloads, "--output", self.out, "--json", *extra, timeout=900)
+        self.assertEqual(out.returncode, expect, out.stderr[-3000:] + out.stdout[:3000])
+        result = json.loads(out.stdout)
+        self.assertEqual(result["schema"], "ftbench-diagnosis/1")
+        on_disk = load(os.path.join(run_dir_in(self.out), "diagnosis.json"))
+        self.assertEqual(on_disk["verdict"], result["verdict"])
+        return result
+
+    def tier(self, result, number):
+        return next(t for t in result["tiers"] if t["tier"] == number)
+
+    def suspicious(self, interp):
+        return [line for line in interp["watch"]["lines"] if line["suspicious"]]
+
+    def test_adjacent_slots_are_false_sharing_and_padded_ones_are_clean(self):
+        result = self.diagnose("diagnose/adjacent_slots", ["3.13t"])
+        self.assertEqual(self.tier(result, 3)["status"], "done", result["tiers"])
+        self.assertEqual(self.tier(result, 2)["status"], "unavailable")
+        self.assertIn("no PMU", self.tier(result, 2)["message"])
+        self.assertEqual(self.tier(result, 1)["status"], "done")
+        (interp,) = result["interpreters"]
+        self.assertFalse(interp["gil_enabled"])
+        # This 2-vCPU VM may not give both workers a CPU: any verdict but the GIL's is possible.
+        self.assertNotIn(interp["scaling"]["cause"], ("gil_serialised", "not_enough_data"))
+        self.assertEqual([p["threads"] for p in interp["scaling"]["points"]], [1, 2])
+        lines = self.suspicious(interp)
+        self.assertEqual(len(lines), 1, json.dumps(interp["watch"], indent=1)[:4000])
+        line = lines[0]
+        self.assertEqual(line["verdict"], "false_sharing")
+        self.assertEqual(sorted(line["writers"]), ["worker 0", "worker 1"])
+        written = [w for w in line["words"] if w["by_thread"]]
+        self.assertEqual(len(written), 2)
+        self.assertEqual(written[1]["offset"] - written[0]["offset"], 8)
+        for w in written:
+            self.assertEqual(len(w["by_thread"]), 1, w)
+        self.assertTrue(line["contended"], line["summary"])
+        self.assertIn("false sharing between", line["summary"])
+        self.assertIn("64 bytes", line["fix"])
+        self.assertIn("false sharing", result["verdict"])
+        # The dashboard carries the section's data.
+        with open(os.path.join(run_dir_in(self.out), "dashboard.html")) as f:
+            self.assertIn('"diagnosis":', f.read())
+
+        shutil.rmtree(self.out)
+        padded = self.diagnose("diagnose/padded_slots", ["3.13t"])
+        (interp,) = padded["interpreters"]
+        self.assertEqual(self.tier(padded, 3)["status"], "done")
+        self.assertEqual(self.suspicious(interp), [], json.dumps(interp["watch"]["lines"], indent=1)[:3000])
+        written_lines = [line for line in interp["watch"]["lines"] if line["writes"] > 0]
+        self.assertGreaterEqual(len(written_lines), 2)  # each slot on its own line, one writer each
+
+    def test_one_slot_for_all_threads_is_true_sharing(self):
+        result = self.diagnose("diagnose/one_slot", ["3.13t"])
+        (interp,) = result["interpreters"]
+        lines = self.suspicious(interp)
+        self.assertEqual(len(lines), 1)
+        self.assertEqual(lines[0]["verdict"], "true_sharing")
+
+    def test_references_to_one_mortal_object_are_refcount_contention_and_an_immortal_one_gets_no_writes(self):
+        result = self.diagnose("diagnose/shared_object", ["3.13t"])
+        (interp,) = result["interpreters"]
+        contention = [line for line in self.suspicious(interp) if line["verdict"] == "refcount_contention"]
+        self.assertEqual(len(contention), 1, json.dumps(interp["watch"]["lines"], indent=1)[:3000])
+        self.assertIn("reference-count contention on shared", contention[0]["summary"])
+        shared_words = [w for w in contention[0]["words"] if len(w["by_thread"]) == 2]
+        self.assertTrue(any(w["name"] == "shared.ob_ref_shared" for w in shared_words), contention[0]["words"])
+
+        shutil.rmtree(self.out)
+        immortal = self.diagnose("diagnose/immortal_object", ["3.13t"])
+        (interp,) = immortal["interpreters"]
+        named = [line for line in interp["watch"]["lines"] if any(w["name"].startswith("shared") for w in line["words"])]
+        self.assertTrue(named, interp["watch"]["lines"])
+        for line in named:
+            self.assertEqual(line["writes"], 0, line)
+            self.assertEqual(line["verdict"], "no_writes")
+
+    def test_the_same_layout_under_the_gil_is_shared_but_barely_contended(self):
+        result = self.diagnose("diagnose/adjacent_slots", ["3.13"])
+        (interp,) = result["interpreters"]
+        self.assertTrue(interp["gil_enabled"])
+        lines = self.suspicious(interp)
+        self.assertEqual(len(lines), 1)
+        self.assertEqual(lines[0]["verdict"], "false_sharing")
+        self.assertFalse(lines[0]["contended"], lines[0]["summary"])
+        self.assertIn("barely contended", lines[0]["summary"])
+        self.assertEqual(interp["scaling"]["cause"], "gil_serialised", interp["scaling"])
+
+    def test_a_script_without_watch_calls_is_diagnosed_from_its_globals(self):
+        script = os.path.join(DIAGNOSE_WORKLOADS, "adjacent_script.py")
+        out = orchestrate("diagnose", script, "--python", "3.13t", "--threads", "1", "--repetitions", "1",
+                          "--warmups", "0", "--iterations", "1", "--trap-budget", "4", "--output", self.out,
+                          "--", "5000", timeout=900)
+        self.assertEqual(out.returncode, 0, out.stderr[-3000:])
+        self.assertIn("false sharing between", out.stdout)
+        self.assertIn("views[0]", out.stdout)
+        self.assertIn("Tiers:", out.stdout)
+
+    def test_the_suite_pair_baseline_is_diagnosed_and_padded_is_clean(self):
+        out = self.diagnose_suite("memory/ordering/false_sharing_baseline")
+        self.assertEqual(len(self.suspicious(out["interpreters"][0])), 1)
+        self.assertEqual(self.suspicious(out["interpreters"][0])[0]["verdict"], "false_sharing")
+        shutil.rmtree(self.out)
+        out = self.diagnose_suite("memory/ordering/false_sharing_padded")
+        self.assertEqual(self.suspicious(out["interpreters"][0]), [])
+
+    def diagnose_suite(self, target):
+        out = orchestrate("diagnose", target, "--python", "3.13t", "--threads", "1", "2", "--repetitions", "2",
+                          "--warmups", "0", "--iterations", "1", "--size", "quick", "--trap-budget", "4",
+                          "--output", self.out, "--json", timeout=900)
+        self.assertEqual(out.returncode, 0, out.stderr[-3000:])
+        return json.loads(out.stdout)
+
+    def test_bad_targets_give_one_line(self):
+        out = orchestrate("diagnose", "/nonexistent/script.py")
+        self.assertEqual(out.returncode, 2)
+        self.assertIn("does not exist", out.stderr)
+        out = orchestrate("diagnose", "no/such_benchmark", "--python", "3.13t", "--output", self.out)
+        self.assertEqual(out.returncode, 2, out.stderr)
+        self.assertEqual(len(out.stderr.strip().splitlines()), 1, out.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
 

@@ -166,6 +166,17 @@ inline std::size_t open_fd_count() {
   return count;
 }
 
+// perf ring buffers mapped into this process ("anon_inode:[perf_event]" lines of
+// /proc/self/maps): other mappings come and go with malloc arenas and thread stacks.
+inline std::size_t perf_mapping_count() {
+  std::ifstream in("/proc/self/maps");
+  std::size_t count = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("[perf_event]") != std::string::npos) ++count;
+  }
+  return count;
+}
+
 // A temporary directory removed at scope exit.
 class TempDir {
  public:

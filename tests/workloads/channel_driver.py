@@ -189,7 +189,7 @@ class Run:
 
 
 def drive(args, python=None, warmups=2, iterations=2, timeout=60.0, stop="done", env=None,
-          cwd=None, startup_timeout=None):
+          cwd=None, startup_timeout=None, on_watch=None):
     """Run the harness with ``args`` through a whole conversation and classify it.
 
     ``warmups`` warm-up-flagged iterations, then ``iterations`` measured ones. ``stop``:
@@ -198,13 +198,15 @@ def drive(args, python=None, warmups=2, iterations=2, timeout=60.0, stop="done",
     ``timeout`` bounds each wait for a message and the wait for the exit. ``startup_timeout``
     (default: ``timeout``) bounds instead the waits up to the first ready: interpreter start,
     import and setup, which a loaded machine can stretch to seconds, so that a short
-    ``timeout`` aimed at a hang in an iteration does not fire before the iteration."""
+    ``timeout`` aimed at a hang in an iteration does not fire before the iteration.
+    ``on_watch(message)`` (diagnose mode) returns the answer to a mid-region ``watch``
+    (default: ``armed`` for its iteration, as an orchestrator that armed at once)."""
     plan = [True] * warmups + [False] * iterations
     harness = HarnessProcess(args, python, env, cwd)
     timed_out = False
     try:
         end = _converse(harness, plan, timeout, stop,
-                        timeout if startup_timeout is None else startup_timeout)
+                        timeout if startup_timeout is None else startup_timeout, on_watch)
         if end in ("garbage", "unexpected"):
             harness.kill_group()  # it may be waiting for an answer that will not come
         elif harness.wait(timeout) is None:
@@ -230,7 +232,7 @@ def drive(args, python=None, warmups=2, iterations=2, timeout=60.0, stop="done",
                outcome, problems, time.monotonic() - harness.started)
 
 
-def _converse(harness, plan, timeout, stop, startup_timeout):
+def _converse(harness, plan, timeout, stop, startup_timeout, on_watch=None):
     """React to each harness message as an orchestrator would; returns why it ended."""
     iteration = 0
     started = False  # a ready has arrived: startup_timeout no longer applies
@@ -259,6 +261,9 @@ def _converse(harness, plan, timeout, stop, startup_timeout):
                 harness.send({"type": "stop"})
             else:
                 harness.send({"type": "ack", "iteration": iteration - 1})
+        elif kind == "watch":
+            harness.send(on_watch(message) if on_watch is not None else
+                         {"type": "armed", "iteration": message.get("iteration")})
         elif kind in ("bye", "error"):
             return kind
         else:
@@ -402,6 +407,7 @@ def validate_transcript(transcript, returncode=None):
     checked_expected = None
     ended = None
     last_harness = previous_harness = None
+    last_ready = None
     for number, entry in enumerate(transcript):
         where = "#{} ({})".format(number, entry["from"])
         message = entry["message"]
@@ -411,7 +417,7 @@ def validate_transcript(transcript, returncode=None):
         kind = message["type"]
         if entry["from"] == ORCHESTRATOR:  # validated too: the driver itself can be wrong
             allowed = {"wait_start": ("start", "stop"), "wait_go": ("go", "stop"),
-                       "wait_ack": ("ack", "stop")}.get(expect, ())
+                       "wait_ack": ("ack", "stop"), "wait_armed": ("armed",)}.get(expect, ())
             if kind not in allowed:
                 problems.append("{}: orchestrator sent {!r} while the harness {}".format(
                     where, kind, "expected " + "/".join(allowed) if allowed else "had the turn"))
@@ -425,6 +431,10 @@ def validate_transcript(transcript, returncode=None):
                 if message.get("iteration") != iteration:
                     problems.append("{}: ack must carry iteration {}".format(where, iteration))
                 iteration, expect = iteration + 1, "ready"
+            elif kind == "armed":
+                if message.get("iteration") != iteration:
+                    problems.append("{}: armed must carry iteration {}".format(where, iteration))
+                expect = "done"
             elif kind == "stop":
                 checked_expected = expect == "wait_ack"
                 expect = "bye"
@@ -441,6 +451,10 @@ def validate_transcript(transcript, returncode=None):
             if phase not in ("import", "protocol") and not started and phase in PHASES:
                 problems.append("{}: a {} error before start".format(where, phase))
             ended = "error"
+            continue
+        if kind == "watch" and expect == "done":  # diagnose mode: a rendezvous inside the region
+            problems += _watch_problems(message, where, iteration)
+            expect = "wait_armed"
             continue
         if kind != expect:
             problems.append("{}: harness sent {!r}, expected {}".format(
@@ -462,9 +476,11 @@ def validate_transcript(transcript, returncode=None):
             if message.get("iteration") != iteration:
                 problems.append("{}: ready carries iteration {!r}, expected {}".format(
                     where, message.get("iteration"), iteration))
+            problems += _diagnose_ready_problems(message, where, hello)
+            last_ready = message
             expect = "wait_go"
         elif kind == "done":
-            problems += _done_problems(message, where, iteration, warmup, hello)
+            problems += _done_problems(message, where, iteration, warmup, hello, last_ready)
             expect = "wait_ack"
         elif kind == "bye":
             problems += _field_problems(message, {"gil_enabled": (_bool, "a boolean"),
@@ -483,10 +499,105 @@ def validate_transcript(transcript, returncode=None):
     return problems
 
 
-def _done_problems(message, where, iteration, warmup, hello):
+# --- diagnose mode (PROTOCOL.md, "Diagnose mode") --------------------------------------------
+
+MAX_CANDIDATES, MAX_OFFSETS = 256, 512
+CANDIDATE_FIELDS = {
+    "key": (lambda v: _str(v) and bool(v), "a non-empty string"),
+    "origin": (lambda v: v in ("named", "auto"), "'named' or 'auto'"),
+    "kind": (lambda v: v in ("buffer", "object"), "'buffer' or 'object'"),
+    "type": (_str, "a string"),
+    "address": (_nullable(_positive), "a positive int or null"),
+    "size": (_nonneg, "a non-negative int"),
+}
+WRITTEN_FIELDS = {
+    "key": (_str, "a string"),
+    "offsets": (lambda v: isinstance(v, list) and all(map(_is_int, v)) and len(v) <= MAX_OFFSETS,
+                "a list of at most {} ints".format(MAX_OFFSETS)),
+    "truncated": (_bool, "a boolean"),
+}
+
+
+def candidate_problems(candidates, where):
+    """How a ``candidates`` list breaks the candidate shape (PROTOCOL.md, "Diagnose mode")."""
+    if not isinstance(candidates, list):
+        return ["{}: candidates must be a list".format(where)]
+    problems = []
+    if len(candidates) > MAX_CANDIDATES:
+        problems.append("{}: {} candidates, at most {}".format(where, len(candidates), MAX_CANDIDATES))
+    keys = set()
+    for n, candidate in enumerate(candidates):
+        at = "{} candidates[{}]".format(where, n)
+        found = _field_problems(candidate, CANDIDATE_FIELDS, at)
+        problems += found
+        if found:
+            continue
+        if candidate["key"] in keys:
+            problems.append("{}: duplicate key {!r}".format(at, candidate["key"]))
+        keys.add(candidate["key"])
+        if candidate["address"] is None and not _str(candidate.get("note")):
+            problems.append("{}: a null address needs a note".format(at))
+        if candidate["kind"] == "buffer":
+            if not _positive(candidate.get("itemsize")):
+                problems.append("{}: a buffer needs a positive itemsize".format(at))
+        else:
+            if not _bool(candidate.get("immortal")):
+                problems.append("{}: an object needs a boolean immortal".format(at))
+            fields = candidate.get("fields")
+            if not isinstance(fields, list) or not fields or not all(
+                    isinstance(f, dict) and _str(f.get("name")) and _nonneg(f.get("offset"))
+                    and _positive(f.get("size")) for f in fields):
+                problems.append("{}: an object needs its header fields".format(at))
+    return problems
+
+
+def _diagnose_ready_problems(message, where, hello):
+    present = [k for k in ("tids", "candidates", "truncated") if k in message]
+    if not present:
+        return []  # not a diagnose run
+    if len(present) != 3:
+        return ["{}: a diagnose ready needs tids, candidates and truncated".format(where)]
+    threads = ((hello or {}).get("workload") or {}).get("threads")
+    tids = message["tids"]
+    problems = candidate_problems(message["candidates"], where + " ready")
+    if not isinstance(tids, list) or not all(map(_positive, tids)) or len(tids) != threads:
+        problems.append("{}: ready.tids must be {} thread ids".format(where, threads))
+    if not _bool(message["truncated"]):
+        problems.append("{}: ready.truncated must be a boolean".format(where))
+    return problems
+
+
+def _watch_problems(message, where, iteration):
+    problems = _field_problems(message, {"iteration": (_nonneg, "a non-negative int"),
+                                         "tid": (_positive, "a positive int"),
+                                         "truncated": (_bool, "a boolean")}, where + " watch")
+    if message.get("iteration") != iteration:
+        problems.append("{}: watch carries iteration {!r}, expected {}".format(
+            where, message.get("iteration"), iteration))
+    return problems + candidate_problems(message.get("candidates"), where + " watch")
+
+
+def _diagnose_done_problems(message, where, ready):
+    present = [k for k in ("written", "candidates") if k in message]
+    diagnosed = ready is not None and "tids" in ready
+    if not present and not diagnosed:
+        return []
+    if len(present) != 2 or not diagnosed:
+        return ["{}: done has {} but its ready {} a diagnose ready".format(
+            where, present or "no diagnose fields", "was" if diagnosed else "was not")]
+    problems = candidate_problems(message["candidates"], where + " done")
+    if not isinstance(message["written"], list):
+        return problems + ["{}: done.written must be a list".format(where)]
+    for n, entry in enumerate(message["written"]):
+        problems += _field_problems(entry, WRITTEN_FIELDS, "{} done.written[{}]".format(where, n))
+    return problems
+
+
+def _done_problems(message, where, iteration, warmup, hello, ready=None):
     problems = _field_problems(message, DONE_FIELDS, where + " done")
     if problems:
         return problems
+    problems += _diagnose_done_problems(message, where, ready)
     workload = (hello or {}).get("workload") or {}
     interp = (hello or {}).get("interpreter") or {}
     if message["iteration"] != iteration:

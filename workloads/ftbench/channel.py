@@ -64,6 +64,23 @@ def _receive(channel, allowed, iteration=None):
     return protocol.check_command(channel.receive(), allowed, iteration)
 
 
+def _diagnosed_run(session, diagnosis, iteration):
+    """One region in diagnose mode: a watch rendezvous may happen inside it (from the thread
+    that registered a candidate); one that failed is what the run reports (a protocol error,
+    or the orchestrator gone), even if the workload swallowed the exception it raised."""
+    diagnosis.region_begin(iteration)
+    try:
+        result = session.run(iteration)
+    except PhaseError:
+        diagnosis.region_end()
+        diagnosis.check_rendezvous()
+        raise
+    diagnosis.region_end()
+    diagnosis.check_rendezvous()
+    result.update(diagnosis.done_fields())
+    return result
+
+
 def serve(channel, open_session, stub):
     """Run the protocol; returns the process exit status.
 
@@ -79,6 +96,9 @@ def serve(channel, open_session, stub):
             channel.send(protocol.hello(stub))
             channel.send(protocol.error(exc.phase, exc.message, exc.traceback))
             return EXIT_ERROR
+        diagnosis = session.diagnosis
+        if diagnosis is not None:
+            diagnosis.channel = channel  # the watch rendezvous writes and reads it mid-region
         # No thread exists yet and the workload's setup has not run: the orchestrator
         # attaches its inherit-mode counters on reading this.
         channel.send(protocol.hello(session.info()))
@@ -89,14 +109,20 @@ def serve(channel, open_session, stub):
         iteration = 0
         while True:
             session.prepare(iteration)
-            channel.send(protocol.ready(iteration))
+            if diagnosis is None:
+                channel.send(protocol.ready(iteration))
+            else:  # candidates and buffer snapshots are taken last, just before ready
+                channel.send(protocol.ready(iteration, diagnosis.ready_fields(session.team.tids())))
             command = _receive(channel, {"go", "stop"}, iteration)
             if command["type"] == "stop":
                 # before_iteration() already reset state for an iteration that never ran,
                 # so check() would judge the wrong thing: skip it and say so in bye.
                 checked = False
                 break
-            result = session.run(iteration)
+            if diagnosis is None:
+                result = session.run(iteration)
+            else:
+                result = _diagnosed_run(session, diagnosis, iteration)
             channel.send(protocol.done(iteration, command["warmup"], result))
             if _receive(channel, {"ack", "stop"}, iteration)["type"] == "stop":
                 checked = True

@@ -72,6 +72,9 @@ def _run_parser(prog, with_workload):
                         "iteration counts are then the orchestrator's decision")
     group.add_argument("--channel-in", type=_int_at_least(0), metavar="FD")
     group.add_argument("--channel-out", type=_int_at_least(0), metavar="FD")
+    group.add_argument("--diagnose", action="store_true",
+                       help="channel mode only: report watch candidates, worker thread ids and "
+                            "written buffer words for `orchestrate diagnose` (PROTOCOL.md)")
     return parser
 
 
@@ -79,6 +82,8 @@ def _check_channel_args(parser, args):
     if (args.channel_in is None) != (args.channel_out is None):
         parser.error("--channel-in and --channel-out go together")
     if args.channel_in is None:
+        if args.diagnose:
+            parser.error("--diagnose needs channel mode (--channel-in and --channel-out)")
         return False
     for option in ("warmups", "iterations", "json"):
         if getattr(args, option):
@@ -125,7 +130,7 @@ def _run_workload(argv):
     def open_session():
         with phase("import"):
             spec = suite.resolve(args.workload, args.suite_dir)
-        return Session(spec, args.threads, args.size)
+        return Session(spec, args.threads, args.size, diagnose=args.diagnose)
 
     stub = _stub(os.path.abspath(args.workload) if is_file else args.workload, "suite", args.threads)
     return _execute(parser, args, open_session, stub)
@@ -144,7 +149,7 @@ def _run_script(argv):
     def open_session():
         with phase("import"):
             spec = ScriptSpec(args.script, script_args)
-        return Session(spec, args.threads, None)
+        return Session(spec, args.threads, None, diagnose=args.diagnose)
 
     stub = _stub(os.path.abspath(args.script), "script", args.threads)
     return _execute(parser, args, open_session, stub)

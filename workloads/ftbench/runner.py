@@ -188,6 +188,10 @@ class ThreadTeam:
                    for i, s in enumerate(self._slots)]
         return max(s.ended for s in self._slots) - t0, threads
 
+    def tids(self):
+        """The workers' native thread ids, by index (known once :meth:`start` returned)."""
+        return [s.tid for s in self._slots]
+
     def close(self, grace_s=0.5):
         """Send parked workers home; True when every worker thread has ended.
 

@@ -42,6 +42,8 @@ class ScriptWorkload(Workload):
         self.path = path
         self.code = code
         self.args = list(args)
+        # --diagnose only: a context manager factory (index, globals) around each run.
+        self.run_context = None
 
     def setup(self, threads, size):
         # What `python PATH ARGS...` would give the script: its argv and its folder first on
@@ -55,7 +57,11 @@ class ScriptWorkload(Workload):
         module.__dict__.update(__file__=self.path, __cached__=None, __loader__=None,
                                __package__=None, __spec__=None, __builtins__=builtins)
         try:
-            exec(self.code, module.__dict__)
+            if self.run_context is None:
+                exec(self.code, module.__dict__)
+            else:
+                with self.run_context(index, module.__dict__):
+                    exec(self.code, module.__dict__)
         except SystemExit as exc:
             if exc.code is None or exc.code == 0:  # sys.exit(), sys.exit(0): a normal end
                 return

@@ -48,10 +48,16 @@ def _positive_int(value):
 
 
 class Session:
-    def __init__(self, spec, threads, size_arg):
+    def __init__(self, spec, threads, size_arg, diagnose=False):
         self.spec = spec
         self.threads = threads
         self.team = None
+        # --diagnose: candidates, written words and the watch rendezvous (diagnose.py).
+        self.diagnosis = None
+        if diagnose:
+            from .diagnose import Diagnosis
+            self.diagnosis = Diagnosis()
+            self.diagnosis.activate()
         self._setup_started = False
         self._finished = False
         self._next_iteration = 0
@@ -92,6 +98,8 @@ class Session:
             self.team = ThreadTeam(self.workload.run_thread, self.threads,
                                    prepare=self.workload.setup_thread)
             self.team.start()
+            if self.diagnosis is not None:
+                self.diagnosis.setup(self.workload, self.spec.kind == "script", self.threads)
 
     def prepare(self, iteration):
         assert iteration == self._next_iteration, (iteration, self._next_iteration)
