@@ -10,18 +10,13 @@
 
 #include "perf/event_table.h"
 #include "perf/libpfm.h"
+#include "util/strings.h"
 
 namespace ftbench::perf {
 namespace {
 
-std::string hex(std::uint64_t value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
-
 std::string describe_attr(std::string_view what, const perf_event_attr& attr) {
-  return std::string(what) + " type=" + std::to_string(attr.type) + " config=" + hex(attr.config);
+  return std::string(what) + " type=" + std::to_string(attr.type) + " config=" + util::hex(attr.config);
 }
 
 bool user_space_meaningful(const perf_event_attr& attr) {

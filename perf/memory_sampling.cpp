@@ -15,6 +15,7 @@
 #include "perf/libpfm.h"
 #include "perf/perf_event.h"
 #include "perf/sample_session.h"
+#include "util/strings.h"
 
 namespace ftbench::perf {
 namespace {
@@ -129,15 +130,9 @@ constexpr std::uint64_t kSampleType = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SA
 // event sampling DATA_SRC unless this event leads its group (perf mem does the same).
 constexpr std::uint64_t kMemLoadsAuxConfig = 0x8203;
 
-std::string hex(std::uint64_t value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
-
 std::string describe(std::string_view name, const perf_event_attr& attr) {
-  std::string text = std::string(name) + " type=" + std::to_string(attr.type) + " config=" + hex(attr.config);
-  if (attr.config1 != 0) text += " config1=" + hex(attr.config1);
+  std::string text = std::string(name) + " type=" + std::to_string(attr.type) + " config=" + util::hex(attr.config);
+  if (attr.config1 != 0) text += " config1=" + util::hex(attr.config1);
   if (attr.precise_ip != 0) text += " precise_ip=" + std::to_string(attr.precise_ip);
   if (attr.sample_period != 0) text += " period=" + std::to_string(attr.sample_period);
   return text;

@@ -14,6 +14,7 @@
 
 #include "perf/perf_event.h"
 #include "perf/sample_session.h"
+#include "util/strings.h"
 
 namespace ftbench::perf {
 namespace {
@@ -36,10 +37,8 @@ void validate(const WatchedWord& word) {
     throw std::invalid_argument("a watched word is 1, 2, 4 or 8 bytes long, not " + std::to_string(len));
   }
   if (word.address == 0 || word.address % len != 0) {
-    char text[64];
-    std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(word.address));
-    throw std::invalid_argument(std::string("a watched word's address must be non-zero and aligned to its length (") +
-                                text + " is not aligned to " + std::to_string(len) + " bytes)");
+    throw std::invalid_argument("a watched word's address must be non-zero and aligned to its length (" +
+                                util::hex(word.address) + " is not aligned to " + std::to_string(len) + " bytes)");
   }
 }
 
@@ -63,12 +62,6 @@ perf_event_attr breakpoint_attr(const WatchedWord& word) {
   attr.use_clockid = 1;
   attr.clockid = CLOCK_MONOTONIC;  // comparable across CPUs and with the harness' clocks
   return attr;
-}
-
-std::string hex(std::uint64_t value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
 }
 
 std::string read_sysctl(const char* path) {
@@ -122,7 +115,7 @@ RecorderError open_failure(const SampleSession::Opened& opened, const perf_event
                            "hardware watchpoints are not available here: " + diagnosis.message);
     default:
       return RecorderError(RecorderFailure::other, tid,
-                           "cannot watch " + hex(attr.bp_addr) + "/" + std::to_string(attr.bp_len) +
+                           "cannot watch " + util::hex(attr.bp_addr) + "/" + std::to_string(attr.bp_len) +
                                " on " + thread + ", CPU " + std::to_string(cpu) + ": " +
                                diagnosis.message);
   }

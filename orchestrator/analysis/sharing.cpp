@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "util/strings.h"
+
 namespace ftbench::analysis {
 namespace {
 
@@ -27,9 +29,9 @@ const harness::HeaderField* field_named(const WatchCandidate& c, std::string_vie
   return nullptr;
 }
 
-bool is_refcount_field(std::string_view name) {
-  return name == "ob_ref_shared" || name == "ob_refcnt" || name == "ob_ref_local";
-}
+// The reference counts other threads write. ob_ref_local is the owner's alone, so a word with
+// it and several writers is ob_mutex's (the per-object lock beside it), not a reference count.
+bool is_refcount_field(std::string_view name) { return name == "ob_ref_shared" || name == "ob_refcnt"; }
 
 // The words of an object that other threads write: its reference counts (and, on
 // free-threaded builds, ob_mutex beside ob_ref_local). ob_tid and ob_type do not change.
@@ -144,7 +146,7 @@ bool overlaps(const WatchCandidate& c, uint64_t begin, uint64_t end) {
 }
 
 // The name of the bytes [begin, end) of candidate c in Python terms.
-std::string name_in(const WatchCandidate& c, uint64_t begin, uint64_t end, bool& refcount) {
+std::string name_in(const WatchCandidate& c, uint64_t begin, uint64_t end, bool& refcount, bool& lock) {
   const auto a = static_cast<uint64_t>(c.address);
   const auto from = std::max(begin, a) - a;
   const auto to = std::min(end, a + static_cast<uint64_t>(c.size)) - a;  // exclusive
@@ -164,6 +166,7 @@ std::string name_in(const WatchCandidate& c, uint64_t begin, uint64_t end, bool&
     if (fb < to && from < fb + static_cast<uint64_t>(f.size)) {
       fields.push_back(f.name);
       refcount = refcount || is_refcount_field(f.name);
+      lock = lock || f.name == "ob_mutex";
     }
   }
   if (fields.empty()) return fmt::format("{} +{}", c.key, from);
@@ -176,9 +179,9 @@ std::string name_word(const std::vector<WatchCandidate>& candidates, uint64_t wo
   const WatchCandidate* best = nullptr;
   for (const auto& c : candidates)
     if (overlaps(c, word, word + kWordBytes) && (!best || c.size < best->size)) best = &c;
-  if (!best) return fmt::format("0x{:x}", word);
+  if (!best) return util::hex(word);
   if (best->kind == CandidateKind::object) w.object = best->key;
-  return name_in(*best, word, word + kWordBytes, w.refcount);
+  return name_in(*best, word, word + kWordBytes, w.refcount, w.lock);
 }
 
 std::string describe_on_line(const WatchCandidate& c, uint64_t line) {
@@ -204,16 +207,13 @@ std::string thread_name(int64_t tid, const std::vector<int64_t>& workers) {
   return fmt::format("thread {}", tid);
 }
 
-std::string join_names(const std::vector<std::string>& names) {
-  if (names.size() <= 1) return names.empty() ? std::string() : names.front();
-  std::string out;
-  for (size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
-  return out;
-}
 
 void judge(LineAccumulator& acc, bool gil_enabled) {
   auto& f = acc.finding;
   f.windows = static_cast<int>(acc.windows.size());
+  f.gil_enabled = gil_enabled;
+  f.immortal = acc.immortal_named;
+  f.watched_ops = acc.op_units;
   f.succession_share = f.writes ? static_cast<double>(f.successions) / static_cast<double>(f.writes) : 0;
   if (acc.op_units > 0) {
     f.successions_per_op = static_cast<double>(f.successions) / acc.op_units;
@@ -221,75 +221,32 @@ void judge(LineAccumulator& acc, bool gil_enabled) {
   }
   f.negligible = f.writes_per_op && *f.writes_per_op < kNegligibleWritesPerOp;
   f.contended = f.succession_share >= kContendedShare && !f.negligible;
-  std::vector<const WordWrites*> shared_words;
+  int64_t lo = kCacheLineBytes, hi = 0;
   for (const auto& w : f.words)
-    if (w.by_thread.size() >= 2) shared_words.push_back(&w);
-  std::vector<std::string> names;
-  for (const auto& w : f.words)
-    if (!w.by_thread.empty()) names.push_back(fmt::format("{} ({})", w.name, w.by_thread.begin()->first));
+    if (!w.by_thread.empty()) {
+      lo = std::min(lo, w.line_offset);
+      hi = std::max(hi, w.line_offset);
+    }
+  f.spread_bytes = hi >= lo ? hi - lo : 0;
   if (f.writes == 0) {
     f.verdict = SharingVerdict::no_writes;
-    std::vector<std::string> watched;
-    for (const auto& w : f.words) watched.push_back(w.name);
-    f.summary = fmt::format("no writes to {} in {} watched iteration{}{}", join_names(watched), f.windows,
-                            f.windows == 1 ? "" : "s",
-                            acc.immortal_named ? " (immortal: its reference count is never written)" : "");
-    f.fix = "nothing to fix";
     return;
   }
   if (f.writers.size() == 1) {
     f.verdict = SharingVerdict::not_shared;
-    std::vector<std::string> written;
-    for (const auto& w : f.words)
-      if (!w.by_thread.empty()) written.push_back(w.name);
-    f.summary = fmt::format("{} written by {} only", join_names(written), f.writers.front());
-    f.fix = "nothing to fix: one writer";
     return;
   }
-  if (!shared_words.empty()) {
-    const auto* w = shared_words.front();
-    if (w->refcount) {
-      f.verdict = SharingVerdict::refcount_contention;
-      const auto& object = w->object;
-      f.summary = fmt::format("reference-count contention on {}: {} threads write {}", object, w->by_thread.size(),
-                              w->name);
-      f.fix = fmt::format(
-          "stop sharing one mortal object's reference count: give each thread its own object or copy (made in "
-          "setup_thread), hand threads the values rather than {}, or use an immortal or per-thread constant",
-          object);
-    } else {
-      f.verdict = SharingVerdict::true_sharing;
-      f.summary = fmt::format("true sharing: {} threads write {}", w->by_thread.size(), w->name);
-      f.fix = "let each thread accumulate into its own slot, at least 64 bytes from the others (128 on Intel), and "
-              "combine the slots once at the end";
-    }
-  } else {
+  // The word that explains several writers best: a reference count, then a per-object lock.
+  for (size_t i = 0; i < f.words.size(); ++i) {
+    const auto& w = f.words[i];
+    if (w.by_thread.size() < 2) continue;
+    const auto rank = [](const WordWrites& x) { return x.refcount ? 0 : x.lock ? 1 : 2; };
+    if (!f.subject || rank(w) < rank(f.words[*f.subject])) f.subject = i;
+  }
+  if (!f.subject)
     f.verdict = SharingVerdict::false_sharing;
-    f.summary = fmt::format("false sharing between {}", join_names(names));
-    int64_t lo = kCacheLineBytes, hi = 0;
-    for (const auto& w : f.words)
-      if (!w.by_thread.empty()) {
-        lo = std::min(lo, w.line_offset);
-        hi = std::max(hi, w.line_offset);
-      }
-    f.fix = fmt::format(
-        "separate them: the written words lie {} bytes apart on one 64-byte line; put at least 64 bytes between "
-        "what different threads write (128 on Intel, whose prefetcher pairs adjacent lines), e.g. pad each slot to "
-        "128 bytes or give each thread its own buffer made in setup_thread",
-        hi - lo);
-  }
-  if (f.negligible) {
-    f.summary += fmt::format("; negligible: {} writes in {:.0f} operations", f.writes, acc.op_units);
-    f.fix = "nothing to fix at this rate";
-  } else if (!f.contended) {
-    f.summary += fmt::format(
-        "; shared but barely contended: {:.1f}% of writes follow another thread's ({})", 100 * f.succession_share,
-        gil_enabled ? "the GIL runs one thread at a time" : "something serialises the threads");
-    f.fix = "not urgent here: " + f.fix + " (it costs once the threads run in parallel, e.g. without the GIL)";
-  } else if (f.successions_per_op) {
-    f.summary += fmt::format("; the line changes hands {:.3g} times per operation{}", *f.successions_per_op,
-                             f.estimated ? " (estimated: the trap budget cut a window)" : "");
-  }
+  else
+    f.verdict = f.words[*f.subject].refcount ? SharingVerdict::refcount_contention : SharingVerdict::true_sharing;
 }
 
 }  // namespace
@@ -310,11 +267,14 @@ SharingReport analyze_sharing(const std::vector<WatchedIteration>& iterations, c
                               bool gil_enabled) {
   SharingReport report;
   report.gil_enabled = gil_enabled;
+  report.coverage = 0;
   std::map<uint64_t, LineAccumulator> lines;
   for (const auto& it : iterations) {
     ++report.windows;
     if (it.budget_reached) ++report.windows_cut;
     report.lost += it.lost;
+    report.throttled += it.throttled;
+    report.coverage += it.coverage;
     report.writes += it.writes.size();
     // Every armed word gets its entry (so silent named words are reported too).
     for (size_t i = 0; i < it.addresses.size(); ++i) {
@@ -370,10 +330,6 @@ SharingReport analyze_sharing(const std::vector<WatchedIteration>& iterations, c
     judge(acc, gil_enabled);
     // Lines nobody wrote are noise unless the user asked about what lies on them.
     if (acc.finding.verdict == SharingVerdict::no_writes && !acc.named) continue;
-    if (acc.windows.size() > 1)
-      acc.finding.summary += fmt::format(" (its words were watched in {} windows: successions between words of "
-                                         "different windows are not seen)",
-                                         acc.windows.size());
     report.lines.push_back(std::move(acc.finding));
   }
   std::stable_sort(report.lines.begin(), report.lines.end(), [](const LineFinding& a, const LineFinding& b) {
@@ -382,6 +338,11 @@ SharingReport analyze_sharing(const std::vector<WatchedIteration>& iterations, c
     if (a.successions != b.successions) return a.successions > b.successions;
     return a.writes > b.writes;
   });
+  report.coverage = report.windows ? report.coverage / static_cast<double>(report.windows) : 1;
+  if (report.throttled > 0)
+    report.notes.push_back(fmt::format("the kernel throttled the watchpoints {} times: some writes were not recorded, "
+                                       "counts are lower bounds",
+                                       report.throttled));
   if (report.windows_cut > 0)
     report.notes.push_back(fmt::format("the trap budget cut {} of {} watched iterations short: per-op figures of "
                                        "their lines are extrapolated from the part recorded",

@@ -79,6 +79,7 @@ struct WatchedIteration {
   bool budget_reached = false;                      // the trap budget stopped recording early
   double coverage = 1;                              // share of the iteration recorded (1 unless cut)
   uint64_t lost = 0;                                // records the kernel dropped
+  uint64_t throttled = 0;                           // times the kernel paused an event
 };
 
 enum class SharingVerdict { false_sharing, true_sharing, refcount_contention, not_shared, no_writes };
@@ -95,7 +96,8 @@ struct WordWrites {
   int64_t line_offset = 0;               // 0, 8, ..., 56
   std::string name;                      // "slots[1]", "shared.ob_ref_shared", "buf bytes 8-15"
   std::map<std::string, uint64_t> by_thread;  // thread name ("worker 0", "thread 4242") -> writes
-  bool refcount = false;                 // an object's reference count field
+  bool refcount = false;                 // an object's reference count other threads write
+  bool lock = false;                     // holds an object's ob_mutex (free-threaded builds)
   std::string object;                    // the candidate (key) whose field it is, for objects
 };
 
@@ -123,8 +125,14 @@ struct LineFinding {
   bool estimated = false;            // per op extrapolated: the budget cut a window
   int windows = 0;                   // watched in how many windows (successions across windows are not seen)
   SharingVerdict verdict = SharingVerdict::not_shared;
-  std::string summary;               // "false sharing between slots[0] and slots[1]"
-  std::string fix;                   // what would remove it
+  // The word the verdict is about when one word has several writers (index into words): a
+  // reference count first, then a per-object lock, else the first. The presenter words it all
+  // (report::describe_line, describe_line_fix).
+  std::optional<size_t> subject;
+  int64_t spread_bytes = 0;          // from the first to the last written word on the line
+  double watched_ops = 0;            // operations the watched iterations of this line covered
+  bool immortal = false;             // a named candidate on it is immortal
+  bool gil_enabled = false;          // the watched process ran with the GIL
   std::optional<LineSamples> samples;
 };
 
@@ -134,6 +142,8 @@ struct SharingReport {
   uint64_t lost = 0;
   size_t windows = 0;
   size_t windows_cut = 0;            // stopped by the trap budget
+  double coverage = 1;               // mean share of the watched iterations recorded
+  uint64_t throttled = 0;
   bool gil_enabled = false;          // the watched process ran with the GIL
   std::vector<std::string> notes;
 };

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -32,6 +34,16 @@ namespace {
 bool looks_like_script(const std::string& target) {
   std::error_code ec;
   return target.ends_with(".py") || target.find('/') == 0 || fs::is_regular_file(target, ec);
+}
+
+// Tier 3 opens one event per (thread, CPU, word): 4 threads x 64 CPUs x 4 words is past the
+// usual soft limit of 1024 descriptors. The hard limit is ours to take.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
 }
 
 std::vector<std::string> default_threads() {
@@ -119,17 +131,17 @@ int diagnose_command(const Args& args) {
   if (tier1.interrupted) return kExitInterrupted;
   d.run_dir = *tier1.run_dir;
   d.threads = tier1.manifest.plan.threads;
-  const auto benchmark_id = tier1.manifest.plan.benchmarks.front().id;
   if (tier1.manifest.plan.benchmarks.size() != 1)
     throw UserError(fmt::format("{} matched {} benchmarks; diagnose takes exactly one", *target,
                                 tier1.manifest.plan.benchmarks.size()));
+  const auto benchmark_id = tier1.manifest.plan.benchmarks.front().id;
   const auto analysis = analysis::analyze(tier1.manifest, tier1.runs);
   diagnose::add_scaling_evidence(d, analysis, benchmark_id, tier1.seconds);
   if (tier1.failed > 0) {
-    for (auto& t : d.tiers)
-      if (t.tier == 1)
-        t.message = fmt::format("{} of {} processes failed (logs/ in the run directory)", tier1.failed,
-                                tier1.runs.size());
+    auto& t = d.tiers.front();
+    if (tier1.failed == tier1.runs.size()) t.status = diagnose::TierStatus::failed;
+    t.message = fmt::format("{} of {} processes failed (logs/ in the run directory){}", tier1.failed, tier1.runs.size(),
+                            t.message.empty() ? "" : "; " + t.message);
   }
 
   diagnose::ProcessOptions options;
@@ -145,6 +157,8 @@ int diagnose_command(const Args& args) {
   options.watch.plan.max_windows = max_windows;
   options.sample = !no_sampling;
   options.watch_enabled = !no_watch;
+  options.stop_signal = &stop_signal();
+  raise_open_file_limit();
   run::ProcessLauncher launcher;
   diagnose::diagnose_processes(d, tier1.manifest, options, launcher,
                                diagnose::hardware_armer(tier1.manifest.affinity.cpus));
@@ -162,12 +176,13 @@ int diagnose_command(const Args& args) {
     std::printf("\nTiming of watched iterations is never reported: traps slow them by orders of magnitude.\n");
     std::printf("diagnosis.json and the dashboard's diagnosis section: %s\n", d.run_dir.string().c_str());
   }
+  if (stop_signal().load() != 0) return kExitInterrupted;
   bool failed = tier1.failed > 0;
+  for (const auto& i : d.interpreters)
+    for (const auto* status : {&i.watch.status, &i.sampling.status})
+      failed = failed || *status == diagnose::TierStatus::failed;
   for (const auto& t : d.tiers)
-    if (t.status == diagnose::TierStatus::failed) {
-      failed = true;
-      spdlog::warn("tier {} ({}) failed: {}", t.tier, t.name, t.message);
-    }
+    if (t.status == diagnose::TierStatus::failed) spdlog::warn("tier {} ({}) failed: {}", t.tier, t.name, t.message);
   return failed ? kExitSomeRunsFailed : kExitOk;
 }
 

@@ -135,6 +135,8 @@ std::string join_command_line(const std::string& program, const std::vector<std:
   return out;
 }
 
+const std::atomic<int>& stop_signal() { return g_stop_signal; }
+
 PipelineRequest request_from_flags(const CommonFlags& flags, const std::string& program, const std::vector<std::string>& args) {
   PipelineRequest request;
   request.dry_run = flags.dry_run;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -45,6 +46,10 @@ struct PipelineResult {
 os::MachineInfo collect_machine(const config::RunConfig& config, bool sample = true);
 
 PipelineResult execute_pipeline(const PipelineRequest& request);
+
+// Non-zero once SIGINT/SIGTERM arrived during a pipeline (its handlers stay installed after
+// it): what runs after the pipeline (diagnose's tiers 2 and 3) stops on it too.
+const std::atomic<int>& stop_signal();
 int run_pipeline(const PipelineRequest& request);
 
 // Ingests a finished run into its history (manifest.history_file); never throws: a history

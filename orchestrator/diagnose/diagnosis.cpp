@@ -8,14 +8,13 @@
 
 #include "report/presenter.h"
 #include "run/bytecode.h"
+#include "util/strings.h"
 
 namespace ftbench::diagnose {
 namespace {
 
 using analysis::LineFinding;
 using analysis::SharingVerdict;
-
-std::string hex(uint64_t address) { return fmt::format("0x{:x}", address); }
 
 // The three tiers exist from the first call on, in order, so references to them stay valid.
 TierReport& tier(Diagnosis& d, int number) {
@@ -38,7 +37,8 @@ void fold_status(TierReport& t, TierStatus status, const std::string& label, con
     if (!message.empty()) t.message += (t.message.empty() ? "" : "; ") + label + ": " + message;
     return;
   }
-  if (t.status == TierStatus::skipped || status == TierStatus::failed) t.status = status;
+  if (t.status == TierStatus::skipped || status == TierStatus::failed || status == TierStatus::interrupted)
+    t.status = status;
   if (!message.empty() && t.message.find(message) == std::string::npos)
     t.message += (t.message.empty() ? "" : "; ") + label + ": " + message;
 }
@@ -47,6 +47,24 @@ bool overlaps(const harness::WatchCandidate& c, uint64_t begin, uint64_t end) {
   const auto a = static_cast<uint64_t>(c.address);
   return a < end && begin < a + static_cast<uint64_t>(std::max<int64_t>(c.size, 1));
 }
+
+}  // namespace
+
+std::optional<uint64_t> translate_line(uint64_t line, const std::vector<harness::WatchCandidate>& from,
+                                       const std::vector<harness::WatchCandidate>& to) {
+  const harness::WatchCandidate* best = nullptr;
+  for (const auto& c : from)
+    if (c.address != 0 && overlaps(c, line, line + perf::kCacheLineBytes) && (!best || c.size < best->size)) best = &c;
+  if (!best) return std::nullopt;
+  for (const auto& c : to)
+    if (c.key == best->key && c.address != 0) {
+      const auto moved = static_cast<int64_t>(line) - best->address + c.address;
+      return static_cast<uint64_t>(moved) - static_cast<uint64_t>(moved) % perf::kCacheLineBytes;
+    }
+  return std::nullopt;
+}
+
+namespace {
 
 std::vector<SampledLine> sampled_lines(const SampleOutcome& s) {
   std::vector<SampledLine> out;
@@ -88,7 +106,7 @@ void add_scaling_evidence(Diagnosis& d, const analysis::RunAnalysis& analysis, c
     it->gil_enabled = interp.gil_enabled;
     it->scaling = analysis::scaling_evidence(analysis, benchmark, interp.label());
     if (it->scaling->cause == analysis::ScalingCause::not_enough_data)
-      t.message = "one thread count only: run with --threads 1 and 2 or more for a verdict";
+      t.message = "no verdict: it compares 1 thread with more (run with --threads 1 and 2 or more)";
   }
 }
 
@@ -119,6 +137,8 @@ void diagnose_processes(Diagnosis& d, const results::Manifest& manifest, const P
     spec.log_dir = d.run_dir / "logs";
     spec.cpus = manifest.affinity.cpus;
     spec.timeout_seconds = plan.timeout_seconds;
+    spec.stop_signal = options.stop_signal;
+    if (options.stop_signal && options.stop_signal->load() != 0) break;
 
     if (options.sample) {
       it->sampling = sample_memory(spec, sampling_plan, launcher);
@@ -131,10 +151,12 @@ void diagnose_processes(Diagnosis& d, const results::Manifest& manifest, const P
       watch_tier.seconds += it->watch.seconds;
       fold_status(watch_tier, it->watch.status, interp.label, it->watch.message);
       it->sharing = analysis::analyze_sharing(it->watch.iterations, it->watch.worker_tids, it->watch.gil_enabled);
-      // Tier 2's counts on the lines tier 3 named.
-      for (auto& line : it->sharing.lines)
-        for (const auto& s : it->sampled_lines)
-          if (s.address == line.line_address) line.samples = s.samples;
+      // Tier 2's counts on the lines tier 3 named. The processes differ (ASLR, allocation):
+      // a sampled line is found again through the candidate on it and its offset there.
+      for (const auto& sampled : it->sampled_lines)
+        if (const auto line = translate_line(sampled.address, it->sampling.candidates, it->watch.candidates))
+          for (auto& finding : it->sharing.lines)
+            if (finding.line_address == *line) finding.samples = sampled.samples;
     }
   }
   if (!options.sample) sampling_tier.message = "not asked for";
@@ -154,10 +176,21 @@ std::string overall_verdict(const Diagnosis& d) {
         break;
       }
     if (top)
-      parts.push_back(fmt::format("{}: {}", i->label, top->summary));
-    else if (i->scaling) {
-      const auto verdict = report::describe_scaling_verdict(*i->scaling);
-      parts.push_back(fmt::format("{}: {}", i->label, verdict.substr(0, verdict.find(" [rests on"))));
+      parts.push_back(fmt::format("{}: {}", i->label, report::describe_line(*top)));
+    else {
+      std::string scaling;
+      if (i->scaling) {
+        const auto verdict = report::describe_scaling_verdict(*i->scaling);
+        scaling = verdict.substr(0, verdict.find(" [rests on"));
+      }
+      // Watched and found nothing: say that first, so a tier-1 suspicion is read as "not in
+      // what was watched" rather than as a finding.
+      if (i->watch.status == TierStatus::done && !i->watch.iterations.empty())
+        parts.push_back(fmt::format("{}: no cache line written by two threads among the {} watched words{}", i->label,
+                                    i->watch.plan.words_found - i->watch.plan.words_dropped,
+                                    scaling.empty() ? "" : "; scaling: " + scaling));
+      else if (!scaling.empty())
+        parts.push_back(fmt::format("{}: {}", i->label, scaling));
     }
   }
   if (parts.empty()) return "no verdict: no tier produced results";
@@ -228,12 +261,12 @@ void write_samples(json::Writer& w, const analysis::LineSamples& s) {
 
 void write_line(json::Writer& w, const LineFinding& l) {
   w.start_object();
-  w.field("address", hex(l.line_address));
+  w.field("address", util::hex(l.line_address));
   w.field("verdict", l.verdict);
   w.field("suspicious", analysis::suspicious(l));
   w.field("contended", l.contended);
-  w.field("summary", l.summary);
-  w.field("fix", l.fix);
+  w.field("summary", report::describe_line(l));
+  w.field("fix", report::describe_line_fix(l));
   w.field("writes", l.writes);
   w.field("successions", l.successions);
   w.field("successions_per_op", l.successions_per_op);
@@ -263,7 +296,7 @@ void write_line(json::Writer& w, const LineFinding& l) {
   w.end_object();
 }
 
-void write_watch(json::Writer& w, const InterpreterDiagnosis& i, double budget) {
+void write_watch(json::Writer& w, const InterpreterDiagnosis& i, double budget, int d_threads) {
   const auto& o = i.watch;
   const auto& s = i.sharing;
   w.start_object();
@@ -279,6 +312,9 @@ void write_watch(json::Writer& w, const InterpreterDiagnosis& i, double budget) 
   w.field("words_found", o.plan.words_found);
   w.field("words_dropped", o.plan.words_dropped);
   w.field("lost", s.lost);
+  w.field("throttled", s.throttled);
+  w.field("coverage", s.coverage);
+  w.field("threads", d_threads);
   std::vector<std::string> notes = o.plan.notes;
   notes.insert(notes.end(), s.notes.begin(), s.notes.end());
   w.field("notes", notes);
@@ -345,7 +381,7 @@ void to_json(json::Writer& w, const Diagnosis& d) {
     w.start_array();
     for (const auto& l : i.sampled_lines) {
       w.start_object();
-      w.field("address", hex(l.address));
+      w.field("address", util::hex(l.address));
       w.field("on_line", l.on_line);
       w.key("samples");
       write_samples(w, l.samples);
@@ -354,7 +390,7 @@ void to_json(json::Writer& w, const Diagnosis& d) {
     w.end_array();
     w.end_object();
     w.key("watch");
-    write_watch(w, i, d.trap_budget_s);
+    write_watch(w, i, d.trap_budget_s, d.watched_threads);
     w.end_object();
   }
   w.end_array();
@@ -399,7 +435,7 @@ std::string render_text(const Diagnosis& d) {
     if (i.sampling.status == TierStatus::done) {
       line(fmt::format("Address sampling: {} samples", i.sampling.samples.size()));
       for (const auto& l : i.sampled_lines)
-        line(fmt::format("  line {}: {} local + {} remote HITM, {} loads, {} stores  {}", hex(l.address),
+        line(fmt::format("  line {}: {} local + {} remote HITM, {} loads, {} stores  {}", util::hex(l.address),
                          l.samples.local_hitm, l.samples.remote_hitm, l.samples.loads, l.samples.stores,
                          l.on_line.empty() ? std::string("(no candidate on it)") : l.on_line.front()));
     }
@@ -408,10 +444,11 @@ std::string render_text(const Diagnosis& d) {
       line(fmt::format("Watchpoints: {}{}", util::name(w.status), w.message.empty() ? "" : ": " + w.message));
       continue;
     }
-    line(fmt::format("Watchpoints: {} candidates, {} words in {} watched iteration{}, {} traps (budget {:.0f} s ~ {} "
-                     "per window){}",
+    line(fmt::format("Watchpoints: {} candidates, {} words in {} watched iteration{}, {} traps (budget {} ~ {} "
+                     "per window); {} of the watched iterations recorded{}",
                      w.candidates.size(), w.plan.words_found - w.plan.words_dropped, i.sharing.windows,
-                     i.sharing.windows == 1 ? "" : "s", w.traps, d.trap_budget_s, w.max_records_per_window,
+                     i.sharing.windows == 1 ? "" : "s", w.traps, report::format_duration_ns(d.trap_budget_s * 1e9),
+                     w.max_records_per_window, report::format_percent(i.sharing.coverage),
                      i.sharing.windows_cut ? fmt::format(", {} cut by the budget", i.sharing.windows_cut) : ""));
     if (!w.message.empty()) line("  " + w.message);
     for (const auto& n : w.plan.notes) line("  note: " + n);
@@ -421,8 +458,8 @@ std::string render_text(const Diagnosis& d) {
       if (!analysis::suspicious(l) && l.verdict != SharingVerdict::no_writes) continue;
       ++shown;
       line("");
-      line(fmt::format("  line {}  [{}]", hex(l.line_address), util::name(l.verdict)));
-      line("    " + l.summary);
+      line(fmt::format("  line {}  [{}]", util::hex(l.line_address), util::name(l.verdict)));
+      line("    " + report::describe_line(l));
       for (const auto& o : l.on_line) line("    on the line: " + o);
       for (const auto& word : l.words) {
         std::string writers;
@@ -434,10 +471,10 @@ std::string render_text(const Diagnosis& d) {
                        l.successions_per_op ? fmt::format(", {:.3g} per op", *l.successions_per_op) : ""));
       if (l.samples)
         line(fmt::format("    sampled: {} local + {} remote HITM", l.samples->local_hitm, l.samples->remote_hitm));
-      line("    fix: " + l.fix);
+      line("    fix: " + report::describe_line_fix(l));
     }
     const auto quiet = i.sharing.lines.size() - shown;
-    if (shown == 0) line("  no line written by more than one thread");
+    if (shown == 0) line("  no line that two threads write more than negligibly");
     if (quiet > 0)
       line(fmt::format("  ({} more line{} with one writer or negligible sharing: diagnosis.json lists them)", quiet,
                        quiet == 1 ? "" : "s"));

@@ -13,6 +13,7 @@
 #include "os/files.h"
 #include "perf/write_recorder.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace ftbench::diagnose {
 namespace {
@@ -58,6 +59,9 @@ class Driver {
   }
 
   const std::string& problem() const { return problem_; }
+  bool interrupted() const { return interrupted_; }
+  // The status a failure ends the tier with.
+  TierStatus failure() const { return interrupted_ ? TierStatus::interrupted : TierStatus::failed; }
   bool gil_enabled() const { return gil_enabled_; }
 
   // hello -> start; false on failure.
@@ -115,7 +119,7 @@ class Driver {
     if (problem_.empty()) {
       problem_ = why;
       const auto tail = os::tail_of_file(stderr_path_);
-      if (!tail.empty()) problem_ += " (stderr: " + util_last_line(tail) + ")";
+      if (!tail.empty()) problem_ += " (stderr: " + util::last_nonempty_line(tail) + ")";
     }
     if (child_ && !finished_) {
       child_->kill();
@@ -125,13 +129,6 @@ class Driver {
   }
 
  private:
-  static std::string util_last_line(const std::string& text) {
-    auto end = text.find_last_not_of("\n ");
-    if (end == std::string::npos) return "";
-    const auto start = text.rfind('\n', end);
-    return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
-  }
-
   bool send(const harness::Command& c) {
     if (child_->send(c)) return true;
     return fail("the child closed its channel before receiving " + harness::render(c));
@@ -140,6 +137,11 @@ class Driver {
   std::optional<harness::ChildMessage> receive() {
     while (true) {
       auto in = child_->receive(deadline_);
+      if (spec_.stop_signal && spec_.stop_signal->load() != 0) {
+        interrupted_ = true;
+        fail("interrupted by signal");
+        return std::nullopt;
+      }
       switch (in.status) {
         case Status::interrupted:
           continue;
@@ -187,6 +189,7 @@ class Driver {
   std::string problem_;
   bool gil_enabled_ = false;
   bool finished_ = false;
+  bool interrupted_ = false;
 };
 
 // Ends a tier's outcome: its status, why, and how long it took.
@@ -216,6 +219,7 @@ class RecorderWords final : public ArmedWords {
     auto rec = recorder_.finish();
     Result out;
     out.lost = rec.lost;
+    out.throttled = rec.throttled;
     out.budget_reached = rec.budget_reached;
     out.writes.reserve(rec.records.size());
     for (const auto& r : rec.records) out.writes.push_back({static_cast<int64_t>(r.tid), r.time_ns, r.address});
@@ -250,17 +254,22 @@ WatchOutcome watch_writes(const ProcessSpec& spec, const WatchSettings& settings
   } catch (const UserError& e) {
     return finish(TierStatus::failed, e.what());
   }
-  if (!driver->start()) return finish(TierStatus::failed, driver->problem());
+  if (!driver->start()) return finish(driver->failure(), driver->problem());
 
   // Iteration 0: the probe. Nothing armed; the harness reports which buffer words changed.
   auto ready = driver->ready(0);
-  if (!ready) return finish(TierStatus::failed, driver->problem());
+  if (!ready) return finish(driver->failure(), driver->problem());
   out.candidates = ready->candidates;
   auto probe = driver->go(0, [&](const harness::Watch& w) { merge_candidates(out.candidates, w.candidates); });
-  if (!probe) return finish(TierStatus::failed, driver->problem());
+  if (!probe) return finish(driver->failure(), driver->problem());
   merge_candidates(out.candidates, probe->candidates);
   out.gil_enabled = driver->gil_enabled();
   out.plan = analysis::plan_watch(out.candidates, probe->written, settings.plan);
+  if (ready->truncated || probe->truncated)
+    out.plan.notes.push_back("the harness lists at most 256 candidates and found more: name what matters with "
+                             "ftbench.watch(obj), named candidates come first");
+  for (const auto& c : out.candidates)
+    if (c.address == 0 && !c.note.empty()) out.plan.notes.push_back(c.key + " not watched: " + c.note);
   if (out.plan.windows.empty()) {
     driver->next(0, true);
     if (out.candidates.empty())
@@ -274,13 +283,13 @@ WatchOutcome watch_writes(const ProcessSpec& spec, const WatchSettings& settings
   const auto windows = out.plan.windows.size();
   out.max_records_per_window = std::max<uint64_t>(
       1000, static_cast<uint64_t>(std::llround(settings.trap_budget_s / settings.trap_cost_s / static_cast<double>(windows))));
-  if (!driver->next(0, false)) return finish(TierStatus::failed, driver->problem());
+  if (!driver->next(0, false)) return finish(driver->failure(), driver->problem());
 
   for (size_t w = 0; w < windows; ++w) {
     const int k = static_cast<int>(w) + 1;
     const bool last = w + 1 == windows;
     ready = driver->ready(k);
-    if (!ready) return finish(TierStatus::failed, driver->problem());
+    if (!ready) return finish(driver->failure(), driver->problem());
     analysis::WatchedIteration it;
     it.window = static_cast<int>(w);
     it.candidates = out.candidates;
@@ -288,6 +297,12 @@ WatchOutcome watch_writes(const ProcessSpec& spec, const WatchSettings& settings
     out.worker_tids = ready->tids;
     std::vector<std::unique_ptr<ArmedWords>> armed;
     std::vector<bool> resolved(out.plan.windows[w].words.size(), false);
+    // The window's trap budget is shared by everything armed in it: the workers at ready, and
+    // each thread that registers candidates mid-region (a script's runs: one share each).
+    uint64_t budget_left = out.max_records_per_window;
+    const uint64_t share = spec.benchmark.kind == harness::Kind::script
+                               ? std::max<uint64_t>(1, out.max_records_per_window / static_cast<uint64_t>(std::max(1, spec.threads)))
+                               : out.max_records_per_window;
     // Arms the window's words found in `candidates` on `tids`; a failure to arm ends the tier
     // with the kernel's reason (ENOSPC: debug registers taken; EACCES: paranoid).
     auto arm = [&](const std::vector<harness::WatchCandidate>& candidates, const std::vector<int64_t>& tids) {
@@ -302,7 +317,13 @@ WatchOutcome watch_writes(const ProcessSpec& spec, const WatchSettings& settings
         }
       }
       if (addresses.empty() || tids.empty()) return;
-      armed.push_back(armer(tids, addresses, out.max_records_per_window));
+      if (budget_left == 0) {
+        it.budget_reached = true;  // nothing left for this window: its words stay unwatched
+        return;
+      }
+      const auto budget = std::min(budget_left, share);
+      budget_left -= budget;
+      armed.push_back(armer(tids, addresses, budget));
       armed.back()->enable();
     };
     std::string arm_error;
@@ -332,6 +353,7 @@ WatchOutcome watch_writes(const ProcessSpec& spec, const WatchSettings& settings
     for (auto& a : armed) {
       auto r = a->finish();
       it.lost += r.lost;
+      it.throttled += r.throttled;
       it.budget_reached = it.budget_reached || r.budget_reached;
       it.writes.insert(it.writes.end(), r.writes.begin(), r.writes.end());
       if (r.budget_reached && r.last_ns > go_ns && done_ns > go_ns)
@@ -340,7 +362,7 @@ WatchOutcome watch_writes(const ProcessSpec& spec, const WatchSettings& settings
     std::sort(it.writes.begin(), it.writes.end(),
               [](const analysis::WriteEvent& a, const analysis::WriteEvent& b) { return a.time_ns < b.time_ns; });
     out.traps += it.writes.size();
-    if (!done) return finish(TierStatus::failed, driver->problem());
+    if (!done) return finish(driver->failure(), driver->problem());
     if (!arm_error.empty()) {
       driver->fail("watchpoints refused");
       return finish(TierStatus::unavailable, "hardware watchpoints not available: " + arm_error);
@@ -348,7 +370,7 @@ WatchOutcome watch_writes(const ProcessSpec& spec, const WatchSettings& settings
     it.ops = done->report.ops;
     merge_candidates(out.candidates, done->candidates);
     out.iterations.push_back(std::move(it));
-    if (!driver->next(k, last)) return finish(TierStatus::failed, driver->problem());
+    if (!driver->next(k, last)) return finish(driver->failure(), driver->problem());
   }
   return finish(TierStatus::done, "");
 }
@@ -365,11 +387,11 @@ SampleOutcome sample_memory(const ProcessSpec& spec, const perf::SamplingPlan& p
   } catch (const UserError& e) {
     return finish(TierStatus::failed, e.what());
   }
-  if (!driver->start()) return finish(TierStatus::failed, driver->problem());
+  if (!driver->start()) return finish(driver->failure(), driver->problem());
   // Iteration 0 warms up (imports, specialisation); iteration 1 is sampled.
   for (int k = 0; k < 2; ++k) {
     auto ready = driver->ready(k);
-    if (!ready) return finish(TierStatus::failed, driver->problem());
+    if (!ready) return finish(driver->failure(), driver->problem());
     std::optional<perf::MemorySampler> sampler;
     if (k == 1) {
       out.candidates = ready->candidates;
@@ -385,9 +407,9 @@ SampleOutcome sample_memory(const ProcessSpec& spec, const perf::SamplingPlan& p
     }
     auto done = driver->go(k, nullptr);
     if (sampler) out.samples = sampler->finish().samples;
-    if (!done) return finish(TierStatus::failed, driver->problem());
+    if (!done) return finish(driver->failure(), driver->problem());
     out.ops = done->report.ops;
-    if (!driver->next(k, k == 1)) return finish(TierStatus::failed, driver->problem());
+    if (!driver->next(k, k == 1)) return finish(driver->failure(), driver->problem());
   }
   return finish(TierStatus::done, "");
 }

@@ -7,6 +7,7 @@
 //
 // Timing never comes from here: traps cost ~20 us each and serialise the threads.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -34,6 +35,7 @@ struct ProcessSpec {
   std::filesystem::path log_dir;          // <label>-<tier>.stdout / .stderr go here
   std::vector<int> cpus;                  // affinity; empty: none
   double timeout_seconds = 300;
+  const std::atomic<int>* stop_signal = nullptr;  // non-zero: SIGINT/SIGTERM, stop at once
 };
 
 // The recording seam: arms the words on the tids (and threads they start later) and returns
@@ -45,6 +47,7 @@ class ArmedWords {
   struct Result {
     std::vector<analysis::WriteEvent> writes;  // time order
     uint64_t lost = 0;
+    uint64_t throttled = 0;                    // times the kernel paused an event
     bool budget_reached = false;
     uint64_t last_ns = 0;                      // CLOCK_MONOTONIC of the last record
   };
@@ -56,11 +59,12 @@ using WordArmer = std::function<std::unique_ptr<ArmedWords>(const std::vector<in
 // perf::WriteRecorder over the given CPUs (empty: all online).
 WordArmer hardware_armer(std::vector<int> cpus);
 
-enum class TierStatus { done, unavailable, failed, skipped };
+enum class TierStatus { done, unavailable, failed, skipped, interrupted };
 inline constexpr util::EnumName<TierStatus> kTierStatusNames[] = {{TierStatus::done, "done"},
                                                                   {TierStatus::unavailable, "unavailable"},
                                                                   {TierStatus::failed, "failed"},
-                                                                  {TierStatus::skipped, "skipped"}};
+                                                                  {TierStatus::skipped, "skipped"},
+                                                                  {TierStatus::interrupted, "interrupted"}};
 constexpr std::span<const util::EnumName<TierStatus>> enum_names(TierStatus) { return kTierStatusNames; }
 
 struct WatchSettings {

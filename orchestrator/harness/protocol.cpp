@@ -71,17 +71,20 @@ std::string render(const ChildMessage& message) {
                           w.field("iteration", m.iteration);
                           if (!m.tids.empty()) w.field("tids", m.tids);
                           if (!m.candidates.empty()) w.field("candidates", m.candidates);
+                          if (m.truncated) w.field("truncated", true);
                         },
                         [&](const Done& m) {
                           w.field("iteration", m.report.index);
                           json::write_fields(w, m.report);
                           if (!m.written.empty()) w.field("written", m.written);
                           if (!m.candidates.empty()) w.field("candidates", m.candidates);
+                          if (m.truncated) w.field("truncated", true);
                         },
                         [&](const Watch& m) {
                           w.field("iteration", m.iteration);
                           w.field("tid", m.tid);
                           w.field("candidates", m.candidates);
+                          if (m.truncated) w.field("truncated", true);
                         },
                         [&](const Bye& m) {
                           w.field("gil_enabled", m.gil_enabled);
@@ -132,6 +135,7 @@ Parsed<ChildMessage> parse_child_message(std::string_view line) {
     if (!require(v, "iteration", m.iteration, type, out.problem)) return out;
     json::get(v, "tids", m.tids);
     json::get(v, "candidates", m.candidates);
+    json::get(v, "truncated", m.truncated);
     out.message = std::move(m);
   } else if (type == "done") {
     Done m;
@@ -143,12 +147,14 @@ Parsed<ChildMessage> parse_child_message(std::string_view line) {
     }
     json::get(v, "written", m.written);
     json::get(v, "candidates", m.candidates);
+    json::get(v, "truncated", m.truncated);
     out.message = std::move(m);
   } else if (type == "watch") {
     Watch m;
     if (!require(v, "iteration", m.iteration, type, out.problem) || !require(v, "tid", m.tid, type, out.problem))
       return out;
     json::get(v, "candidates", m.candidates);
+    json::get(v, "truncated", m.truncated);
     out.message = std::move(m);
   } else if (type == "bye") {
     Bye m;

@@ -100,6 +100,7 @@ struct WatchCandidate {
   std::optional<int64_t> itemsize;     // buffers: bytes per element
   std::optional<bool> immortal;        // objects: no reference-count writes ever
   std::vector<HeaderField> fields;     // objects: the header of this build
+  std::string note;                    // why it has no address (not contiguous, released, no ctypes)
 };
 template <class F>
 void describe(WatchCandidate& c, F& f) {
@@ -112,6 +113,7 @@ void describe(WatchCandidate& c, F& f) {
   f.optional("itemsize", c.itemsize);
   f.optional("immortal", c.immortal);
   f.optional("fields", c.fields);
+  f.optional("note", c.note);
 }
 
 // The 8-byte words of a buffer candidate whose contents an iteration changed (offsets from
@@ -140,17 +142,20 @@ struct Ready {
   int iteration = 0;
   std::vector<int64_t> tids;                   // diagnose mode: the workers' OS thread ids
   std::vector<WatchCandidate> candidates;      // diagnose mode: everything registered so far
+  bool truncated = false;                      // diagnose mode: more than the harness lists (256)
 };
 struct Done {
   IterationReport report;
   std::vector<WrittenWords> written;           // diagnose mode: buffer words the region changed
   std::vector<WatchCandidate> candidates;      // diagnose mode: registered during the region
+  bool truncated = false;
 };
 // Diagnose mode, mid-region: a thread registered candidates and waits for `armed`.
 struct Watch {
   int iteration = 0;
   int64_t tid = 0;
   std::vector<WatchCandidate> candidates;
+  bool truncated = false;
 };
 struct Bye {
   bool gil_enabled = true;

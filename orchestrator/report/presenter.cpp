@@ -288,4 +288,101 @@ std::vector<std::string> describe_scaling_evidence(const analysis::ScalingEviden
   return out;
 }
 
+namespace {
+
+// "a", "a and b", "a, b and c"
+std::string and_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return out;
+}
+
+}  // namespace
+
+std::string describe_line(const analysis::LineFinding& l) {
+  using analysis::SharingVerdict;
+  std::vector<std::string> written, watched;
+  for (const auto& w : l.words) {
+    watched.push_back(w.name);
+    if (!w.by_thread.empty()) written.push_back(w.name);
+  }
+  std::string out;
+  switch (l.verdict) {
+    case SharingVerdict::no_writes:
+      return fmt::format("no writes to {} in {} watched iteration{}{}", and_list(watched), l.windows,
+                         l.windows == 1 ? "" : "s",
+                         l.immortal ? " (immortal: its reference count is never written)" : "");
+    case SharingVerdict::not_shared:
+      return fmt::format("{} written by {} only", and_list(written), l.writers.empty() ? "one thread" : l.writers.front());
+    case SharingVerdict::false_sharing: {
+      std::vector<std::string> by;
+      for (const auto& w : l.words)
+        if (!w.by_thread.empty()) by.push_back(fmt::format("{} ({})", w.name, w.by_thread.begin()->first));
+      out = "false sharing between " + and_list(by);
+      break;
+    }
+    case SharingVerdict::refcount_contention:
+    case SharingVerdict::true_sharing: {
+      const auto& w = l.words.at(*l.subject);
+      if (l.verdict == SharingVerdict::refcount_contention)
+        out = fmt::format("reference-count contention on {}: {} threads write {}", w.object, w.by_thread.size(), w.name);
+      else if (w.lock)
+        out = fmt::format("per-object lock contention on {}: {} threads write {} (its ob_mutex)", w.object,
+                          w.by_thread.size(), w.name);
+      else
+        out = fmt::format("true sharing: {} threads write {}", w.by_thread.size(), w.name);
+      break;
+    }
+  }
+  if (l.negligible)
+    out += fmt::format("; negligible: {} writes in {} operations", l.writes, format_count(l.watched_ops));
+  else if (!l.contended)
+    out += fmt::format("; shared but barely contended: {} of writes follow another thread's ({})",
+                       format_percent(l.succession_share, 1),
+                       l.gil_enabled ? "the GIL runs one thread at a time" : "something serialises the threads");
+  else if (l.successions_per_op)
+    out += fmt::format("; the line changes hands {} times per operation{}", format_count(*l.successions_per_op),
+                       l.estimated ? " (estimated: the trap budget cut a window)" : "");
+  if (l.windows > 1)
+    out += fmt::format(" (its words were watched in {} windows: successions between words of different windows are "
+                       "not seen)",
+                       l.windows);
+  return out;
+}
+
+std::string describe_line_fix(const analysis::LineFinding& l) {
+  using analysis::SharingVerdict;
+  std::string fix;
+  switch (l.verdict) {
+    case SharingVerdict::no_writes:
+      return "nothing to fix";
+    case SharingVerdict::not_shared:
+      return "nothing to fix: one writer";
+    case SharingVerdict::false_sharing:
+      fix = fmt::format(
+          "separate them: the written words lie {} bytes apart on one 64-byte line; put at least 64 bytes between "
+          "what different threads write (128 on Intel, whose prefetcher pairs adjacent lines), e.g. pad each slot to "
+          "128 bytes or give each thread its own buffer made in setup_thread",
+          l.spread_bytes);
+      break;
+    case SharingVerdict::refcount_contention:
+      fix = fmt::format(
+          "stop sharing one mortal object's reference count: give each thread its own object or copy (made in "
+          "setup_thread), hand threads the values rather than {}, or use an immortal or per-thread constant",
+          l.words.at(*l.subject).object);
+      break;
+    case SharingVerdict::true_sharing:
+      fix = l.words.at(*l.subject).lock
+                ? fmt::format("stop locking one object from every thread: give each thread its own {} (made in "
+                              "setup_thread) or hand threads what they need from it",
+                              l.words.at(*l.subject).object)
+                : "let each thread accumulate into its own slot, at least 64 bytes from the others (128 on Intel), "
+                  "and combine the slots once at the end";
+      break;
+  }
+  if (l.negligible) return "nothing to fix at this rate";
+  if (!l.contended) return "not urgent here: " + fix + " (it costs once the threads run in parallel, e.g. without the GIL)";
+  return fix;
+}
+
 }  // namespace ftbench::report

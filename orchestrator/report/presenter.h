@@ -14,6 +14,7 @@
 #include "analysis/compare.h"
 #include "analysis/noise.h"
 #include "analysis/scaling_evidence.h"
+#include "analysis/sharing.h"
 #include "analysis/significance.h"
 #include "analysis/statistics.h"
 
@@ -69,5 +70,11 @@ std::string describe_cell_noise(const analysis::CellNoise& cell);
 // and the figures behind it, one per line.
 std::string describe_scaling_verdict(const analysis::ScalingEvidence& e);
 std::vector<std::string> describe_scaling_evidence(const analysis::ScalingEvidence& e);
+
+// orchestrate diagnose, tier 3: what one cache line showed, in Python terms ("false sharing
+// between slots[0] (worker 0) and slots[1] (worker 1); the line changes hands 0.87 times per
+// operation"), and the fix it implies.
+std::string describe_line(const analysis::LineFinding& line);
+std::string describe_line_fix(const analysis::LineFinding& line);
 
 }  // namespace ftbench::report

@@ -1,5 +1,7 @@
 #include "util/strings.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -69,5 +71,7 @@ std::optional<double> to_number(std::string_view text) {
     return std::nullopt;
   return v;
 }
+
+std::string hex(uint64_t value) { return fmt::format("0x{:x}", value); }
 
 }  // namespace ftbench::util

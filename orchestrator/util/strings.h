@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ std::string last_nonempty_line(const std::string& text);
 
 // `text` cut to at most `max_chars` bytes, with "..." appended when it was cut.
 std::string truncate(const std::string& text, size_t max_chars);
+
+// An address or raw event config as people read it: "0x7f12345678c0".
+std::string hex(uint64_t value);
 
 // The whole of `text` as a number (no sign-less garbage, no trailing characters, finite);
 // nullopt otherwise.

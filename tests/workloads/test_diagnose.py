@@ -175,6 +175,15 @@ class Registry(unittest.TestCase):
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertEqual(done.stdout.split(), ["['b',", "'watch#0']", "[]", "1"])
 
+    def test_outside_diagnose_mode_the_registry_stays_bounded(self):
+        # A script that calls watch() on a new object in every run of a timed run.
+        code = ("import sys, ftbench; [ftbench.watch(bytearray(8)) for _ in range(1000)]; "
+                "w = sys.modules['ftbench.watch']; print(len(w.REGISTRY.entries()), len(w.REGISTRY._keep))")
+        done = subprocess.run([sys.executable, "-c", code], env=harness_env(), capture_output=True,
+                              text=True, timeout=60)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout.split(), [str(watch_module.MAX_CANDIDATES), "0"])
+
     @unittest.skipIf(ctypes is None, "ctypes is not available")
     def test_dedup_named_first_and_limit(self):
         registry = watch_module.Registry()

@@ -361,6 +361,16 @@ class Registry:
             self._entries[key] = entry
             return entry
 
+    def remember(self, obj, key):
+        """Outside diagnose mode: record without keeping every object alive, and stop at
+        MAX_CANDIDATES keys (a script calling watch() in every run must not grow the process)."""
+        with self._lock:
+            if key not in self._entries and len(self._entries) >= MAX_CANDIDATES:
+                return
+            self._entries.pop(key, None)
+            self._entries[key] = Entry(key, NAMED, obj, None, self._order)
+            self._order += 1
+
     def drop(self, source):
         """Forget the entries of one automatic source (their objects stay alive)."""
         with self._lock:
@@ -406,12 +416,14 @@ def watch(obj, name=None):
     for ``run-script``) is the candidate's key in the report. Buffers (bytearray,
     array.array, memoryview, ctypes data) are watched as their bytes, anything else as its
     object header. The object is kept alive until the process ends. Outside
-    ``--diagnose`` runs this only records the object: cheap, no I/O."""
+    ``--diagnose`` runs this only records the object: cheap, no I/O, and bounded (at most
+    MAX_CANDIDATES entries, none kept beyond its entry), so a timed run that calls it on
+    every run of a script does not grow."""
     if name is not None and not isinstance(name, str):
         raise TypeError("watch() name must be a str or None, not {}".format(type(name).__name__))
     hook = _hook
     if hook is not None:
         hook.watch(obj, name)
     else:
-        REGISTRY.add(obj, REGISTRY.default_name() if name is None else name, NAMED)
+        REGISTRY.remember(obj, REGISTRY.default_name() if name is None else name)
     return obj

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "report/presenter.h"
+
 namespace ftbench::analysis {
 namespace {
 
@@ -139,10 +141,10 @@ TEST(WatchPlan, AWordSeenThroughSeveralViewsIsReferredToByTheSmallest) {
 TEST(Sharing, AdjacentSlotsOfTwoWorkersAreFalseSharingNamedByElement) {
   const std::vector<WatchCandidate> c = {buffer("slots", kBuf, 256, 8)};
   const auto plan = plan_watch(c, {{"slots", {0, 8}, false}});
-  const auto report = analyze_sharing(
+  const auto result = analyze_sharing(
       {watched(c, plan.windows[0], alternate(101, kBuf, 102, kBuf + 8, 1000), 2000)}, kWorkers, false);
-  ASSERT_EQ(report.lines.size(), 1u);
-  const auto& line = report.lines[0];
+  ASSERT_EQ(result.lines.size(), 1u);
+  const auto& line = result.lines[0];
   EXPECT_EQ(line.verdict, SharingVerdict::false_sharing);
   EXPECT_TRUE(line.contended);
   EXPECT_EQ(line.writes, 2000u);
@@ -154,20 +156,20 @@ TEST(Sharing, AdjacentSlotsOfTwoWorkersAreFalseSharingNamedByElement) {
   EXPECT_EQ(line.words[1].name, "slots[1]");
   EXPECT_EQ(line.words[0].by_thread.at("worker 0"), 1000u);
   EXPECT_EQ(line.words[1].by_thread.at("worker 1"), 1000u);
-  EXPECT_NE(line.summary.find("false sharing between slots[0] (worker 0) and slots[1] (worker 1)"), std::string::npos)
-      << line.summary;
-  EXPECT_NE(line.fix.find("8 bytes apart"), std::string::npos) << line.fix;
+  EXPECT_NE(report::describe_line(line).find("false sharing between slots[0] (worker 0) and slots[1] (worker 1)"), std::string::npos)
+      << report::describe_line(line);
+  EXPECT_NE(report::describe_line_fix(line).find("8 bytes apart"), std::string::npos) << report::describe_line_fix(line);
 }
 
 TEST(Sharing, PaddedSlotsAreTwoLinesWithOneWriterEach) {
   const std::vector<WatchCandidate> c = {buffer("slots", kBuf, 256, 8)};
   const auto plan = plan_watch(c, {{"slots", {0, 128}, false}});
   ASSERT_EQ(plan.windows.size(), 1u);
-  const auto report = analyze_sharing(
+  const auto result = analyze_sharing(
       {watched(c, plan.windows[0], alternate(101, kBuf, 102, kBuf + 128, 1000), 2000)}, kWorkers, false);
-  ASSERT_EQ(report.lines.size(), 2u);
-  for (const auto& line : report.lines) {
-    EXPECT_EQ(line.verdict, SharingVerdict::not_shared) << line.summary;
+  ASSERT_EQ(result.lines.size(), 2u);
+  for (const auto& line : result.lines) {
+    EXPECT_EQ(line.verdict, SharingVerdict::not_shared) << report::describe_line(line);
     EXPECT_EQ(line.successions, 0u);
     EXPECT_FALSE(suspicious(line));
   }
@@ -176,57 +178,69 @@ TEST(Sharing, PaddedSlotsAreTwoLinesWithOneWriterEach) {
 TEST(Sharing, OneSlotWrittenByEveryThreadIsTrueSharing) {
   const std::vector<WatchCandidate> c = {buffer("total", kBuf, 8, 8)};
   const auto plan = plan_watch(c, {{"total", {0}, false}});
-  const auto report =
+  const auto result =
       analyze_sharing({watched(c, plan.windows[0], alternate(101, kBuf, 102, kBuf, 500), 1000)}, kWorkers, false);
-  ASSERT_EQ(report.lines.size(), 1u);
-  EXPECT_EQ(report.lines[0].verdict, SharingVerdict::true_sharing);
-  EXPECT_NE(report.lines[0].summary.find("2 threads write total"), std::string::npos) << report.lines[0].summary;
+  ASSERT_EQ(result.lines.size(), 1u);
+  EXPECT_EQ(result.lines[0].verdict, SharingVerdict::true_sharing);
+  EXPECT_NE(report::describe_line(result.lines[0]).find("2 threads write total"), std::string::npos) << report::describe_line(result.lines[0]);
 }
 
 TEST(Sharing, EveryThreadWritingOneObjectsSharedCountIsReferenceCountContention) {
   const std::vector<WatchCandidate> c = {ft_object("shared", kObj)};
   const auto plan = plan_watch(c, {});
-  const auto report = analyze_sharing(
+  const auto result = analyze_sharing(
       {watched(c, plan.windows[0], alternate(101, kObj + 16, 102, kObj + 16, 500), 1000)}, kWorkers, false);
-  ASSERT_EQ(report.lines.size(), 1u);
-  const auto& line = report.lines[0];
+  ASSERT_EQ(result.lines.size(), 1u);
+  const auto& line = result.lines[0];
   EXPECT_EQ(line.verdict, SharingVerdict::refcount_contention);
-  EXPECT_NE(line.summary.find("reference-count contention on shared"), std::string::npos) << line.summary;
-  EXPECT_NE(line.summary.find("shared.ob_ref_shared"), std::string::npos) << line.summary;
+  EXPECT_NE(report::describe_line(line).find("reference-count contention on shared"), std::string::npos) << report::describe_line(line);
+  EXPECT_NE(report::describe_line(line).find("shared.ob_ref_shared"), std::string::npos) << report::describe_line(line);
+}
+
+TEST(Sharing, SeveralWritersOfTheWordBesideOwnersCountIsLockTrafficNotReferenceCounting) {
+  // +8 holds ob_mutex, ob_gc_bits and the owner's ob_ref_local: only the lock is written by others.
+  const std::vector<WatchCandidate> c = {ft_object("queue", kObj)};
+  const auto plan = plan_watch(c, {});
+  const auto result = analyze_sharing(
+      {watched(c, plan.windows[0], alternate(101, kObj + 8, 102, kObj + 8, 500), 1000)}, kWorkers, false);
+  ASSERT_EQ(result.lines.size(), 1u);
+  EXPECT_EQ(result.lines[0].verdict, SharingVerdict::true_sharing);
+  EXPECT_NE(report::describe_line(result.lines[0]).find("per-object lock contention on queue"), std::string::npos)
+      << report::describe_line(result.lines[0]);
 }
 
 TEST(Sharing, ANamedImmortalObjectIsReportedWithNoWrites) {
   const std::vector<WatchCandidate> c = {ft_object("shared", kObj, /*immortal=*/true)};
   const auto plan = plan_watch(c, {});
   ASSERT_FALSE(plan.windows.empty());
-  const auto report = analyze_sharing({watched(c, plan.windows[0], {}, 1000)}, kWorkers, false);
-  ASSERT_EQ(report.lines.size(), 1u);
-  EXPECT_EQ(report.lines[0].verdict, SharingVerdict::no_writes);
-  EXPECT_NE(report.lines[0].summary.find("immortal"), std::string::npos) << report.lines[0].summary;
-  EXPECT_FALSE(suspicious(report.lines[0]));
+  const auto result = analyze_sharing({watched(c, plan.windows[0], {}, 1000)}, kWorkers, false);
+  ASSERT_EQ(result.lines.size(), 1u);
+  EXPECT_EQ(result.lines[0].verdict, SharingVerdict::no_writes);
+  EXPECT_NE(report::describe_line(result.lines[0]).find("immortal"), std::string::npos) << report::describe_line(result.lines[0]);
+  EXPECT_FALSE(suspicious(result.lines[0]));
 }
 
 TEST(Sharing, UnderTheGilTheSameLayoutIsSharedButBarelyContended) {
   const std::vector<WatchCandidate> c = {buffer("slots", kBuf, 256, 8)};
   const auto plan = plan_watch(c, {{"slots", {0, 8}, false}});
   // 250 writes per GIL hand-off: 1 succession per 250 writes.
-  const auto report = analyze_sharing(
+  const auto result = analyze_sharing(
       {watched(c, plan.windows[0], in_runs(101, kBuf, 102, kBuf + 8, 5000, 250), 10000)}, kWorkers, true);
-  ASSERT_EQ(report.lines.size(), 1u);
-  const auto& line = report.lines[0];
+  ASSERT_EQ(result.lines.size(), 1u);
+  const auto& line = result.lines[0];
   EXPECT_EQ(line.verdict, SharingVerdict::false_sharing);
   EXPECT_FALSE(line.contended);
-  EXPECT_NE(line.summary.find("shared but barely contended"), std::string::npos) << line.summary;
-  EXPECT_NE(line.summary.find("the GIL"), std::string::npos) << line.summary;
+  EXPECT_NE(report::describe_line(line).find("shared but barely contended"), std::string::npos) << report::describe_line(line);
+  EXPECT_NE(report::describe_line(line).find("the GIL"), std::string::npos) << report::describe_line(line);
 }
 
 TEST(Sharing, ThreadsTheHarnessDidNotStartAreNamedByTid) {
   const std::vector<WatchCandidate> c = {buffer("slots", kBuf, 64, 8)};
   const auto plan = plan_watch(c, {{"slots", {0, 8}, false}});
-  const auto report =
+  const auto result =
       analyze_sharing({watched(c, plan.windows[0], alternate(555, kBuf, 556, kBuf + 8, 10), 20)}, kWorkers, false);
-  ASSERT_EQ(report.lines.size(), 1u);
-  EXPECT_EQ(report.lines[0].writers, (std::vector<std::string>{"thread 555", "thread 556"}));
+  ASSERT_EQ(result.lines.size(), 1u);
+  EXPECT_EQ(result.lines[0].writers, (std::vector<std::string>{"thread 555", "thread 556"}));
 }
 
 TEST(Sharing, ACutWindowExtrapolatesPerOpAndSaysSo) {
@@ -235,12 +249,12 @@ TEST(Sharing, ACutWindowExtrapolatesPerOpAndSaysSo) {
   auto it = watched(c, plan.windows[0], alternate(101, kBuf, 102, kBuf + 8, 100), 2000);
   it.budget_reached = true;
   it.coverage = 0.1;
-  const auto report = analyze_sharing({it}, kWorkers, false);
-  ASSERT_EQ(report.lines.size(), 1u);
-  EXPECT_TRUE(report.lines[0].estimated);
-  EXPECT_NEAR(*report.lines[0].successions_per_op, 199.0 / 200.0, 1e-9);
-  EXPECT_EQ(report.windows_cut, 1u);
-  ASSERT_FALSE(report.notes.empty());
+  const auto result = analyze_sharing({it}, kWorkers, false);
+  ASSERT_EQ(result.lines.size(), 1u);
+  EXPECT_TRUE(result.lines[0].estimated);
+  EXPECT_NEAR(*result.lines[0].successions_per_op, 199.0 / 200.0, 1e-9);
+  EXPECT_EQ(result.windows_cut, 1u);
+  ASSERT_FALSE(result.notes.empty());
 }
 
 TEST(Sharing, ScriptCandidatesMoveBetweenRunsAndWordsFollowThem) {

@@ -7,6 +7,7 @@
 
 #include <deque>
 
+#include "candidates.h"
 #include "util/error.h"
 
 namespace ftbench::diagnose {
@@ -18,17 +19,7 @@ using Status = run::Connection::Received::Status;
 
 constexpr int64_t kBuf = 0x7f0000001000;
 
-harness::WatchCandidate slots(int64_t address = kBuf) {
-  harness::WatchCandidate c;
-  c.key = "slots";
-  c.origin = harness::CandidateOrigin::named;
-  c.kind = harness::CandidateKind::buffer;
-  c.type = "bytearray";
-  c.address = address;
-  c.size = 64;
-  c.itemsize = 8;
-  return c;
-}
+harness::WatchCandidate slots(int64_t address = kBuf) { return test::named_buffer(address, 64, 8); }
 
 harness::Hello hello() {
   harness::Hello h;
@@ -68,7 +59,7 @@ class Child final : public run::Connection {
     sent_.push_back(c);
     if (std::holds_alternative<harness::Start>(c)) queue_.push_back(ready(0));
     if (auto* go = std::get_if<harness::Go>(&c)) {
-      if (script_) queue_.push_back(harness::Watch{go->iteration, 900 + go->iteration, {slots(kBuf + go->iteration * 0x1000)}});
+      if (script_) queue_.push_back(harness::Watch{go->iteration, 900 + go->iteration, {slots(kBuf + go->iteration * 0x1000)}, false});
       else on_go(go->iteration);
     }
     if (auto* a = std::get_if<harness::Armed>(&c)) on_go(a->iteration);
@@ -82,7 +73,7 @@ class Child final : public run::Connection {
 
  private:
   harness::Ready ready(int k) const {
-    harness::Ready r{k, {101, 102}, {}};
+    harness::Ready r{k, {101, 102}, {}, false};
     if (!script_) r.candidates = {slots()};
     return r;
   }
@@ -178,12 +169,15 @@ TEST(WatchSession, AScriptsCandidatesAreArmedOnTheCallingThreadAtTheRendezvous) 
   Launcher launcher;
   launcher.script = true;
   std::vector<Armed> armed;
-  const auto out = watch_writes(spec(), {}, launcher, fake_armer(armed));
+  auto s = spec();
+  s.benchmark.kind = harness::Kind::script;  // two runs of the script: each rendezvous gets half the window's budget
+  const auto out = watch_writes(s, {}, launcher, fake_armer(armed));
   ASSERT_EQ(out.status, TierStatus::done) << out.message;
   ASSERT_EQ(armed.size(), 1u);
   EXPECT_EQ(armed[0].tids, (std::vector<int64_t>{901}));  // the thread that sent `watch`
   // The script made its buffer again at a new address in iteration 1: the words follow it.
   EXPECT_EQ(armed[0].addresses, (std::vector<uint64_t>{kBuf + 0x1000, kBuf + 0x1000 + 8}));
+  EXPECT_EQ(armed[0].max_records, out.max_records_per_window / 2);
   size_t answers = 0;
   for (const auto& c : launcher.sent) answers += std::holds_alternative<harness::Armed>(c);
   EXPECT_EQ(answers, 2u);  // the probe's rendezvous is answered too, with nothing armed

@@ -28,7 +28,7 @@ TEST(Protocol, ChildMessagesRoundTrip) {
   h.workload.ops_per_iteration = 10;
   Done d;
   d.report = {2, false, 12345, 10, false, {{0, 12000, 11000, 40, 9}}};
-  for (const ChildMessage& m : {ChildMessage(h), ChildMessage(Ready{2, {}, {}}), ChildMessage(d), ChildMessage(Bye{false, true}),
+  for (const ChildMessage& m : {ChildMessage(h), ChildMessage(Ready{2, {}, {}, false}), ChildMessage(d), ChildMessage(Bye{false, true}),
                                ChildMessage(Error{Phase::check, "wrong total", "tb"})}) {
     const auto parsed = parse_child_message(render(m));
     ASSERT_TRUE(parsed.message) << parsed.problem;
@@ -67,11 +67,11 @@ TEST(Protocol, DiagnoseModeMessagesRoundTripAndAreAbsentOtherwise) {
   c.size = 40;
   c.immortal = false;
   c.fields = {{"ob_ref_shared", 16, 8}};
-  Ready r{1, {101, 102}, {c}};
+  Ready r{1, {101, 102}, {c}, true};
   Done d;
   d.report = {1, false, 5, 10, false, {}};
   d.written = {{"slots", {-4, 4, 12}, true}};
-  Watch w{1, 901, {c}};
+  Watch w{1, 901, {c}, false};
   for (const ChildMessage& m : {ChildMessage(r), ChildMessage(d), ChildMessage(w)}) {
     const auto parsed = parse_child_message(render(m));
     ASSERT_TRUE(parsed.message) << parsed.problem;
@@ -82,7 +82,7 @@ TEST(Protocol, DiagnoseModeMessagesRoundTripAndAreAbsentOtherwise) {
   EXPECT_EQ(back.candidates[0].origin, CandidateOrigin::named);
   EXPECT_EQ(back.candidates[0].fields[0].offset, 16);
   EXPECT_EQ(render(Command(Armed{1})), R"({"type":"armed","iteration":1})");
-  EXPECT_EQ(render(ChildMessage(Ready{3, {}, {}})), R"({"type":"ready","iteration":3})");
+  EXPECT_EQ(render(ChildMessage(Ready{3, {}, {}, false})), R"({"type":"ready","iteration":3})");
   EXPECT_EQ(parse_child_message(R"({"type":"watch","iteration":1})").problem, "malformed 'watch': no valid 'tid'");
 }
 

@@ -89,9 +89,9 @@ class FakeChild final : public Connection {
 
  private:
   static std::vector<Event> default_answer(const Command& c) {
-    if (std::holds_alternative<harness::Start>(c)) return {msg(harness::Ready{0, {}, {}})};
+    if (std::holds_alternative<harness::Start>(c)) return {msg(harness::Ready{0, {}, {}, false})};
     if (auto* go = std::get_if<harness::Go>(&c)) return {msg(done(go->iteration, go->warmup))};
-    if (auto* ack = std::get_if<harness::Ack>(&c)) return {msg(harness::Ready{ack->iteration + 1, {}, {}})};
+    if (auto* ack = std::get_if<harness::Ack>(&c)) return {msg(harness::Ready{ack->iteration + 1, {}, {}, false})};
     return {msg(harness::Bye{false, true})};
   }
   std::deque<Event> queue_;
@@ -229,7 +229,7 @@ TEST_F(HarnessExecutorTest, NoEventsNoCounters) {
 
 TEST_F(HarnessExecutorTest, ReadyForTheWrongIterationIsAProtocolViolation) {
   launcher_.react = [](const Command& c) -> std::optional<std::vector<Event>> {
-    if (auto* ack = std::get_if<harness::Ack>(&c)) return std::vector{msg(harness::Ready{ack->iteration + 2, {}, {}})};
+    if (auto* ack = std::get_if<harness::Ack>(&c)) return std::vector{msg(harness::Ready{ack->iteration + 2, {}, {}, false})};
     return std::nullopt;
   };
   const auto r = run();
