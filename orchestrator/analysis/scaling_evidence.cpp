@@ -10,7 +10,8 @@ std::optional<double> unit_median(const Sample& s) {
   return median(s.unit_values());
 }
 
-std::optional<double> counter_per_op(const Cell& cell, const std::string& name, ScalingEvidence& out) {
+std::optional<double> counter_per_op(const Cell& cell, const std::string& name, ScalingEvidence& out,
+                                     std::optional<Interval>& ci) {
   const auto* c = cell.counter(name);
   if (!c) return std::nullopt;
   if (!c->counted() || c->per_op.empty()) {
@@ -18,6 +19,7 @@ std::optional<double> counter_per_op(const Cell& cell, const std::string& name, 
     if (std::find(out.missing.begin(), out.missing.end(), note) == out.missing.end()) out.missing.push_back(note);
     return std::nullopt;
   }
+  if (c->per_op_stats) ci = c->per_op_stats->median_ci;
   return unit_median(c->per_op);
 }
 
@@ -41,11 +43,14 @@ ScalingEvidence scaling_evidence(const RunAnalysis& analysis, const std::string&
     p.time_per_op_ns = cell->time_per_op_stats->median;
     p.time_per_op_ci = cell->time_per_op_stats->median_ci;
     p.cpu_per_op_ns = unit_median(cell->cpu_per_op);
+    if (!cell->cpu_per_op.empty())
+      p.cpu_per_op_ci = summarize(cell->cpu_per_op, Quantity::duration_per_op_ns).median_ci;
     p.parallelism = unit_median(cell->parallelism);
-    p.switches_per_op = counter_per_op(*cell, "context-switches", out);
-    p.migrations_per_op = counter_per_op(*cell, "cpu-migrations", out);
-    p.futex_per_op = counter_per_op(*cell, "syscalls:sys_enter_futex", out);
-    p.hitm_per_op = counter_per_op(*cell, "hitm", out);
+    std::optional<Interval> unused;
+    p.switches_per_op = counter_per_op(*cell, "context-switches", out, p.switches_per_op_ci);
+    p.migrations_per_op = counter_per_op(*cell, "cpu-migrations", out, unused);
+    p.futex_per_op = counter_per_op(*cell, "syscalls:sys_enter_futex", out, p.futex_per_op_ci);
+    p.hitm_per_op = counter_per_op(*cell, "hitm", out, p.hitm_per_op_ci);
     if (curve)
       if (const auto* sp = curve->at(t)) {
         p.efficiency = sp->efficiency;

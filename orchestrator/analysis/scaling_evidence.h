@@ -33,17 +33,22 @@ inline constexpr util::EnumName<ScalingCause> kScalingCauseNames[] = {
     {ScalingCause::not_enough_data, "not_enough_data"}};
 constexpr std::span<const util::EnumName<ScalingCause>> enum_names(ScalingCause) { return kScalingCauseNames; }
 
-// Medians over processes (the unit) at one thread count.
+// Medians over processes (the unit) at one thread count, with their 95 % intervals (over
+// process medians; over iterations when a cell ran one process).
 struct EvidencePoint {
   int threads = 1;
   double time_per_op_ns = 0;
   Interval time_per_op_ci;
   std::optional<double> cpu_per_op_ns;        // the workers' CPU time per operation
+  std::optional<Interval> cpu_per_op_ci;
   std::optional<double> parallelism;          // the workers' CPU time / region time
   std::optional<double> switches_per_op;      // context-switches (voluntary and involuntary)
+  std::optional<Interval> switches_per_op_ci;
   std::optional<double> migrations_per_op;
   std::optional<double> futex_per_op;         // syscalls:sys_enter_futex
+  std::optional<Interval> futex_per_op_ci;
   std::optional<double> hitm_per_op;
+  std::optional<Interval> hitm_per_op_ci;
   std::optional<double> efficiency;           // from the scaling curve (not for latency benchmarks)
   std::optional<Interval> efficiency_ci;
   bool oversubscribed = false;

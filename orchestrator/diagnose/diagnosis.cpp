@@ -227,12 +227,23 @@ void write_scaling(json::Writer& w, const analysis::ScalingEvidence& s) {
     w.field("time_per_op_ns", p.time_per_op_ns);
     w.key("time_per_op_ci");
     write_interval(w, p.time_per_op_ci);
+    const auto interval = [&](const char* key, const std::optional<analysis::Interval>& ci) {
+      w.key(key);
+      if (ci)
+        write_interval(w, *ci);
+      else
+        w.null();
+    };
     w.field("cpu_per_op_ns", p.cpu_per_op_ns);
+    interval("cpu_per_op_ci", p.cpu_per_op_ci);
     w.field("parallelism", p.parallelism);
     w.field("switches_per_op", p.switches_per_op);
+    interval("switches_per_op_ci", p.switches_per_op_ci);
     w.field("migrations_per_op", p.migrations_per_op);
     w.field("futex_per_op", p.futex_per_op);
+    interval("futex_per_op_ci", p.futex_per_op_ci);
     w.field("hitm_per_op", p.hitm_per_op);
+    interval("hitm_per_op_ci", p.hitm_per_op_ci);
     w.field("efficiency", p.efficiency);
     w.key("efficiency_ci");
     if (p.efficiency_ci)

@@ -273,18 +273,27 @@ std::vector<std::string> describe_scaling_evidence(const analysis::ScalingEviden
                               format_percent(top.efficiency_ci->low), format_percent(top.efficiency_ci->high)));
   out.push_back(fmt::format("time/op {} at 1 thread, {} at {}", format_duration_ns(one.time_per_op_ns),
                             format_duration_ns(top.time_per_op_ns), n));
+  // "141 ns (95% 138 ns-145 ns)": a median with its interval, when it has one.
+  const auto with_ci = [](double v, const std::optional<analysis::Interval>& ci, auto format) {
+    if (!ci) return format(v);
+    return fmt::format("{} (95% {}-{})", format(v), format(ci->low), format(ci->high));
+  };
   if (e.cpu_ratio)
-    out.push_back(fmt::format("CPU/op {} -> {} ({})", format_duration_ns(*one.cpu_per_op_ns),
-                              format_duration_ns(*top.cpu_per_op_ns), format_ratio(*e.cpu_ratio)));
+    out.push_back(fmt::format("CPU/op {} -> {} ({})", with_ci(*one.cpu_per_op_ns, one.cpu_per_op_ci, format_duration_ns),
+                              with_ci(*top.cpu_per_op_ns, top.cpu_per_op_ci, format_duration_ns),
+                              format_ratio(*e.cpu_ratio)));
   if (top.parallelism)
     out.push_back(fmt::format("workers ran {} CPUs' worth in parallel at {} threads", format_count(*top.parallelism), n));
   if (e.futex_rise)
-    out.push_back(fmt::format("futex calls/op {} -> {}", format_count(*one.futex_per_op), format_count(*top.futex_per_op)));
+    out.push_back(fmt::format("futex calls/op {} -> {}", with_ci(*one.futex_per_op, one.futex_per_op_ci, format_count),
+                              with_ci(*top.futex_per_op, top.futex_per_op_ci, format_count)));
   if (one.switches_per_op && top.switches_per_op)
-    out.push_back(fmt::format("context switches/op {} -> {}", format_count(*one.switches_per_op),
-                              format_count(*top.switches_per_op)));
+    out.push_back(fmt::format("context switches/op {} -> {}",
+                              with_ci(*one.switches_per_op, one.switches_per_op_ci, format_count),
+                              with_ci(*top.switches_per_op, top.switches_per_op_ci, format_count)));
   if (one.hitm_per_op && top.hitm_per_op)
-    out.push_back(fmt::format("hitm/op {} -> {}", format_count(*one.hitm_per_op), format_count(*top.hitm_per_op)));
+    out.push_back(fmt::format("hitm/op {} -> {}", with_ci(*one.hitm_per_op, one.hitm_per_op_ci, format_count),
+                              with_ci(*top.hitm_per_op, top.hitm_per_op_ci, format_count)));
   return out;
 }
 

@@ -52,6 +52,9 @@ TEST(Presenter, AScalingVerdictSaysWhatItRestsOn) {
   EXPECT_EQ(lines[0], "efficiency at 2 threads 49% (95% interval 41%-60%)");
   EXPECT_EQ(lines[1], "time/op 146 ns at 1 thread, 149 ns at 2");
   EXPECT_EQ(lines[2], "CPU/op 141 ns -> 251 ns (1.78x)");
+  auto with_intervals = evidence(analysis::ScalingCause::cache_contention);
+  with_intervals.points[0].cpu_per_op_ci = analysis::Interval{138, 145, 0.95};
+  EXPECT_EQ(describe_scaling_evidence(with_intervals)[2], "CPU/op 141 ns (95% 138 ns-145 ns) -> 251 ns (1.78x)");
 }
 
 }  // namespace
