@@ -768,12 +768,12 @@
     if (tiers.length) {
       var t = el('table', { class: 'data diag-tiers' });
       t.appendChild(el('thead', null, el('tr', null, el('th', { text: 'tier' }), el('th', { text: 'what' }), el('th', { text: 'status' }),
-        el('th', { class: 'num', text: 'seconds' }), el('th', { text: 'message' }))));
+        el('th', { class: 'num', text: 'took' }), el('th', { text: 'message' }))));
       var tb = el('tbody');
       tiers.forEach(function (tier) {
         tb.appendChild(el('tr', null, el('td', { class: 'num', text: shown(tier.tier) }), el('td', { text: shown(tier.name) }),
           el('td', null, el('span', { class: 'badge tier-' + shown(tier.status), text: shown(tier.status) })),
-          el('td', { class: 'num', text: shown(tier.seconds) }), el('td', { class: 'small', text: shown(tier.message) })));
+          el('td', { class: 'num', text: shown(tier.duration || tier.seconds) }), el('td', { class: 'small', text: shown(tier.message) })));
       });
       t.appendChild(tb);
       s.appendChild(t);
@@ -814,7 +814,7 @@
       // Tier 2: memory sampling, where it ran.
       var sm = interp.sampling;
       if (sm) block.appendChild(el('p', { class: 'small' }, el('b', { text: 'Address sampling (tier 2): ' }),
-        shown(sm.status) + (sm.message ? ': ' + sm.message : '') + (sm.status === 'done' ? ' · ' + shown(sm.seconds) + ' s' : '')));
+        shown(sm.status) + (sm.message ? ': ' + sm.message : '') + (sm.status === 'done' ? ' · ' + (sm.duration || shown(sm.seconds) + ' s') : '')));
 
       // Tier 3: the watch and its lines.
       var w = interp.watch;
@@ -825,7 +825,7 @@
         facts.push(shown(w.windows) + ' watched iterations (' + shown(w.windows_cut) + ' cut by the trap budget of ' + shown(w.trap_budget_s) + ' s)');
         facts.push(shown(w.traps) + ' writes trapped');
         facts.push(shown(w.candidates) + ' candidates, ' + shown(w.words_found) + ' words to watch' + (w.words_dropped ? ', ' + w.words_dropped + ' not watched (cap)' : ''));
-        facts.push(shown(w.seconds) + ' s');
+        facts.push(w.duration || shown(w.seconds) + ' s');
       }
       block.appendChild(el('p', { class: 'small diag-watch', text: facts.join(' · ') }));
       if (list(w.notes).length) {

@@ -314,6 +314,7 @@ void write_watch(json::Writer& w, const InterpreterDiagnosis& i, double budget, 
   w.field("status", o.status);
   w.field("message", o.message);
   w.field("seconds", o.seconds);
+  w.field("duration", report::format_duration_ns(o.seconds * 1e9));
   w.field("windows", s.windows);
   w.field("windows_cut", s.windows_cut);
   w.field("traps", o.traps);
@@ -368,6 +369,7 @@ void to_json(json::Writer& w, const Diagnosis& d) {
     w.field("status", t.status);
     w.field("message", t.message);
     w.field("seconds", t.seconds);
+    w.field("duration", report::format_duration_ns(t.seconds * 1e9));
     w.end_object();
   }
   w.end_array();
@@ -387,6 +389,7 @@ void to_json(json::Writer& w, const Diagnosis& d) {
     w.field("status", i.sampling.status);
     w.field("message", i.sampling.message);
     w.field("seconds", i.sampling.seconds);
+    w.field("duration", report::format_duration_ns(i.sampling.seconds * 1e9));
     w.field("samples", i.sampling.samples.size());
     w.key("lines");
     w.start_array();
