@@ -185,7 +185,10 @@ std::string overall_verdict(const Diagnosis& d) {
       }
       // Watched and found nothing: say that first, so a tier-1 suspicion is read as "not in
       // what was watched" rather than as a finding.
-      if (i->watch.status == TierStatus::done && !i->watch.iterations.empty())
+      const bool no_points = !i->scaling || i->scaling->points.empty();
+      if (no_points && i->watch.status != TierStatus::done && !i->watch.message.empty())
+        parts.push_back(fmt::format("{}: no verdict: {}", i->label, i->watch.message));
+      else if (i->watch.status == TierStatus::done && !i->watch.iterations.empty())
         parts.push_back(fmt::format("{}: no cache line written by two threads among the {} watched words{}", i->label,
                                     i->watch.plan.words_found - i->watch.plan.words_dropped,
                                     scaling.empty() ? "" : "; scaling: " + scaling));
@@ -436,8 +439,9 @@ std::string render_text(const Diagnosis& d) {
       line("Scaling: " + report::describe_scaling_verdict(*i.scaling));
       for (const auto& e : report::describe_scaling_evidence(*i.scaling)) line("  - " + e);
       for (const auto& m : i.scaling->missing) line("  (not counted: " + m + ")");
-      line(fmt::format("  {:>7}  {:>10}  {:>10}  {:>9}  {:>9}  {:>9}  {:>10}", "threads", "time/op", "CPU/op",
-                       "switch/op", "futex/op", "hitm/op", "efficiency"));
+      if (!i.scaling->points.empty())
+        line(fmt::format("  {:>7}  {:>10}  {:>10}  {:>9}  {:>9}  {:>9}  {:>10}", "threads", "time/op", "CPU/op",
+                         "switch/op", "futex/op", "hitm/op", "efficiency"));
       auto duration = [](const std::optional<double>& v) { return v ? report::format_duration_ns(*v) : std::string("-"); };
       auto count = [](const std::optional<double>& v) { return v ? report::format_count(*v) : std::string("-"); };
       for (const auto& p : i.scaling->points)

@@ -626,6 +626,16 @@ class Diagnose(TempDirTest):
         out = orchestrate("diagnose", "no/such_benchmark", "--python", "3.13t", "--output", self.out)
         self.assertEqual(out.returncode, 2, out.stderr)
         self.assertEqual(len(out.stderr.strip().splitlines()), 1, out.stderr)
+        # A script that fails: its processes are recorded as failed, the tiers say why, exit 1.
+        failing = os.path.join(self.tmp, "failing.py")
+        with open(failing, "w") as f:
+            f.write("raise SystemExit('boom: bad input')\n")
+        out = orchestrate("diagnose", failing, "--python", "3.13t", "--threads", "1", "--repetitions", "1",
+                          "--warmups", "0", "--iterations", "1", "--output", self.out)
+        self.assertEqual(out.returncode, 1, out.stderr[-2000:])
+        self.assertIn("no verdict:", out.stdout)
+        self.assertIn("boom: bad input", out.stdout)
+        self.assertIn("tier 3 (watchpoints) failed", out.stderr)
 
 
 if __name__ == "__main__":
