@@ -56,6 +56,7 @@ ScalingEvidence scaling_evidence(const RunAnalysis& analysis, const std::string&
         p.efficiency = sp->efficiency;
         p.efficiency_ci = sp->efficiency_ci;
         p.oversubscribed = sp->oversubscribed;
+        p.suspect = sp->suspect;
       }
     out.points.push_back(p);
   }
@@ -74,10 +75,13 @@ ScalingEvidence scaling_evidence(const RunAnalysis& analysis, const std::string&
   const bool cpu_rises = out.cpu_ratio && *out.cpu_ratio >= kCpuRise;
   const bool serial = top.parallelism && *top.parallelism < 1.25;
   // Latency benchmarks have no efficiency: they are judged by CPU and blocking alone.
-  if (top.efficiency && *top.efficiency >= kScalesEfficiency)
-    out.cause = ScalingCause::scales;
-  else if (out.gil_enabled && serial)
+  // With the GIL on and the workers never in parallel, an efficiency that looks good is noise
+  // in the one-thread cell: the GIL decides first. An efficiency above what the scaling model
+  // allows (suspect) proves nothing either.
+  if (out.gil_enabled && serial)
     out.cause = ScalingCause::gil_serialised;
+  else if (top.efficiency && *top.efficiency >= kScalesEfficiency && !top.suspect && !one.suspect)
+    out.cause = ScalingCause::scales;
   else if (blocking)
     out.cause = ScalingCause::lock_blocking;  // with CPU rising too: a lock that spins before it sleeps
   else if (cpu_rises)

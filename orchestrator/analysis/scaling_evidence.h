@@ -52,6 +52,7 @@ struct EvidencePoint {
   std::optional<double> efficiency;           // from the scaling curve (not for latency benchmarks)
   std::optional<Interval> efficiency_ci;
   bool oversubscribed = false;
+  bool suspect = false;                       // efficiency above what the scaling model allows: noise
 };
 
 struct ScalingEvidence {

@@ -247,6 +247,12 @@ std::string describe_scaling_verdict(const analysis::ScalingEvidence& e) {
                       n, format_count(*top.parallelism), top.oversubscribed ? " (more threads than usable CPUs)" : "");
       break;
     default:
+      if (top.suspect) {
+        v = fmt::format("unclear: the efficiency at {} threads ({}) is above what the scaling model allows, so the "
+                        "cells are too noisy to judge (more processes: --repetitions)",
+                        n, format_percent(*eff));
+        break;
+      }
       v = fmt::format("does not scale ({}) and the counters name no single cause{}",
                       eff ? fmt::format("{} efficiency at {} threads", format_percent(*eff), n)
                           : std::string("a latency benchmark"),

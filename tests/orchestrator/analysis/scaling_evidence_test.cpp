@@ -99,6 +99,18 @@ TEST(ScalingEvidence, FlatCpuNoBlockingButLittleParallelismIsCpuStarvation) {
   EXPECT_LT(*e.cpu_ratio, kCpuRise);
 }
 
+TEST(ScalingEvidence, TheGilDecidesBeforeANoisyEfficiency) {
+  // One-thread cell slowed by noise: 114 % "efficiency" with the GIL on and no parallelism.
+  const auto e = scaling_evidence(analysis_of(true, cell(1, 300, 150, 0.64, 0), cell(2, 135, 128, 0.95, 0), 1.14), "b", "3.13t");
+  EXPECT_EQ(e.cause, ScalingCause::gil_serialised);
+}
+
+TEST(ScalingEvidence, ASuspectEfficiencyIsNotScaling) {
+  auto a = analysis_of(false, cell(1, 300, 100, 1, 0), cell(2, 120, 100, 1.9, 0), 1.25);
+  a.comparisons.scaling[0].points[1].suspect = true;
+  EXPECT_NE(scaling_evidence(a, "b", "3.13t").cause, ScalingCause::scales);
+}
+
 TEST(ScalingEvidence, OneThreadCountIsNotEnough) {
   auto a = analysis_of(false, cell(1, 100, 100, 1, 0), cell(2, 100, 100, 1.9, 0), 0.9);
   a.cells.threads = {1};
