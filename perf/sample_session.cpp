@@ -9,6 +9,7 @@
 #include <system_error>
 #include <utility>
 
+#include "os/files.h"
 #include "os/system_check.h"
 #include "perf/perf_event.h"
 
@@ -31,10 +32,7 @@ std::uint64_t nanoseconds_between(std::chrono::steady_clock::time_point from,
 }  // namespace
 
 std::vector<int> online_cpus() {
-  std::ifstream in("/sys/devices/system/cpu/online");
-  std::string line;
-  std::getline(in, line);
-  auto cpus = os::parse_cpu_list(line);
+  auto cpus = os::parse_cpu_list(os::read_first_line("/sys/devices/system/cpu/online").value_or(""));
   if (cpus.empty()) cpus.push_back(0);  // no sysfs (odd containers): at least CPU 0
   return cpus;
 }

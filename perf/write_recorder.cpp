@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "os/files.h"
 #include "perf/perf_event.h"
 #include "perf/sample_session.h"
 #include "util/strings.h"
@@ -64,12 +65,6 @@ perf_event_attr breakpoint_attr(const WatchedWord& word) {
   return attr;
 }
 
-std::string read_sysctl(const char* path) {
-  std::ifstream in(path);
-  std::string value;
-  return (in >> value) ? value : std::string("unknown");
-}
-
 RecorderError open_failure(const SampleSession::Opened& opened, const perf_event_attr& attr,
                            pid_t tid, int cpu, std::size_t words, std::size_t buffer_bytes) {
   const std::string thread = "thread " + std::to_string(tid);
@@ -81,7 +76,7 @@ RecorderError open_failure(const SampleSession::Opened& opened, const perf_event
     if (error == EPERM) {
       return RecorderError(RecorderFailure::not_permitted, tid,
                            what + ": more than kernel.perf_event_mlock_kb (" +
-                               read_sysctl("/proc/sys/kernel/perf_event_mlock_kb") +
+                               os::read_first_line("/proc/sys/kernel/perf_event_mlock_kb").value_or("unknown") +
                                ") allows: raise it (sysctl -w kernel.perf_event_mlock_kb=...) or "
                                "RLIMIT_MEMLOCK, grant CAP_IPC_LOCK, or record fewer writes");
     }

@@ -174,11 +174,17 @@ std::string name_in(const WatchCandidate& c, uint64_t begin, uint64_t end, bool&
   return fmt::format("{}.{{{}}}", c.key, fmt::join(fields, ","));
 }
 
-// The most specific candidate over a word names it (a slot's view before the whole buffer).
-std::string name_word(const std::vector<WatchCandidate>& candidates, uint64_t word, WordWrites& w) {
+// The smallest candidate with an address over [begin, end): a slot's view before the whole buffer.
+const WatchCandidate* most_specific(const std::vector<WatchCandidate>& candidates, uint64_t begin, uint64_t end) {
   const WatchCandidate* best = nullptr;
   for (const auto& c : candidates)
-    if (overlaps(c, word, word + kWordBytes) && (!best || c.size < best->size)) best = &c;
+    if (c.address != 0 && overlaps(c, begin, end) && (!best || c.size < best->size)) best = &c;
+  return best;
+}
+
+// The most specific candidate over a word names it.
+std::string name_word(const std::vector<WatchCandidate>& candidates, uint64_t word, WordWrites& w) {
+  const auto* best = most_specific(candidates, word, word + kWordBytes);
   if (!best) return util::hex(word);
   if (best->kind == CandidateKind::object) w.object = best->key;
   return name_in(*best, word, word + kWordBytes, w.refcount, w.lock);
@@ -251,6 +257,22 @@ void judge(LineAccumulator& acc, bool gil_enabled) {
 
 }  // namespace
 
+std::vector<std::string> candidates_on_line(const std::vector<WatchCandidate>& candidates, uint64_t line) {
+  std::vector<std::string> out;
+  for (const auto& c : candidates)
+    if (c.address != 0 && overlaps(c, line, line + kCacheLineBytes)) out.push_back(describe_on_line(c, line));
+  return out;
+}
+
+std::optional<uint64_t> translate_line(uint64_t line, const std::vector<WatchCandidate>& from,
+                                       const std::vector<WatchCandidate>& to) {
+  const auto* best = most_specific(from, line, line + kCacheLineBytes);
+  if (!best) return std::nullopt;
+  const auto* there = find_candidate(to, best->key);
+  if (!there || there->address == 0) return std::nullopt;
+  return line_of(static_cast<uint64_t>(static_cast<int64_t>(line) - best->address + there->address));
+}
+
 bool suspicious(const LineFinding& line) {
   if (line.negligible) return false;
   switch (line.verdict) {
@@ -294,10 +316,7 @@ SharingReport analyze_sharing(const std::vector<WatchedIteration>& iterations, c
         acc.named = true;
         acc.immortal_named = acc.immortal_named || c->immortal.value_or(false);
       }
-      if (acc.finding.on_line.empty())
-        for (const auto& c : it.candidates)
-          if (overlaps(c, line_of(word), line_of(word) + kCacheLineBytes))
-            acc.finding.on_line.push_back(describe_on_line(c, line_of(word)));
+      if (acc.finding.on_line.empty()) acc.finding.on_line = candidates_on_line(it.candidates, line_of(word));
     }
     std::set<uint64_t> watched_lines;
     for (const auto a : it.addresses) watched_lines.insert(line_of(a));

@@ -61,6 +61,16 @@ WatchPlan plan_watch(const std::vector<harness::WatchCandidate>& candidates,
 // candidate is not there (a script run that did not create it this time).
 std::optional<uint64_t> resolve_word(const WordRef& word, const std::vector<harness::WatchCandidate>& candidates);
 
+// What lies on a 64-byte line, one description per candidate overlapping it:
+// "slots (bytearray data) at line bytes 0-63".
+std::vector<std::string> candidates_on_line(const std::vector<harness::WatchCandidate>& candidates, uint64_t line);
+
+// A line of one process as the same place in another (tier 2's sampling process and tier 3's
+// watched one differ by ASLR and allocation): through the most specific candidate on it (same
+// key in both) and the offset there. nullopt when no candidate covers it.
+std::optional<uint64_t> translate_line(uint64_t line, const std::vector<harness::WatchCandidate>& from,
+                                       const std::vector<harness::WatchCandidate>& to);
+
 // One trapped write.
 struct WriteEvent {
   int64_t tid = 0;

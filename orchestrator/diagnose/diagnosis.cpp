@@ -43,28 +43,16 @@ void fold_status(TierReport& t, TierStatus status, const std::string& label, con
     t.message += (t.message.empty() ? "" : "; ") + label + ": " + message;
 }
 
-bool overlaps(const harness::WatchCandidate& c, uint64_t begin, uint64_t end) {
-  const auto a = static_cast<uint64_t>(c.address);
-  return a < end && begin < a + static_cast<uint64_t>(std::max<int64_t>(c.size, 1));
+// Tier 2's counts on the lines tier 3 named. The processes differ (ASLR, allocation): a sampled
+// line is found again through the candidate on it and its offset there.
+void attach_samples(InterpreterDiagnosis& i) {
+  for (const auto& sampled : i.sampled_lines) {
+    const auto line = analysis::translate_line(sampled.address, i.sampling.candidates, i.watch.candidates);
+    if (!line) continue;
+    for (auto& finding : i.sharing.lines)
+      if (finding.line_address == *line) finding.samples = sampled.samples;
+  }
 }
-
-}  // namespace
-
-std::optional<uint64_t> translate_line(uint64_t line, const std::vector<harness::WatchCandidate>& from,
-                                       const std::vector<harness::WatchCandidate>& to) {
-  const harness::WatchCandidate* best = nullptr;
-  for (const auto& c : from)
-    if (c.address != 0 && overlaps(c, line, line + perf::kCacheLineBytes) && (!best || c.size < best->size)) best = &c;
-  if (!best) return std::nullopt;
-  for (const auto& c : to)
-    if (c.key == best->key && c.address != 0) {
-      const auto moved = static_cast<int64_t>(line) - best->address + c.address;
-      return static_cast<uint64_t>(moved) - static_cast<uint64_t>(moved) % perf::kCacheLineBytes;
-    }
-  return std::nullopt;
-}
-
-namespace {
 
 std::vector<SampledLine> sampled_lines(const SampleOutcome& s) {
   std::vector<SampledLine> out;
@@ -77,8 +65,7 @@ std::vector<SampledLine> sampled_lines(const SampleOutcome& s) {
     line.samples.remote_hitm = l.total.remote_hitm;
     for (const auto& [offset, counts] : l.by_offset)
       if (counts.hitm() > 0) line.samples.hitm_by_offset[offset] = counts.hitm();
-    for (const auto& c : s.candidates)
-      if (overlaps(c, l.line, l.line + perf::kCacheLineBytes)) line.on_line.push_back(c.key + " (" + c.type + ")");
+    line.on_line = analysis::candidates_on_line(s.candidates, l.line);
     out.push_back(std::move(line));
   }
   std::stable_sort(out.begin(), out.end(), [](const SampledLine& a, const SampledLine& b) {
@@ -151,12 +138,7 @@ void diagnose_processes(Diagnosis& d, const results::Manifest& manifest, const P
       watch_tier.seconds += it->watch.seconds;
       fold_status(watch_tier, it->watch.status, interp.label, it->watch.message);
       it->sharing = analysis::analyze_sharing(it->watch.iterations, it->watch.worker_tids, it->watch.gil_enabled);
-      // Tier 2's counts on the lines tier 3 named. The processes differ (ASLR, allocation):
-      // a sampled line is found again through the candidate on it and its offset there.
-      for (const auto& sampled : it->sampled_lines)
-        if (const auto line = translate_line(sampled.address, it->sampling.candidates, it->watch.candidates))
-          for (auto& finding : it->sharing.lines)
-            if (finding.line_address == *line) finding.samples = sampled.samples;
+      attach_samples(*it);
     }
   }
   if (!options.sample) sampling_tier.message = "not asked for";
@@ -254,6 +236,7 @@ void write_scaling(json::Writer& w, const analysis::ScalingEvidence& s) {
     else
       w.null();
     w.field("oversubscribed", p.oversubscribed);
+    w.field("suspect", p.suspect);
     w.end_object();
   }
   w.end_array();
@@ -484,9 +467,9 @@ std::string render_text(const Diagnosis& d) {
         for (const auto& [t, n] : word.by_thread) writers += fmt::format("{}{} x{}", writers.empty() ? "" : ", ", t, n);
         line(fmt::format("    +{:<2} {:<36} {}", word.line_offset, word.name, writers.empty() ? "no writes" : writers));
       }
-      line(fmt::format("    writes {}, cross-thread successions {} ({:.1f}% of writes{})", l.writes, l.successions,
-                       100 * l.succession_share,
-                       l.successions_per_op ? fmt::format(", {:.3g} per op", *l.successions_per_op) : ""));
+      line(fmt::format("    writes {}, cross-thread successions {} ({} of writes{})", l.writes, l.successions,
+                       report::format_percent(l.succession_share, 1),
+                       l.successions_per_op ? ", " + report::format_count(*l.successions_per_op) + " per op" : ""));
       if (l.samples)
         line(fmt::format("    sampled: {} local + {} remote HITM", l.samples->local_hitm, l.samples->remote_hitm));
       line("    fix: " + report::describe_line_fix(l));

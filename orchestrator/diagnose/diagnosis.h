@@ -75,11 +75,6 @@ struct ProcessOptions {
 void diagnose_processes(Diagnosis& diagnosis, const results::Manifest& manifest, const ProcessOptions& options,
                         run::Launcher& launcher, const WordArmer& armer);
 
-// A line of one process as the same place in another: through the most specific candidate on
-// it (same key in both) and the offset there. nullopt when no candidate covers it.
-std::optional<uint64_t> translate_line(uint64_t line, const std::vector<harness::WatchCandidate>& from,
-                                       const std::vector<harness::WatchCandidate>& to);
-
 // Tier 1 from the run's analysis.
 void add_scaling_evidence(Diagnosis& diagnosis, const analysis::RunAnalysis& analysis, const std::string& benchmark,
                           double seconds);

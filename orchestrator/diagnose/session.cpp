@@ -408,7 +408,6 @@ SampleOutcome sample_memory(const ProcessSpec& spec, const perf::SamplingPlan& p
     auto done = driver->go(k, nullptr);
     if (sampler) out.samples = sampler->finish().samples;
     if (!done) return finish(driver->failure(), driver->problem());
-    out.ops = done->report.ops;
     if (!driver->next(k, k == 1)) return finish(driver->failure(), driver->problem());
   }
   return finish(TierStatus::done, "");

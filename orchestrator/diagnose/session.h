@@ -95,7 +95,6 @@ struct SampleOutcome {
   std::vector<perf::MemorySample> samples;
   std::vector<harness::WatchCandidate> candidates;
   std::vector<int64_t> worker_tids;
-  int64_t ops = 0;
   double seconds = 0;
 };
 

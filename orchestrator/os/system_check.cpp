@@ -32,10 +32,7 @@ constexpr size_t kBusyListed = 5;
 std::optional<long long> read_integer(const fs::path& path) {
   auto line = read_first_line(path);
   if (!line) return std::nullopt;
-  char* end = nullptr;
-  const long long v = std::strtoll(line->c_str(), &end, 10);
-  if (end == line->c_str()) return std::nullopt;
-  return v;
+  return util::to_integer(util::trim(*line));
 }
 
 std::optional<bool> read_flag(const fs::path& path) {

@@ -361,10 +361,16 @@ class Registry:
             self._entries[key] = entry
             return entry
 
-    def remember(self, obj, key):
+    def remember(self, obj, key=None):
         """Outside diagnose mode: record without keeping every object alive, and stop at
-        MAX_CANDIDATES keys (a script calling watch() in every run must not grow the process)."""
+        MAX_CANDIDATES keys (a script calling watch() in every run must not grow the process).
+        One lock round and an early return once full: this may run inside a timed region."""
+        if key is None and len(self._entries) >= MAX_CANDIDATES:
+            return  # full: unnamed calls can only add keys (an unlocked read is enough to give up)
         with self._lock:
+            if key is None:
+                key = "watch#{}".format(self._names)
+                self._names += 1
             if key not in self._entries and len(self._entries) >= MAX_CANDIDATES:
                 return
             self._entries.pop(key, None)
@@ -425,5 +431,5 @@ def watch(obj, name=None):
     if hook is not None:
         hook.watch(obj, name)
     else:
-        REGISTRY.remember(obj, REGISTRY.default_name() if name is None else name)
+        REGISTRY.remember(obj, name)
     return obj

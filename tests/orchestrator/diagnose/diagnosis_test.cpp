@@ -15,9 +15,9 @@ TEST(Diagnosis, ASampledLineIsFoundInTheWatchedProcessThroughItsCandidate) {
   // The same buffer sits elsewhere in each process (ASLR, allocation order).
   const std::vector<harness::WatchCandidate> sampled = {slots(0x7f0000001000)};
   const std::vector<harness::WatchCandidate> watched = {slots(0x7f5500002000)};
-  EXPECT_EQ(translate_line(0x7f0000001040, sampled, watched), std::optional<uint64_t>(0x7f5500002040));
-  EXPECT_FALSE(translate_line(0x7f0000009000, sampled, watched));  // on no candidate
-  EXPECT_FALSE(translate_line(0x7f0000001040, sampled, {}));        // not in the other process
+  EXPECT_EQ(analysis::translate_line(0x7f0000001040, sampled, watched), std::optional<uint64_t>(0x7f5500002040));
+  EXPECT_FALSE(analysis::translate_line(0x7f0000009000, sampled, watched));  // on no candidate
+  EXPECT_FALSE(analysis::translate_line(0x7f0000001040, sampled, {}));        // not in the other process
 }
 
 Diagnosis watched_nothing_shared() {
