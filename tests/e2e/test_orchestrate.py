@@ -728,10 +728,11 @@ NIGHTLY_WORKLOADS = os.path.join(SOURCE, "tests", "e2e", "workloads")
 
 
 class Nightly(TempDirTest):
-    """Five learning nights of a small config, then a knob makes one cell do 60 % more work.
+    """Five learning nights of a small config, then a knob makes one cell do three times the work.
     Eight cells, so that the machine's own move each night is estimated robustly. This tests the
     pipeline (detect, confirm, acknowledge), not sensitivity: on this shared 2-core VM a cell's
-    median moves up to ~15 % night to night, so the step is made large and the minimum effect
+    median moves up to ~15 % night to night (CI once saw 224-336 ns over five nights, which hid a
+    60 % step behind the segment's own spread), so the step is made large and the minimum effect
     raised to keep the other seven cells quiet; five learning nights rather than three, because
     with three a noisy segment's own night-to-night variance can hide even this step.
     scripts/history-benchmark measures sensitivity."""
@@ -781,7 +782,7 @@ history:
             self.assertEqual(out.returncode, 0, "night %d\n%s\n%s" % (night + 1, out.stdout, out.stderr[-3000:]))
         self.assertIn("learning", out.stdout)
         with open(os.path.join(self.workloads, "suite", "nightly", "knob.json"), "w") as f:
-            json.dump({"extra": 0.6, "free_threaded": True, "threads": 1}, f)
+            json.dump({"extra": 2.0, "free_threaded": True, "threads": 1}, f)
         out = self.nightly()
         if out.returncode != 4:  # what the series looked like, to tell noise from a fault
             shown = orchestrate("history", "show", "3.13t nightly/knob_compute t1 time_per_op", "--history", self.history)
@@ -802,7 +803,7 @@ history:
         self.assertEqual(len(report["new_regressions"]), 1)
         self.assertTrue(os.path.exists(os.path.join(self.out, "history.html")))
 
-        ack = orchestrate("history", "ack", str(confirmed[0]["id"]), "--note", "60 % more work on purpose",
+        ack = orchestrate("history", "ack", str(confirmed[0]["id"]), "--note", "three times the work on purpose",
                           "--history", self.history)
         self.assertEqual(ack.returncode, 0, ack.stderr)
         self.assertIn("acknowledged", ack.stdout)
