@@ -62,7 +62,7 @@ int run(int argc, char** argv) {
     return commands::kExitUsage;
   } catch (const UserError& e) {
     fmt::print(stderr, "orchestrate: error: {}\n", e.what());
-    return commands::kExitUsage;
+    return e.exit_status();
   } catch (const boost::program_options::error& e) {
     fmt::print(stderr, "orchestrate: error: {} (see --help)\n", e.what());
     return commands::kExitUsage;

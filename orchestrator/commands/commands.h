@@ -27,6 +27,7 @@ inline constexpr int kExitUsage = 2;           // bad config, flags or environme
 inline constexpr int kExitRegression = 4;      // nightly: a new confirmed regression
 inline constexpr int kExitMachineUnfit = 5;    // nightly: preflight unfit: night stored, excluded
 inline constexpr int kExitLockHeld = 6;        // nightly: another job holds this history
+inline constexpr int kExitSharedStore = 7;     // history push / --from: the fleet's store is unreachable or refused
 inline constexpr int kExitInterrupted = 130;   // SIGINT/SIGTERM: what finished is saved
 
 }  // namespace ftbench::commands

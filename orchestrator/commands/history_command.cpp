@@ -1,5 +1,6 @@
 // orchestrate history SUBCOMMAND: the nightly history for people. import (old run
-// directories), regressions, show, list, ack, annotate, prune, html. docs/history.md.
+// directories), regressions, show, list, ack, annotate, prune, html, push (to a fleet's shared
+// store; docs/fleet.md). docs/history.md.
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -13,6 +14,7 @@
 #include "commands/options.h"
 #include "commands/run_pipeline.h"
 #include "history/history_page.h"
+#include "history/push.h"
 #include "history/store.h"
 #include "history/views.h"
 #include "os/clock.h"
@@ -22,6 +24,7 @@
 #include "report/text_table.h"
 #include "results/run_store.h"
 #include "util/error.h"
+#include "util/postgres_url.h"
 #include "util/strings.h"
 
 namespace po = boost::program_options;
@@ -39,7 +42,9 @@ constexpr const char* kHistoryUsage = R"(usage: orchestrate history SUBCOMMAND [
   annotate --series GLOB --run RUN_ID --kind expected_step|machine_change|note --note TEXT
   prune --keep-days N [--dry-run]   remove run directories older than N days (rows stay)
   html [--output FILE]              write history.html (default: beside the database)
+  push [--to URL]                   copy this box's nights to a fleet's shared store (idempotent)
 Every subcommand takes --history FILE (default: the --config file's, else results/history.sqlite).
+regressions, show, list and html also read a fleet's shared store: --from postgresql://host/db.
 )";
 
 // --history FILE, else the config's (--config), else results/history.sqlite here.
@@ -54,8 +59,20 @@ void add_history_options(po::options_description& opts) {
       ("help,h", "this help");
 }
 
+// The read-only subcommands also take a fleet's shared store.
+void add_reading_options(po::options_description& opts) {
+  add_history_options(opts);
+  opts.add_options()("from", text_value(), "read a fleet's shared store instead (postgresql://[user@]host[:port]/db)");
+}
+
 fs::path history_path(const po::variables_map& vm) {
-  if (auto v = text_option(vm, "history")) return *v;
+  if (auto v = text_option(vm, "history")) {
+    if (util::is_postgres_url(*v))
+      throw UserError("--history is this box's own history file (the source of truth): read a fleet's shared store "
+                      "with --from URL (regressions, show, list, html); ack, annotate, prune and import change the "
+                      "box's file, and the next push carries the change to the fleet");
+    return *v;
+  }
   if (auto c = text_option(vm, "config")) {
     const auto config = config::load_config(*c);
     return config.history.file(config.output.directory);
@@ -70,6 +87,20 @@ history::HistoryStore open_existing(const fs::path& file) {
     throw UserError("no history at " + file.string() +
                     " (give --history FILE, or --config FILE for the config's; runs and nightly jobs create it)");
   return history::HistoryStore::open(file);
+}
+
+// --from URL (a fleet's shared store, read only), else the local file.
+history::HistoryStore open_for_reading(const po::variables_map& vm) {
+  if (auto url = text_option(vm, "from")) {
+    if (const auto problem = util::postgres_url_problem(*url))
+      throw UserError("--from " + util::redact_postgres_url(*url) + ": " + *problem);
+    try {
+      return history::HistoryStore::open_url(*url);
+    } catch (const history::HistoryError& e) {
+      throw UserError(e.what(), kExitSharedStore);
+    }
+  }
+  return open_existing(history_path(vm));
 }
 
 std::string date_of(const std::string& iso) { return iso.substr(0, 16); }
@@ -116,7 +147,7 @@ int import_subcommand(const Args& args) {
 
 int regressions_subcommand(const Args& args) {
   po::options_description opts("orchestrate history regressions [options]");
-  add_history_options(opts);
+  add_reading_options(opts);
   bool open_only = false, as_json = false;
   opts.add_options()("open", po::bool_switch(&open_only), "only suspects and confirmed ones (still need someone)")
       ("json", po::bool_switch(&as_json), "JSON instead of text");
@@ -124,7 +155,7 @@ int regressions_subcommand(const Args& args) {
                               "\nStates: suspect (not yet confirmed), confirmed, cleared (re-measurement did not\n"
                               "confirm it), acknowledged, expected, fixed (a later night came back).\n");
   if (!parsed) return kExitOk;
-  auto store = open_existing(history_path(*parsed));
+  auto store = open_for_reading(*parsed);
   const auto views = history::regression_views(store, open_only);
   if (as_json) {
     json::Writer w;
@@ -134,8 +165,11 @@ int regressions_subcommand(const Args& args) {
     fmt::print("{}\n", w.str());
     return kExitOk;
   }
-  if (views.empty()) fmt::print("no {}regressions in {}\n", open_only ? "open " : "", history_path(*parsed).string());
-  for (const auto& v : views) fmt::print("{}\n", history::describe(v));
+  if (views.empty()) fmt::print("no {}regressions in {}\n", open_only ? "open " : "", store.database().describe());
+  // A fleet's store holds several machines: each regression says whose series it is (detection
+  // is always per machine).
+  const bool fleet = store.machines().size() > 1;
+  for (const auto& v : views) fmt::print("{}{}\n", fleet ? "[" + v.machine + "] " : "", history::describe(v));
   return kExitOk;
 }
 
@@ -152,7 +186,7 @@ std::vector<history::SeriesRecord> find_series(history::HistoryStore& store, con
 
 int show_subcommand(const Args& args) {
   po::options_description opts("orchestrate history show SERIES [options]");
-  add_history_options(opts);
+  add_reading_options(opts);
   bool as_json = false;
   opts.add_options()("json", po::bool_switch(&as_json), "JSON instead of text");
   po::options_description hidden;
@@ -166,7 +200,7 @@ int show_subcommand(const Args& args) {
   if (!parsed) return kExitOk;
   const auto what = text_option(*parsed, "series");
   if (!what) throw UserError("history show needs a series (an id or a glob over names; `history list` shows nights)");
-  auto store = open_existing(history_path(*parsed));
+  auto store = open_for_reading(*parsed);
   const auto found = find_series(store, *what);
   if (found.empty()) throw UserError("no series matches '" + *what + "' (`orchestrate history regressions` names some)");
   if (found.size() > 20 && !as_json) {
@@ -230,13 +264,16 @@ int show_subcommand(const Args& args) {
 
 int list_subcommand(const Args& args) {
   po::options_description opts("orchestrate history list [options]");
-  add_history_options(opts);
+  add_reading_options(opts);
   bool as_json = false;
   opts.add_options()("json", po::bool_switch(&as_json), "JSON instead of text");
   auto parsed = parse_options(args, opts);
   if (!parsed) return kExitOk;
-  auto store = open_existing(history_path(*parsed));
+  auto store = open_for_reading(*parsed);
   const auto nights = store.nights();
+  std::map<int64_t, std::string> machine_of;
+  for (const auto& m : store.machines()) machine_of[m.id] = m.description;
+  const bool fleet = machine_of.size() > 1;
   if (as_json) {
     json::Writer w;
     w.start_array();
@@ -247,6 +284,8 @@ int list_subcommand(const Args& args) {
       w.field("created_at", n.created_at);
       w.field("config", n.config_name);
       w.field("run_dir", n.run_dir);
+      w.field("machine", machine_of[n.machine_id]);
+      w.field("machine_factor", n.machine_factor);
       w.field("excluded", n.excluded);
       w.field("exclusion_reason", n.exclusion_reason);
       w.field("pruned", n.pruned);
@@ -256,16 +295,21 @@ int list_subcommand(const Args& args) {
     fmt::print("{}\n", w.str());
     return kExitOk;
   }
-  report::TextTable t({"night", "run", "config", "interpreters", "state"});
+  std::vector<std::string> header{"night", "run", "config", "interpreters", "state"};
+  if (fleet) header.insert(header.begin() + 2, "machine");
+  report::TextTable t(header);
   for (const auto& n : nights) {
     std::vector<std::string> interps;
     for (const auto& i : store.night_interpreters(n.id))
       interps.push_back(i.label + (i.commit.empty() ? "" : "@" + i.commit.substr(0, 8)));
     std::string state = n.excluded ? "excluded: " + n.exclusion_reason : "counted";
     if (n.pruned) state += " (run directory pruned)";
-    t.add_row({date_of(n.created_at), n.run_id, n.config_name, util::join(interps, " "), state});
+    std::vector<std::string> row{date_of(n.created_at), n.run_id, n.config_name, util::join(interps, " "), state};
+    if (fleet) row.insert(row.begin() + 2, machine_of[n.machine_id]);
+    t.add_row(row);
   }
-  fmt::print("{}{} nights in {}\n", t.plain(), nights.size(), history_path(*parsed).string());
+  fmt::print("{}{} nights in {}{}\n", t.plain(), nights.size(), store.database().describe(),
+             fleet ? fmt::format(" ({} machines)", machine_of.size()) : "");
   return kExitOk;
 }
 
@@ -389,14 +433,70 @@ int prune_subcommand(const Args& args) {
 
 int html_subcommand(const Args& args) {
   po::options_description opts("orchestrate history html [options]");
-  add_history_options(opts);
-  opts.add_options()("output,o", text_value(), "the page (default: history.html beside the database)");
-  auto parsed = parse_options(args, opts);
+  add_reading_options(opts);
+  opts.add_options()("output,o", text_value(),
+                     "the page (default: history.html beside the database; with --from, in the current directory)");
+  auto parsed = parse_options(args, opts,
+                              "\nFrom a fleet's shared store (--from) the page adds the fleet view: per benchmark the\n"
+                              "free-threaded/default ratio and scaling efficiency side by side across machines,\n"
+                              "which counters each machine could count, each machine's health and open regressions.\n");
   if (!parsed) return kExitOk;
-  const auto file = history_path(*parsed);
-  auto store = open_existing(file);
-  const fs::path page = text_option(*parsed, "output").value_or((fs::absolute(file).parent_path() / "history.html").string());
+  auto store = open_for_reading(*parsed);
+  const fs::path page = text_option(*parsed, "output").value_or(
+      parsed->count("from") ? "history.html" : (fs::absolute(history_path(*parsed)).parent_path() / "history.html").string());
   fmt::print("{}\n", history::write_history_page(store, page).string());
+  return kExitOk;
+}
+
+int push_subcommand(const Args& args) {
+  po::options_description opts("orchestrate history push [--to URL] [options]");
+  add_history_options(opts);
+  opts.add_options()("to", text_value(), "the fleet's shared store (default: the config's history.url)");
+  auto parsed = parse_options(
+      args, opts,
+      "\nCopies this box's nights (raw values included), regressions with their states, change\n"
+      "points and annotations to a fleet's shared PostgreSQL store. Idempotent: a night already\n"
+      "there (same run id, same machine fingerprint) is not copied again; a push cut off is\n"
+      "completed by the next one. The password comes from PGPASSWORD, ~/.pgpass or a service\n"
+      "file, never from the URL. Exit 0 pushed (or nothing to push), 2 bad flags, URL or\n"
+      "history, 7 the server could not be reached or refused (the local history is untouched).\n");
+  if (!parsed) return kExitOk;
+  const auto& vm = *parsed;
+  std::optional<std::string> url = text_option(vm, "to");
+  if (!url)
+    if (auto c = text_option(vm, "config")) url = config::load_config(*c).history.url;
+  if (!url) throw UserError("history push needs --to postgresql://host/db, or --config FILE with history.url");
+  if (const auto problem = util::postgres_url_problem(*url))
+    throw UserError("--to " + util::redact_postgres_url(*url) + ": " + *problem);
+  const auto file = history_path(vm);
+  auto local = open_existing(file);
+  std::optional<history::HistoryStore> shared;
+  try {
+    shared.emplace(history::HistoryStore::open_url(*url));
+    const auto outcome = history::push_history(local, *shared, [](const std::string& line) {
+      fmt::print("pushed {}\n", line);
+      std::fflush(stdout);  // a log that follows a long push as it goes
+    });
+    for (const auto& run : outcome.collisions)
+      fmt::print(stderr,
+                 "orchestrate: warning: {} is already in {} from another host with the same machine fingerprint: not "
+                 "pushed (give each box's config its own name)\n",
+                 run, shared->database().describe());
+    fmt::print("{} night{} pushed ({} series points), {} already there ({} updated); {} regressions, {} change points, "
+               "{} annotations in {}\n",
+               outcome.nights_pushed, outcome.nights_pushed == 1 ? "" : "s", outcome.points, outcome.nights_present,
+               outcome.nights_updated, outcome.regressions, outcome.change_points, outcome.annotations,
+               shared->database().describe());
+  } catch (const history::HistoryError& e) {
+    fmt::print(stderr, "orchestrate: {} (the local history {} is untouched; push again later)\n", e.what(),
+               file.string());
+    return kExitSharedStore;
+  } catch (const history::DatabaseError& e) {
+    fmt::print(stderr, "orchestrate: history push to {}: {} (the local history {} is untouched; push again: the "
+               "nights already sent are kept)\n",
+               shared ? shared->database().describe() : util::redact_postgres_url(*url), e.what(), file.string());
+    return kExitSharedStore;
+  }
   return kExitOk;
 }
 
@@ -418,6 +518,7 @@ int history_command(const Args& args) {
   if (sub == "annotate") return annotate_subcommand(rest);
   if (sub == "prune") return prune_subcommand(rest);
   if (sub == "html") return html_subcommand(rest);
+  if (sub == "push") return push_subcommand(rest);
   fmt::print(stderr, "orchestrate history: unknown subcommand '{}'\n{}", sub, kHistoryUsage);
   return kExitUsage;
 }

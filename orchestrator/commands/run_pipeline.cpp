@@ -1,6 +1,7 @@
 #include "commands/run_pipeline.h"
 
 #include <signal.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include "analysis/adaptive.h"
 #include "commands/commands.h"
 #include "discovery/discovery.h"
+#include "history/push.h"
 #include "history/store.h"
 #include "harness/catalog.h"
 #include "harness/workloads.h"
@@ -26,6 +28,7 @@
 #include "run/executor.h"
 #include "run/scheduler.h"
 #include "util/error.h"
+#include "util/postgres_url.h"
 
 namespace fs = std::filesystem;
 
@@ -80,6 +83,7 @@ results::Manifest build_manifest(const config::RunConfig& config, const Pipeline
   m.affinity = config.affinity;
   m.formats = config.output.formats;
   m.history_file = config.history.enabled ? fs::absolute(config.history.file(config.output.directory)).string() : "off";
+  if (config.history.enabled) m.history_url = config.history.url.value_or("");
   // A dry run prints the plan only: no half-second sample of steal time and busy processes.
   m.machine = request.machine ? *request.machine : collect_machine(config, !request.dry_run);
 
@@ -164,6 +168,27 @@ void ingest_into_history(const fs::path& run_dir, const results::Manifest& manif
     if (outcome.added) spdlog::info("history: stored {} series of {} in {}", outcome.points, manifest.run_id, file.string());
   } catch (const std::exception& e) {
     spdlog::warn("{} (the run's results are saved in {})", e.what(), run_dir.string());
+    return;
+  }
+  if (!manifest.history_url.empty()) push_to_fleet(file, manifest.history_url);
+}
+
+bool push_to_fleet(const fs::path& history_file, const std::string& url) {
+  try {
+    auto local = history::HistoryStore::open(history_file);
+    auto shared = history::HistoryStore::open_url(url);
+    const auto outcome = history::push_history(local, shared);
+    spdlog::info("history: pushed {} night{} to {}{}", outcome.nights_pushed, outcome.nights_pushed == 1 ? "" : "s",
+                 shared.database().describe(),
+                 outcome.collisions.empty() ? ""
+                                            : fmt::format(" ({} collided with another host's: see `history push`)",
+                                                          outcome.collisions.size()));
+    return true;
+  } catch (const std::exception& e) {
+    // The box's own history holds the night: the fleet gets it with the next push.
+    spdlog::warn("history: not pushed to {}: {} (stored locally in {}; the next push sends it)",
+                 util::redact_postgres_url(url), e.what(), history_file.string());
+    return false;
   }
 }
 

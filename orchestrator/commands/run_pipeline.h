@@ -57,6 +57,10 @@ int run_pipeline(const PipelineRequest& request);
 void ingest_into_history(const std::filesystem::path& run_dir, const results::Manifest& manifest,
                          const std::vector<results::ProcessRun>& runs);
 
+// Pushes the local history to a fleet's shared store (history/push.h); never throws: a server
+// that is down or refuses is one warning line, and the next push sends what is missing.
+bool push_to_fleet(const std::filesystem::path& history_file, const std::string& url);
+
 // Flags both commands accept, parsed into overrides; defined once here.
 struct CommonFlags {
   std::optional<std::filesystem::path> config_file;

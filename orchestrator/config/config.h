@@ -117,6 +117,7 @@ struct Output {
 struct History {
   bool enabled = true;                       // every finished run is ingested
   std::optional<std::filesystem::path> path; // default: <output directory>/history.sqlite
+  std::optional<std::string> url;            // a fleet's shared store (postgresql://...): each night is pushed there
   double fdr = 0.05;                         // Benjamini-Hochberg q over a night's series
   double min_effect = 0.03;                  // the smallest change reported as a regression
   double noise_multiplier = 2.0;             // minimum effect >= this many night-to-night sds (beyond sampling)

@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "config/config_error.h"
 #include "os/files.h"
+#include "util/postgres_url.h"
 #include "util/strings.h"
 
 namespace ftbench::config {
@@ -241,13 +242,18 @@ void Parser::output(const YAML::Node& n, Output& out) const {
 }
 
 void Parser::history(const YAML::Node& n, History& out) const {
-  expect_keys(n, "history", {"enabled", "path", "fdr", "min_effect", "noise_multiplier", "confirm_budget", "max_load",
+  expect_keys(n, "history", {"enabled", "path", "url", "fdr", "min_effect", "noise_multiplier", "confirm_budget", "max_load",
                              "max_noise", "drift_threshold"});
   auto fraction = [&](const char* key, double min, double max) {
     return checked(n[key], "", [&](const std::string& t) { return parse_number(t, (std::string("history.") + key).c_str(), min, max); });
   };
   if (n["enabled"]) out.enabled = boolean(n["enabled"], "history.enabled");
   if (n["path"]) out.path = scalar(n["path"], "history.path");
+  if (n["url"]) {
+    out.url = scalar(n["url"], "history.url");
+    if (const auto problem = util::postgres_url_problem(*out.url))
+      throw ConfigError(at(n["url"]), "history.url: " + *problem);
+  }
   if (n["fdr"]) out.fdr = fraction("fdr", 1e-6, 0.5);
   if (n["min_effect"]) out.min_effect = fraction("min_effect", 0.0, 10.0);
   if (n["noise_multiplier"]) out.noise_multiplier = fraction("noise_multiplier", 0.0, 100.0);

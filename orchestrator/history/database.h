@@ -50,6 +50,9 @@ class Database {
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
+  // Inside a transaction: wait until no other connection migrates the schema (two boxes that
+  // meet a new server at once). SQLite's BEGIN IMMEDIATE already excludes other writers.
+  virtual void lock_schema() {}
   // The schema version stored in the database (0: an empty database) and whether it is one
   // of ours at all (a foreign database is refused, never changed).
   virtual int schema_version() = 0;
@@ -97,5 +100,10 @@ std::vector<int> unpack_ints(const Blob& blob);
 // The embedded default: one SQLite file, WAL, foreign keys, a busy timeout. Throws
 // DatabaseError with a one-line reason when the file cannot be opened.
 std::unique_ptr<Database> open_sqlite(const std::filesystem::path& file);
+
+// A fleet's shared store: a PostgreSQL server (postgresql://[user@]host[:port]/database). The
+// password comes from libpq's own mechanisms only; a URL holding one is refused. Throws
+// DatabaseError with one line (never the password) when the server cannot be reached.
+std::unique_ptr<Database> open_postgres(const std::string& url);
 
 }  // namespace ftbench::history

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "discovery/interpreter.h"
+#include "history/fleet.h"
 #include "history/views.h"
 #include "os/clock.h"
 #include "os/files.h"
@@ -138,6 +139,9 @@ std::string history_page_data(HistoryStore& store, const fs::path& page_dir) {
     w.end_object();
   }
   w.end_array();
+
+  w.key("fleet");
+  to_json(w, fleet_view(store));
 
   w.key("regressions");
   w.start_array();

@@ -10,11 +10,10 @@
 #include "util/json.h"
 
 namespace ftbench::history {
-namespace {
 
 // Each migration takes the schema from version k-1 to k. Written once for every backend: the
 // few types that differ come from the database.
-std::vector<std::string> migration(int to, const Database& db) {
+std::vector<std::string> migration_statements(int to, const Database& db) {
   const std::string id(db.id_column());
   const std::string blob(db.blob_type());
   switch (to) {
@@ -55,10 +54,17 @@ std::vector<std::string> migration(int to, const Database& db) {
     case 2:
       // The machine's own move each night (docs/history.md): earlier nights count as 1.
       return {"ALTER TABLE nights ADD COLUMN machine_factor DOUBLE PRECISION NOT NULL DEFAULT 1"};
+    case 3:
+      // A fleet's shared store (docs/fleet.md): an annotation pushed from a box keeps where it
+      // came from, so pushing it again finds it (NULL on the box itself: NULLs never collide).
+      return {"ALTER TABLE annotations ADD COLUMN origin TEXT",
+              "CREATE UNIQUE INDEX annotations_by_origin ON annotations (origin)"};
     default:
       return {};
   }
 }
+
+namespace {
 
 std::string unit_of(const std::string& metric) {
   if (metric == "time_per_op" || metric == "cpu_per_op") return "ns";
@@ -80,11 +86,13 @@ NightRecord night_from(const Row& r) {
   n.machine_state = r.text(9);
   n.pruned = r.integer(10) != 0;
   n.machine_factor = r.real(11);
+  n.finished_at = r.text(12);
+  n.ingested_at = r.text(13);
   return n;
 }
 constexpr const char* kNightColumns =
     "id, machine_id, run_id, created_at, config_name, run_dir, excluded, exclusion_reason, preflight, machine_state, "
-    "pruned, machine_factor";
+    "pruned, machine_factor, finished_at, ingested_at";
 
 SeriesRecord series_from(const Row& r) {
   SeriesRecord s;
@@ -223,6 +231,14 @@ std::vector<PendingPoint> night_points(const results::Manifest& manifest, const 
 
 HistoryStore::HistoryStore(std::unique_ptr<Database> db) : db_(std::move(db)) { migrate(); }
 
+HistoryStore HistoryStore::open_url(const std::string& url) {
+  try {
+    return HistoryStore(open_postgres(url));
+  } catch (const DatabaseError& e) {
+    throw HistoryError(std::string("history: ") + e.what());
+  }
+}
+
 HistoryStore HistoryStore::open(const std::filesystem::path& sqlite_file) {
   try {
     if (sqlite_file.has_parent_path()) std::filesystem::create_directories(sqlite_file.parent_path());
@@ -249,7 +265,14 @@ void HistoryStore::migrate() {
     db_->prepare_for_writing();  // only now: a file we refuse is never changed
     for (int to = version + 1; to <= kHistorySchemaVersion; ++to) {
       Transaction t(*db_);
-      for (const auto& sql : migration(to, *db_)) db_->execute(sql);
+      // Another box may have migrated meanwhile (a shared server): read the version under the lock.
+      db_->lock_schema();
+      const int now = db_->schema_version();
+      if (now > kHistorySchemaVersion)
+        throw HistoryError(where + " was just brought to schema version " + std::to_string(now) +
+                           " by a newer orchestrate: use a newer build");
+      if (now >= to) continue;
+      for (const auto& sql : migration_statements(to, *db_)) db_->execute(sql);
       db_->set_schema_version(to);
       t.commit();
     }
@@ -269,10 +292,7 @@ IngestOutcome HistoryStore::ingest(const results::Manifest& manifest, const std:
   IngestOutcome outcome;
   try {
     Transaction t(*db_);
-    db_->run("INSERT INTO machines (fingerprint, description) VALUES ($1, $2) ON CONFLICT (fingerprint) DO NOTHING",
-             {fingerprint, machine_description(manifest.machine)});
-    const int64_t machine_id =
-        db_->query("SELECT id FROM machines WHERE fingerprint = $1", {fingerprint}).front().integer(0);
+    const int64_t machine_id = ensure_machine({0, fingerprint, machine_description(manifest.machine)});
     const auto existing = db_->query("SELECT id FROM nights WHERE run_id = $1 AND machine_id = $2",
                                      {manifest.run_id, machine_id});
     if (!existing.empty()) return {existing.front().integer(0), false, 0};
@@ -287,40 +307,42 @@ IngestOutcome HistoryStore::ingest(const results::Manifest& manifest, const std:
     state.field("logical_cpus", manifest.machine.logical_cpus);
     state.field("boot_id", manifest.machine.boot_id);
     state.end_object();
-    const int64_t night_id =
-        db_->query("INSERT INTO nights (machine_id, run_id, created_at, finished_at, config_name, run_dir, excluded, "
-                   "exclusion_reason, preflight, machine_state, ingested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                   "$10, $11) RETURNING id",
-                   {machine_id, manifest.run_id, manifest.created_at, manifest.finished_at, manifest.config_name,
-                    options.run_dir.string(), int64_t{options.excluded}, options.exclusion_reason, options.preflight,
-                    state.str(), os::utc_now_iso8601()})
-            .front()
-            .integer(0);
+    NightRecord night;
+    night.machine_id = machine_id;
+    night.run_id = manifest.run_id;
+    night.created_at = manifest.created_at;
+    night.finished_at = manifest.finished_at;
+    night.config_name = manifest.config_name;
+    night.run_dir = options.run_dir.string();
+    night.excluded = options.excluded;
+    night.exclusion_reason = options.exclusion_reason;
+    night.preflight = options.preflight;
+    night.machine_state = state.str();
+    night.ingested_at = os::utc_now_iso8601();
+    const int64_t night_id = insert_night(night).value_or(0);
     for (const auto& i : manifest.plan.interpreters)
-      db_->run("INSERT INTO night_interpreters (night_id, label, identity, version, sha256, source_commit, executable) "
-               "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-               {night_id, i.label, interpreter_identity(i), i.interpreter.version_text, i.interpreter.sha256,
-                i.interpreter.source_commit, i.interpreter.executable.string()});
+      add_night_interpreter(night_id, {i.label, interpreter_identity(i), i.interpreter.version_text, i.interpreter.sha256,
+                                       i.interpreter.source_commit, i.interpreter.executable.string()});
     std::map<std::string, int64_t> series_ids;
-    for (const auto& p : night_points(manifest, runs, fingerprint)) {
+    std::vector<NightPoint> points;
+    for (auto& p : night_points(manifest, runs, fingerprint)) {
       const auto key = p.identity.key();
       auto it = series_ids.find(key);
-      if (it == series_ids.end()) {
-        const auto& id = p.identity;
-        db_->run("INSERT INTO series (key, machine_id, kind, interpreter, interpreter_identity, reference, "
-                 "reference_identity, benchmark, code_hash, size, threads, metric, unit) VALUES ($1, $2, $3, $4, $5, $6, "
-                 "$7, $8, $9, $10, $11, $12, $13) ON CONFLICT (key) DO NOTHING",
-                 {key, machine_id, util::name_string(id.kind), id.interpreter, id.interpreter_identity, id.reference,
-                  id.reference_identity, id.benchmark, id.code_hash, id.size, int64_t{id.threads}, id.metric,
-                  unit_of(id.metric)});
-        it = series_ids.emplace(key, db_->query("SELECT id FROM series WHERE key = $1", {key}).front().integer(0)).first;
-      }
-      db_->run("INSERT INTO points (series_id, night_id, value, low, high, processes, units, raw, raw_process) VALUES "
-               "($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-               {it->second, night_id, p.value, p.low, p.high, int64_t{p.processes}, pack_doubles(p.units),
-                pack_doubles(p.raw), pack_ints(p.raw_process)});
-      ++outcome.points;
+      if (it == series_ids.end())
+        it = series_ids.emplace(key, ensure_series({0, machine_id, p.identity, unit_of(p.identity.metric)})).first;
+      PointRecord r;
+      r.night_id = night_id;
+      r.value = p.value;
+      r.low = p.low;
+      r.high = p.high;
+      r.processes = p.processes;
+      r.units = std::move(p.units);
+      r.raw = std::move(p.raw);
+      r.raw_process = std::move(p.raw_process);
+      points.push_back({it->second, std::move(r)});
     }
+    insert_points(points);
+    outcome.points = points.size();
     t.commit();
     outcome.night_id = night_id;
     outcome.added = true;
@@ -330,6 +352,111 @@ IngestOutcome HistoryStore::ingest(const results::Manifest& manifest, const std:
                        "` retries)");
   }
   return outcome;
+}
+
+int64_t HistoryStore::ensure_machine(const Machine& m) {
+  db_->run("INSERT INTO machines (fingerprint, description) VALUES ($1, $2) ON CONFLICT (fingerprint) DO NOTHING",
+           {m.fingerprint, m.description});
+  return db_->query("SELECT id FROM machines WHERE fingerprint = $1", {m.fingerprint}).front().integer(0);
+}
+
+std::optional<int64_t> HistoryStore::insert_night(const NightRecord& n) {
+  // ON CONFLICT: a concurrent writer of the same night (two pushes from one box) wins quietly.
+  const auto rows = db_->query(
+      "INSERT INTO nights (machine_id, run_id, created_at, finished_at, config_name, run_dir, excluded, "
+      "exclusion_reason, preflight, machine_state, pruned, ingested_at, machine_factor) VALUES ($1, $2, $3, $4, $5, $6, "
+      "$7, $8, $9, $10, $11, $12, $13) ON CONFLICT (run_id, machine_id) DO NOTHING RETURNING id",
+      {n.machine_id, n.run_id, n.created_at, n.finished_at, n.config_name, n.run_dir, int64_t{n.excluded},
+       n.exclusion_reason, n.preflight, n.machine_state, int64_t{n.pruned}, n.ingested_at, n.machine_factor});
+  if (rows.empty()) return std::nullopt;
+  return rows.front().integer(0);
+}
+
+void HistoryStore::add_night_interpreter(int64_t night_id, const NightInterpreter& i) {
+  db_->run("INSERT INTO night_interpreters (night_id, label, identity, version, sha256, source_commit, executable) "
+           "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (night_id, label) DO NOTHING",
+           {night_id, i.label, i.identity, i.version, i.sha256, i.commit, i.executable});
+}
+
+int64_t HistoryStore::ensure_series(const SeriesRecord& s) {
+  const auto& id = s.identity;
+  const auto key = id.key();
+  db_->run("INSERT INTO series (key, machine_id, kind, interpreter, interpreter_identity, reference, "
+           "reference_identity, benchmark, code_hash, size, threads, metric, unit) VALUES ($1, $2, $3, $4, $5, $6, "
+           "$7, $8, $9, $10, $11, $12, $13) ON CONFLICT (key) DO NOTHING",
+           {key, s.machine_id, util::name_string(id.kind), id.interpreter, id.interpreter_identity, id.reference,
+            id.reference_identity, id.benchmark, id.code_hash, id.size, int64_t{id.threads}, id.metric,
+            s.unit.empty() ? unit_of(id.metric) : s.unit});
+  return db_->query("SELECT id FROM series WHERE key = $1", {key}).front().integer(0);
+}
+
+void HistoryStore::insert_points(const std::vector<NightPoint>& points) {
+  // Many rows a statement: a night of the full suite is hundreds of points, and a server is a
+  // round trip away. 9 parameters a row, far below both backends' limits.
+  constexpr size_t kRowsPerStatement = 100;
+  for (size_t start = 0; start < points.size(); start += kRowsPerStatement) {
+    const size_t end = std::min(points.size(), start + kRowsPerStatement);
+    std::string sql =
+        "INSERT INTO points (series_id, night_id, value, low, high, processes, units, raw, raw_process) VALUES ";
+    std::vector<Value> params;
+    params.reserve((end - start) * 9);
+    for (size_t i = start; i < end; ++i) {
+      const size_t b = (i - start) * 9;
+      sql += fmt::format("{}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})", i == start ? "" : ", ", b + 1, b + 2, b + 3,
+                         b + 4, b + 5, b + 6, b + 7, b + 8, b + 9);
+      const auto& [series_id, p] = points[i];
+      params.insert(params.end(), {series_id, p.night_id, p.value, p.low, p.high, int64_t{p.processes},
+                                   pack_doubles(p.units), pack_doubles(p.raw), pack_ints(p.raw_process)});
+    }
+    sql += " ON CONFLICT (series_id, night_id) DO NOTHING";
+    db_->run(sql, params);
+  }
+}
+
+std::vector<HistoryStore::NightPoint> HistoryStore::night_points_of(int64_t night_id) {
+  std::vector<NightPoint> out;
+  for (const auto& r : db_->query("SELECT series_id, value, low, high, processes, units, raw, raw_process FROM points "
+                                  "WHERE night_id = $1 ORDER BY series_id",
+                                  {night_id})) {
+    PointRecord p;
+    p.night_id = night_id;
+    p.value = r.real(1);
+    p.low = r.real(2);
+    p.high = r.real(3);
+    p.processes = static_cast<int>(r.integer(4));
+    p.units = unpack_doubles(r.blob(5));
+    p.raw = unpack_doubles(r.blob(6));
+    p.raw_process = unpack_ints(r.blob(7));
+    out.push_back({r.integer(0), std::move(p)});
+  }
+  return out;
+}
+
+std::vector<HistoryStore::NightPoint> HistoryStore::latest_points(SeriesKind kind) {
+  // Each series' newest counted night, in one statement (a fleet holds thousands of series).
+  std::vector<NightPoint> out;
+  for (const auto& r : db_->query(
+           "SELECT p.series_id, p.night_id, n.run_id, n.created_at, p.value, p.low, p.high, p.processes FROM points p "
+           "JOIN nights n ON n.id = p.night_id JOIN series s ON s.id = p.series_id WHERE s.kind = $1 AND n.excluded = 0 "
+           "AND n.created_at = (SELECT MAX(n2.created_at) FROM points p2 JOIN nights n2 ON n2.id = p2.night_id "
+           "WHERE p2.series_id = p.series_id AND n2.excluded = 0) ORDER BY p.series_id",
+           {util::name_string(kind)})) {
+    PointRecord p;
+    p.night_id = r.integer(1);
+    p.run_id = r.text(2);
+    p.created_at = r.text(3);
+    p.value = r.real(4);
+    p.low = r.real(5);
+    p.high = r.real(6);
+    p.processes = static_cast<int>(r.integer(7));
+    out.push_back({r.integer(0), std::move(p)});
+  }
+  return out;
+}
+
+void HistoryStore::update_night_state(const NightRecord& n) {
+  db_->run("UPDATE nights SET excluded = $2, exclusion_reason = $3, pruned = $4, machine_factor = $5 WHERE id = $1",
+           {n.id, int64_t{n.excluded}, n.exclusion_reason, int64_t{n.pruned}, n.machine_factor});
 }
 
 std::vector<NightRecord> HistoryStore::nights(std::optional<int64_t> machine_id) {
@@ -416,7 +543,7 @@ std::vector<PointRecord> HistoryStore::points(int64_t series_id, bool with_value
   return out;
 }
 
-int64_t HistoryStore::add_regression(const RegressionRecord& g) {
+int64_t HistoryStore::add_regression(const RegressionRecord& g, bool keep_updated_at) {
   // One per (series, night): a re-detection updates it in place, so its id stays valid.
   return db_
       ->query("INSERT INTO regressions (series_id, detected_night_id, first_bad_night_id, state, direction, ratio, low, "
@@ -430,7 +557,8 @@ int64_t HistoryStore::add_regression(const RegressionRecord& g) {
               "updated_at = excluded.updated_at RETURNING id",
               {g.series_id, g.detected_night_id, optional_id(g.first_bad_night_id), util::name_string(g.state),
                util::name_string(g.direction), g.ratio, g.low, g.high, g.p_value, g.q_value,
-               int64_t{g.nights_of_evidence}, g.commit_range, g.counters, g.confirmation, g.note, os::utc_now_iso8601()})
+               int64_t{g.nights_of_evidence}, g.commit_range, g.counters, g.confirmation, g.note,
+               keep_updated_at ? g.updated_at : os::utc_now_iso8601()})
       .front()
       .integer(0);
 }
@@ -469,6 +597,16 @@ int64_t HistoryStore::add_annotation(const Annotation& a) {
       .integer(0);
 }
 
+int64_t HistoryStore::put_annotation(const Annotation& a, const std::string& origin) {
+  return db_
+      ->query("INSERT INTO annotations (machine_id, series_glob, night_id, kind, note, created_at, origin) VALUES ($1, "
+              "$2, $3, $4, $5, $6, $7) ON CONFLICT (origin) DO UPDATE SET series_glob = excluded.series_glob, "
+              "night_id = excluded.night_id, kind = excluded.kind, note = excluded.note RETURNING id",
+              {a.machine_id, a.series_glob, a.night_id, a.kind, a.note, a.created_at, origin})
+      .front()
+      .integer(0);
+}
+
 std::vector<Annotation> HistoryStore::annotations() {
   std::vector<Annotation> out;
   for (const auto& r : db_->query("SELECT id, machine_id, series_glob, night_id, kind, note, created_at FROM annotations "
@@ -482,6 +620,13 @@ void HistoryStore::replace_change_points(int64_t series_id, const std::vector<Ch
   for (const auto& c : points)
     db_->run("INSERT INTO change_points (series_id, night_id, ratio, p_value) VALUES ($1, $2, $3, $4)",
              {series_id, c.night_id, c.ratio, c.p_value});
+}
+
+void HistoryStore::replace_machine_change_points(int64_t machine_id, const std::vector<ChangePoint>& points) {
+  db_->run("DELETE FROM change_points WHERE series_id IN (SELECT id FROM series WHERE machine_id = $1)", {machine_id});
+  for (const auto& c : points)
+    db_->run("INSERT INTO change_points (series_id, night_id, ratio, p_value) VALUES ($1, $2, $3, $4)",
+             {c.series_id, c.night_id, c.ratio, c.p_value});
 }
 
 std::vector<ChangePoint> HistoryStore::change_points(std::optional<int64_t> series_id) {

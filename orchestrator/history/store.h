@@ -22,13 +22,17 @@
 
 namespace ftbench::history {
 
-inline constexpr int kHistorySchemaVersion = 2;
+inline constexpr int kHistorySchemaVersion = 3;
 
 // One line for the person at the terminal (cron mails it): what is wrong with the history.
 class HistoryError : public UserError {
  public:
   using UserError::UserError;
 };
+
+// The statements that take a schema from version to-1 to `to` on `db`'s backend (tests build
+// every earlier version with them).
+std::vector<std::string> migration_statements(int to, const Database& db);
 
 struct NightRecord {
   int64_t id = 0;
@@ -43,6 +47,8 @@ struct NightRecord {
   std::string machine_state;       // JSON: SMT, turbo, governor, kernel, hostname that night
   bool pruned = false;             // its run directory was removed (`history prune`)
   double machine_factor = 1;       // how slow the machine ran that night against its recent nights (detect.h)
+  std::string finished_at;
+  std::string ingested_at;
 };
 
 // What one interpreter label was on one night.
@@ -146,6 +152,8 @@ class HistoryStore {
   // schema. Throws HistoryError with one line otherwise.
   explicit HistoryStore(std::unique_ptr<Database> db);
   static HistoryStore open(const std::filesystem::path& sqlite_file);
+  // A fleet's shared store on a PostgreSQL server (docs/fleet.md).
+  static HistoryStore open_url(const std::string& url);
 
   // Stores one finished run: its night, interpreters, series and points, in one transaction.
   // Throws HistoryError for a run that is not complete (resume it first) or a full disk;
@@ -165,7 +173,9 @@ class HistoryStore {
   std::optional<SeriesRecord> series_by_id(int64_t id);
   std::vector<PointRecord> points(int64_t series_id, bool with_values = true);
 
-  int64_t add_regression(const RegressionRecord& r);  // one per (series, detected night): updated in place
+  // One per (series, detected night): updated in place. keep_updated_at: a copy from another
+  // store (push) keeps its own time.
+  int64_t add_regression(const RegressionRecord& r, bool keep_updated_at = false);
   void update_regression(const RegressionRecord& r);
   std::vector<RegressionRecord> regressions(std::optional<RegressionState> state = std::nullopt);
   std::optional<RegressionRecord> regression(int64_t id);
@@ -182,6 +192,21 @@ class HistoryStore {
     std::string description;
   };
   std::vector<Machine> machines();
+
+  // The building blocks of ingest and of `history push` (history/push.h): each adds what is
+  // missing and leaves what is there, so a repeated or concurrent write changes nothing.
+  int64_t ensure_machine(const Machine& m);                     // -> its id (m.id is ignored)
+  std::optional<int64_t> insert_night(const NightRecord& n);    // nullopt: that run is already stored for that machine
+  void add_night_interpreter(int64_t night_id, const NightInterpreter& i);
+  int64_t ensure_series(const SeriesRecord& s);                 // by identity key; -> its id
+  using NightPoint = std::pair<int64_t, PointRecord>;           // series id, point (with its values)
+  void insert_points(const std::vector<NightPoint>& points);
+  std::vector<NightPoint> night_points_of(int64_t night_id);
+  // Every series of `kind`: its newest counted (not excluded) night's point, without values.
+  std::vector<NightPoint> latest_points(SeriesKind kind);
+  void update_night_state(const NightRecord& n);                // excluded, reason, pruned, machine factor
+  int64_t put_annotation(const Annotation& a, const std::string& origin);  // one per origin
+  void replace_machine_change_points(int64_t machine_id, const std::vector<ChangePoint>& points);
 
   Database& database() { return *db_; }
 

@@ -42,6 +42,7 @@ void write_fields(json::Writer& w, const Manifest& m) {
   w.field("affinity_cpus", m.affinity.cpus);
   w.field("formats", m.formats);
   w.field("history", m.history_file);
+  if (!m.history_url.empty()) w.field("history_url", m.history_url);
   w.field("events", p.events);
   w.end_object();
 
@@ -108,6 +109,7 @@ void from_json(const json::Value& v, Manifest& m) {
     json::get(*c, "affinity_cpus", m.affinity.cpus);
     json::get(*c, "formats", m.formats);  // an unknown format name is skipped
     json::get(*c, "history", m.history_file);
+    json::get(*c, "history_url", m.history_url);
     json::get(*c, "events", p.events);
   }
   json::get(v, "interpreters", p.interpreters);

@@ -35,6 +35,7 @@ struct Manifest {
   config::Affinity affinity;
   std::vector<config::OutputFormat> formats;
   std::string history_file;      // where the run is ingested at its end; "off"; "" (older runs): beside the run
+  std::string history_url;       // a fleet's shared store it is pushed to after that (no password: never one in a URL)
   plan::Plan plan;
   os::MachineInfo machine;
   // The orchestrator's own cost, for the overhead benchmark: CPU seconds of this process and

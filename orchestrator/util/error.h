@@ -11,6 +11,12 @@ namespace ftbench {
 class UserError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+  // An error that ends the program with its own documented status (README "Exit statuses").
+  UserError(const std::string& what, int exit_status) : std::runtime_error(what), exit_status_(exit_status) {}
+  int exit_status() const { return exit_status_; }
+
+ private:
+  int exit_status_ = 2;  // bad config, flags or environment
 };
 
 }  // namespace ftbench

@@ -125,8 +125,12 @@ std::string night_run_id(int k) {
   return iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2) + "-023000-nightly";
 }
 
+Events events_of(const SyntheticHistoryOptions& options) {
+  return options.events ? events_for(options.nights) : Events{};
+}
+
 SyntheticRun synthetic_night(int k, const SyntheticHistoryOptions& options) {
-  const auto e = events_for(options.nights);
+  const auto e = events_of(options);
   SyntheticRun run(night_run_id(k), options.seed * 100'003 + static_cast<uint64_t>(k));
   auto& m = run.manifest();
   m.config_name = "nightly";
@@ -161,8 +165,17 @@ SyntheticRun synthetic_night(int k, const SyntheticHistoryOptions& options) {
         const bool strong = b.scaling == harness::Scaling::strong;
         const int64_t ops = strong ? b.ops_per_thread : b.ops_per_thread * n;
         const double iteration_ns = base_ns * static_cast<double>(b.ops_per_thread) * thread_factor(b.id, gil, n) *
-                                    effect(k, e, label, b.id, n) * std::exp(0.004 * night_noise.normal());
-        run.cell(label, b.id, n, processes, iterations, ops, lognormal_draw(iteration_ns, 0.012, 0.006));
+                                    effect(k, e, label, b.id, n) * std::exp(0.004 * night_noise.normal()) /
+                                    options.speed;
+        std::vector<SyntheticCounter> counters;
+        if (options.counters) {
+          const auto pmu = options.pmu ? perf::Status::counted : perf::Status::not_supported;
+          const std::string why = options.pmu ? "" : "no PMU on this machine provides this event (ENOENT)";
+          counters = {{"context-switches", (gil && n > 1 ? 4e-4 : 2e-6) * n, perf::Status::counted, "", 1.0},
+                      {"hitm", !gil && n > 1 ? 0.05 : 1e-5, pmu, why, 1.0},
+                      {"instructions", base_ns * 3.1, pmu, why, 1.0}};
+        }
+        run.cell(label, b.id, n, processes, iterations, ops, lognormal_draw(iteration_ns, 0.012, 0.006), counters);
       }
     }
   return run;
@@ -170,7 +183,7 @@ SyntheticRun synthetic_night(int k, const SyntheticHistoryOptions& options) {
 
 SyntheticHistory write_synthetic_history(const fs::path& dir, const SyntheticHistoryOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  const auto e = events_for(options.nights);
+  const auto e = events_of(options);
   SyntheticHistory out;
   out.database = dir / "history.sqlite";
   out.results = dir / "results";
@@ -217,10 +230,8 @@ SyntheticHistory write_synthetic_history(const fs::path& dir, const SyntheticHis
   os::MachineInfo machine;
   for (int k = 0; k < options.nights; ++k) {
     auto run = synthetic_night(k, options);
-    if (k == 0)
-      machine = run.manifest().machine;
-    else
-      run.manifest().machine = machine;  // one machine: the fingerprint must match every night
+    if (k == 0) machine = options.machine ? *options.machine : run.manifest().machine;
+    run.manifest().machine = machine;  // one machine: the fingerprint must match every night
     fs::path run_dir = out.results / run.manifest().run_id;  // absent unless written below (removed by the nightly job)
     if (with_dir.count(k)) {
       if (options.write_runs)

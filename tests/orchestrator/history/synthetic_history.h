@@ -7,10 +7,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "../report/synthetic_run.h"
+#include "os/machine.h"
 
 namespace ftbench::testing {
 
@@ -26,6 +28,16 @@ struct SyntheticHistoryOptions {
   // false: only <run>/dashboard.html (a placeholder), not the run's files: enough for links,
   // and far fewer synced writes.
   bool write_runs = true;
+  // A fleet (tests/orchestrator/history/postgres): another machine than the synthetic run's,
+  // one without a PMU (its nights count no hitm and no instructions), a slower or faster one.
+  std::optional<os::MachineInfo> machine;
+  bool pmu = true;
+  double speed = 1.0;  // every time divided by this
+  // false: only the nights (no injected steps, regressions, annotations or change points).
+  bool events = true;
+  // Counters in every cell: context switches always; hitm and instructions counted with a PMU,
+  // "not supported" without one (as on a VM).
+  bool counters = false;
 };
 
 struct SyntheticHistory {
