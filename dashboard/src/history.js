@@ -19,7 +19,23 @@
 //                    view: {id, state, direction, series, ratio, low, high, p_value, q_value,
 //                           nights_of_evidence, commit_range, counters: [..], detected_run,
 //                           detected_at, first_bad_run, confirmation (JSON text), note,
-//                           display: {line}}}] (newest first) }
+//                           display: {line}}}] (newest first),
+//     fleet (a fleet's shared store, orchestrator/history/fleet.h; absent or one machine: no fleet view):
+//       {label (said where the numbers are: machines compared, which detection never does),
+//        machines: [{id, fingerprint, description, hosts: [host name], logical_cpus, smt (true | false |
+//                    null: unknown), counters: ["context-switches", "hitm", ...] (counted on some night;
+//                    no "hitm": no PMU), nights, excluded, last_night (ISO), last_run, last_excluded,
+//                    last_exclusion_reason, last_factor (the newest night against the machine's recent
+//                    nights: 1.03 ran 3% slow), drift (largest |factor - 1| over its last 14 nights),
+//                    open_regressions (suspect + confirmed)}],
+//        rows: [{kind: free_threading | scaling, benchmark, threads, interpreter, reference
+//                (free_threading; "" otherwise), values: [{machine (id), value, low, high, run_id,
+//                created_at}] (each machine's newest counted night)}] (by benchmark, kind, threads)},
+//     window: {nights (0: all), all_cells, nights_left_out, series_left_out}: what a fleet's page
+//             (history html --from) left out, said in the header }
+//
+// Across machines (the fleet view) free_threading is the time ratio interpreter / reference and
+// scaling the efficiency at `threads`, side by side per benchmark: shapes to compare, never a test.
 //
 // cell: time per operation of one (interpreter, benchmark, threads) in ns, the median of the
 // process medians with its 95% interval; free_threading: free-threaded / default build time
@@ -214,6 +230,63 @@
   series.forEach(function (s) { if (threadCounts.indexOf(s.threads) < 0) threadCounts.push(s.threads); });
   threadCounts.sort(function (a, b) { return a - b; });
 
+  // ---------- the fleet: a shared store's machines side by side (data.fleet; fleet.h) ----------
+  // Read like the rest: anything malformed is left out, never thrown over. null: no fleet view.
+  var FLEET_LABEL = 'across machines: different hardware, so compare shapes, not a regression test';
+  var fleet = (function () {
+    var f = data.fleet;
+    if (!f || typeof f !== 'object' || Array.isArray(f)) return null;
+    var list = [], byKey = Object.create(null);
+    arr(f.machines).forEach(function (m) {
+      if (!m || typeof m !== 'object' || m.id === undefined || m.id === null || byKey[String(m.id)]) return;
+      var out = { id: m.id, key: String(m.id), fingerprint: str(m.fingerprint), description: str(m.description),
+        hosts: arr(m.hosts).map(str).filter(Boolean), cpus: positive(m.logical_cpus) ? m.logical_cpus : null,
+        smt: m.smt === true ? true : m.smt === false ? false : null, counters: arr(m.counters).map(str).filter(Boolean),
+        nights: num(m.nights), excluded: num(m.excluded), last: str(m.last_night), t: Date.parse(str(m.last_night)),
+        lastRun: str(m.last_run), lastExcluded: m.last_excluded === true, lastReason: str(m.last_exclusion_reason),
+        factor: num(m.last_factor), drift: num(m.drift), open: num(m.open_regressions) };
+      out.short = shortMachine(out.description);
+      out.name = out.hosts[0] || out.short || 'machine ' + out.key;
+      byKey[out.key] = out;
+      list.push(out);
+    });
+    // Chart legends need a distinct name per machine: two boxes of one model may share a host name.
+    var seen = Object.create(null);
+    list.forEach(function (m, i) {
+      m.colour = palette[i % palette.length];
+      m.label = m.name + (m.short && m.short !== m.name ? ' · ' + m.short : '') + ' (' + coresWords(m) + ')';
+      if (seen[m.label]) m.label += ' #' + m.key;
+      seen[m.label] = true;
+    });
+    var rows = [];
+    arr(f.rows).forEach(function (r) {
+      if (!r || typeof r !== 'object' || (r.kind !== 'free_threading' && r.kind !== 'scaling') || !str(r.benchmark)) return;
+      var values = [], byMachine = Object.create(null);
+      arr(r.values).forEach(function (x) {
+        if (!x || typeof x !== 'object') return;
+        var m = byKey[String(x.machine)];
+        if (!m || byMachine[m.key] || num(x.value) === null) return;
+        byMachine[m.key] = { m: m, value: x.value, low: num(x.low), high: num(x.high), run: str(x.run_id), created: str(x.created_at) };
+        values.push(byMachine[m.key]);
+      });
+      if (!values.length) return;
+      rows.push({ kind: r.kind, benchmark: str(r.benchmark), threads: positive(r.threads) ? r.threads : 1, interpreter: str(r.interpreter),
+        reference: r.kind === 'free_threading' ? str(r.reference) : '', values: values, byMachine: byMachine });
+    });
+    var newest = -Infinity;
+    list.forEach(function (m) { if (isFinite(m.t)) newest = Math.max(newest, m.t); });
+    return { label: str(f.label) || FLEET_LABEL, machines: list, rows: rows, newest: newest };
+  })();
+  // "AMD EPYC 9654 96-Core Processor (96 cores, x86_64, Linux 6.1)" -> "AMD EPYC 9654".
+  function shortMachine(d) {
+    var s = d.replace(/\s*\([^()]*\)\s*$/, '').replace(/\((R|TM|C)\)/gi, '').replace(/\b\d+-Core\b/gi, '')
+      .replace(/\b(Processor|CPU)\b/g, '').replace(/\s*@.*$/, '').replace(/\s+/g, ' ').trim();
+    return s || d;
+  }
+  function coresWords(m) {
+    return (m.cpus ? m.cpus + ' CPUs' : 'CPUs unknown') + ', ' + (m.smt === true ? 'SMT' : m.smt === false ? 'no SMT' : 'SMT unknown');
+  }
+
   // ---------- charts ----------
   var vlConfig = {
     font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
@@ -236,7 +309,8 @@
     settle();
   }, { rootMargin: '600px 0px' }) : null;
 
-  function embed(container, spec, record) {
+  // `minHeight`: the place kept for a spec without a height of its own (a concatenation).
+  function embed(container, spec, record, minHeight) {
     spec.config = vlConfig;
     if (!spec.background) spec.background = 'white';
     record.rendered = false;
@@ -245,7 +319,7 @@
     var job = { container: container, spec: spec, record: record, generation: generation, started: false };
     draw.jobs.push(job);
     container.__ftbenchJob = job;
-    container.style.minHeight = (spec.height + 70) + 'px';  // its place kept: no jumps while scrolling
+    container.style.minHeight = ((minHeight || spec.height) + 70) + 'px';  // its place kept: no jumps while scrolling
     if (observer) observer.observe(container);
     else start(job);
   }
@@ -525,6 +599,15 @@
       regressions.filter(function (r) { return r.view.state === 'suspect'; }).length + ' suspect, ' +
       regressions.filter(function (r) { return r.view.state === 'confirmed'; }).length + ' confirmed)');
     h.appendChild(el('div', { class: 'meta', text: facts.join(' · ') }));
+    // A fleet's page draws a window (history_page.h PageOptions): say what it left out.
+    var win = data.window && typeof data.window === 'object' ? data.window : {};
+    var left = [];
+    if (num(win.nights) > 0 && num(win.nights_left_out) > 0)
+      left.push('each machine\'s last ' + num(win.nights) + ' nights (' + plural(num(win.nights_left_out), 'older night') + ' not drawn)');
+    if (num(win.series_left_out) > 0)
+      left.push(plural(num(win.series_left_out), 'time-per-op series') + ' without a regression not drawn (--all-series draws them)');
+    if (left.length)
+      h.appendChild(el('div', { class: 'meta window', text: 'This page shows ' + left.join('; ') + '. `orchestrate history show SERIES --from URL` prints any series in full.' }));
     if (last) {
       var latest = el('div', { class: 'meta' }, 'latest night: ');
       latest.appendChild(last.dashboard ? el('a', { href: last.dashboard, text: last.run }) : el('span', { text: last.run }));
@@ -586,6 +669,234 @@
     });
     t.appendChild(tb);
     s.appendChild(el('div', { class: 'table-wrap' }, t));
+  }
+
+  // ---------- fleet: the machines of a shared store, side by side ----------
+  // Detection compares each machine with itself only; this section is where machines meet, and
+  // it says so (fleet.label). Per benchmark a table (it reads without a chart) beside a chart.
+  var fleetBoxes = [];
+  var SOFTWARE_COUNTER = /^(context-switches|cpu-migrations|migrations|page-faults|minor-faults|major-faults|task-clock|cpu-clock|futex.*)$/;
+  function signedPercent(d) { return (d < 0 ? '-' : '+') + Math.abs(d * 100).toFixed(1) + ' %'; }
+  function fleetValueText(kind, v) { return kind === 'scaling' ? (v * 100).toFixed(1) + '%' : v.toFixed(2) + 'x'; }
+  function fleetIntervalText(kind, x) {
+    if (x.low === null || x.high === null || x.low > x.high) return '';
+    return '[' + fleetValueText(kind, x.low).replace(/[x%]$/, '') + ', ' + fleetValueText(kind, x.high).replace(/[x%]$/, '') + ']';
+  }
+  // "ratio 3.13t / 3.13", "efficiency 3.13t": the table's measure column and the chart's rows.
+  function fleetMeasure(r) { return r.kind === 'scaling' ? r.interpreter : r.interpreter + ' / ' + r.reference; }
+  function fleetKindOrder(k) { return k === 'free_threading' ? 0 : 1; }
+  function labelOrder(l) { var i = labels.indexOf(l); return i < 0 ? labels.length : i; }
+  function fleetStale(m) { return isFinite(m.t) && isFinite(fleet.newest) && fleet.newest - m.t > 2 * DAY; }
+
+  function fleetSection() {
+    var s = section('Fleet', 'The machines that pushed their nights to this shared store, then per benchmark the newest free-threaded / default time ratio ' +
+      '(above 1: free-threading slower) and scaling efficiency (100% = ideal) on every machine, value [95% interval]. ' +
+      'Regressions are found within one machine\'s own series only.', 'fleet');
+    s.insertBefore(el('p', { class: 'fleet-label', id: 'fleet-label', text: fleet.label }), s.children[1] || null);
+    s.appendChild(el('div', { class: 'table-wrap' }, fleetMachinesTable()));
+
+    if (!fleet.rows.length) { note(s, 'No benchmark has a free-threaded / default ratio or a scaling efficiency on these machines yet.'); placeFleet(s); return; }
+    var key = el('div', { class: 'fleet-key small' }, 'Machines in the charts: ');
+    fleet.machines.forEach(function (m) {
+      key.appendChild(el('span', { class: 'nowrap' }, el('span', { class: 'swatch', style: 'background:' + m.colour }), el('span', { text: m.label })));
+    });
+    s.appendChild(key);
+    var box = el('div', { class: 'charts', id: 'fleet-benchmarks' });
+    s.appendChild(box);
+    var groups = groupBy(fleet.rows, function (r) { return r.benchmark; });
+    groups.sort(function (a, b) { return a.key < b.key ? -1 : a.key > b.key ? 1 : 0; });
+    if (groups.length > MAX_CHARTS) note(box, 'Every benchmark\'s table; charts for the first ' + MAX_CHARTS + ' of ' + groups.length + ' benchmarks.');
+    groups.forEach(function (g, i) {
+      g.list.sort(function (a, b) {
+        return fleetKindOrder(a.kind) - fleetKindOrder(b.kind) || a.threads - b.threads || labelOrder(a.interpreter) - labelOrder(b.interpreter) ||
+          (a.interpreter < b.interpreter ? -1 : a.interpreter > b.interpreter ? 1 : 0);
+      });
+      var title = el('h3', null, el('span', { text: g.key }));
+      if (seriesBox && benchmarks.indexOf(g.key) >= 0) {
+        var link = el('a', { href: '#series', class: 'small title-link', text: 'its series' });
+        link.addEventListener('click', function (e) { e.preventDefault(); showBenchmark(g.key); });
+        title.appendChild(link);
+      }
+      var holder = i < MAX_CHARTS ? el('div', { class: 'fleet-chart' }) : null;
+      box.appendChild(el('div', { class: 'card fleet-card', 'data-benchmark': g.key }, title,
+        el('div', { class: 'fleet-pair' }, el('div', { class: 'table-wrap' }, fleetCompareTable(g.key, g.list)), holder)));
+      if (holder) fleetBoxes.push({ benchmark: g.key, rows: g.list, holder: holder });
+    });
+    note(s, 'Italic: a value from an older night than the newest in its row (its run and date in the tooltip).');
+    placeFleet(s);
+  }
+  // Above the series (built first: the fleet's links drive its filters).
+  function placeFleet(s) {
+    var at = document.getElementById('series');
+    if (at && at.parentNode === app) app.insertBefore(s, at);
+  }
+
+  // One row per machine: what it is, what it can count, how its nights went, what is open on it.
+  function fleetMachinesTable() {
+    var t = el('table', { class: 'data', id: 'fleet-machines' });
+    var head = el('tr');
+    ['machine', 'hosts', 'logical CPUs', 'SMT', 'counters', 'nights', 'excluded', 'last night', 'machine factor', 'drift (14 nights)', 'open regressions']
+      .forEach(function (c) { head.appendChild(el('th', { text: c })); });
+    t.appendChild(el('thead', null, head));
+    var tb = el('tbody');
+    fleet.machines.forEach(function (m) {
+      var hitm = m.counters.indexOf('hitm') >= 0;
+      var hardware = m.counters.some(function (c) { return !SOFTWARE_COUNTER.test(c); });
+      var stale = fleetStale(m);
+      var open = m.open || 0;
+      var sub = el('div', { class: 'small' }, m.fingerprint ? 'fingerprint ' + m.fingerprint : null);
+      if (seriesBox && machines.length > 1 && machineById[m.id]) {
+        var link = el('a', { href: '#series', text: 'its series' });
+        link.addEventListener('click', function (e) { e.preventDefault(); showMachine(m.id); });
+        sub.appendChild(document.createTextNode(m.fingerprint ? ' · ' : ''));
+        sub.appendChild(link);
+      }
+      var others = m.counters.filter(function (c) { return c !== 'hitm'; });
+      var last = el('td', { class: 'nowrap' });
+      if (m.last) {
+        last.appendChild(stale ? el('span', { class: 'badge stale', text: 'silent since ' + day(m.last),
+          title: 'its newest night is ' + Math.round((fleet.newest - m.t) / DAY) + ' days older than the fleet\'s newest (' + dayTime(m.last) + ')' })
+          : el('div', { text: day(m.last), title: dayTime(m.last) }));
+        if (m.lastRun) last.appendChild(el('div', null, el('code', { text: m.lastRun })));
+      } else last.appendChild(el('span', { class: 'small', text: 'no night' }));
+      var factorOff = m.factor !== null && Math.abs(m.factor - 1) >= 0.05, driftOff = m.drift !== null && m.drift >= 0.05;
+      tb.appendChild(el('tr', { class: [open ? 'open' : '', stale ? 'stale' : ''].join(' ').trim() || null, 'data-machine': m.key,
+        'data-hosts': m.hosts.join(' '), 'data-hitm': hitm ? 'counted' : 'not-counted', 'data-stale': stale ? 'true' : 'false', 'data-open': String(open) },
+        el('td', null, el('span', { class: 'swatch', style: 'background:' + m.colour }), el('span', { class: 'fleet-machine', text: m.description || 'machine ' + m.key }), sub),
+        el('td', { text: m.hosts.length ? m.hosts.join(', ') : '-' }),
+        el('td', { class: 'num', text: m.cpus ? String(m.cpus) : '-' }),
+        el('td', { text: m.smt === true ? 'yes' : m.smt === false ? 'no' : 'unknown' }),
+        el('td', null, el('span', { class: 'badge ' + (hitm ? 'hitm-yes' : 'hitm-no'), text: hitm ? 'HITM: counted' : 'HITM: not counted' + (hardware ? '' : ' (no PMU)'),
+          title: hitm ? 'cache-line contention (HITM) counted per operation' : hardware ? 'hardware counters, but no HITM event'
+            : 'no hardware counter counted on any night: a VM or a container without perf access has no PMU' }),
+          el('div', { class: 'small', text: others.length ? others.join(', ') : 'no other counter' })),
+        el('td', { class: 'num', text: m.nights !== null ? String(m.nights) : '-' }),
+        el('td', { class: 'num' + (m.excluded ? ' warn' : ''), text: m.excluded !== null ? String(m.excluded) : '-' },
+          m.lastExcluded ? el('div', { class: 'small warn wrap', text: 'last night excluded: ' + (m.lastReason || 'no reason given') }) : null),
+        last,
+        el('td', { class: 'num' + (factorOff ? ' warn' : ''), text: m.factor !== null ? signedPercent(m.factor - 1) : '-',
+          title: 'the newest night against this machine\'s recent nights (its machine factor): + ran slow, - ran fast' }),
+        el('td', { class: 'num' + (driftOff ? ' warn' : ''), text: m.drift !== null ? '±' + (Math.abs(m.drift) * 100).toFixed(1) + ' %' : '-',
+          title: 'the largest |machine factor - 1| over its last 14 nights' }),
+        el('td', { class: 'num' + (open ? ' slower strong' : '') }, open ? el('a', { href: '#regressions', text: String(open) }) : '0')));
+    });
+    t.appendChild(tb);
+    return t;
+  }
+
+  // One benchmark: a row per measure and thread count, a column per machine.
+  function fleetCompareTable(benchmark, rows) {
+    var t = el('table', { class: 'data fleet-compare', 'data-benchmark': benchmark });
+    var h = el('tr', null, el('th', { text: 'measure' }), el('th', { class: 'num', text: 'threads' }));
+    fleet.machines.forEach(function (m) {
+      h.appendChild(el('th', { class: 'num', 'data-machine': m.key, title: m.description },
+        el('div', { class: 'nowrap' }, el('span', { class: 'swatch', style: 'background:' + m.colour }), el('span', { text: m.name })),
+        m.short && m.short !== m.name ? el('div', { class: 'small nowrap', text: m.short }) : null,
+        el('div', { class: 'small nowrap', text: coresWords(m) })));
+    });
+    t.appendChild(el('thead', null, h));
+    var body = el('tbody');
+    rows.forEach(function (r) {
+      var newest = '';
+      r.values.forEach(function (x) { if (day(x.created) > newest) newest = day(x.created); });
+      var tr = el('tr', { class: r.kind === 'scaling' ? 'scaling' : 'ratio', 'data-kind': r.kind, 'data-threads': String(r.threads), 'data-interpreter': r.interpreter, 'data-reference': r.reference },
+        el('td', { class: 'nowrap', title: r.kind === 'scaling' ? 'scaling efficiency: speedup over one thread / threads' : 'free-threaded / default build: time per operation ratio' },
+          el('span', { class: 'small', text: r.kind === 'scaling' ? 'efficiency ' : 'ratio ' }), el('span', { text: fleetMeasure(r) })),
+        el('td', { class: 'num', text: String(r.threads) }));
+      fleet.machines.forEach(function (m) {
+        var x = r.byMachine[m.key];
+        if (!x) { tr.appendChild(el('td', { class: 'num empty', 'data-machine': m.key, text: '—', title: 'no value on ' + m.name })); return; }
+        var older = day(x.created) && day(x.created) < newest;
+        tr.appendChild(el('td', { class: 'num' + (older ? ' older' : ''), 'data-machine': m.key, 'data-value': String(x.value),
+          title: m.name + ': ' + (x.run ? x.run + ', ' : '') + (x.created ? dayTime(x.created) : 'date unknown') + (older ? ' (an older night than the row\'s newest)' : '') },
+          el('span', { class: 'value', text: fleetValueText(r.kind, x.value) }), ' ', el('span', { class: 'small', text: fleetIntervalText(r.kind, x) })));
+      });
+      body.appendChild(tr);
+    });
+    t.appendChild(body);
+    return t;
+  }
+
+  // One panel of a benchmark's chart: per measure (row) and machine (offset, colour) the value as a
+  // point and its interval as a rule; the dashed line at 1 (the same time / perfect scaling).
+  function fleetPanel(kind, rows, width) {
+    var efficiency = kind === 'scaling';
+    var values = [], order = [], lo = Infinity, hi = -Infinity, drawn = {};
+    rows.forEach(function (r) {
+      if (r.kind !== kind) return;
+      var row = fleetMeasure(r) + ' · ' + threadsLabel(r.threads);
+      r.values.forEach(function (x) {
+        if (!efficiency && !positive(x.value)) return;  // a log scale
+        var band = x.low !== null && x.high !== null && x.low <= x.value && x.value <= x.high && (efficiency || x.low > 0);
+        if (order.indexOf(row) < 0) order.push(row);
+        values.push({ row: row, machine: x.m.label, v: x.value, lo: band ? x.low : null, hi: band ? x.high : null,
+          shown: fleetValueText(kind, x.value), interval: fleetIntervalText(kind, x) || 'none', run: x.run, when: x.created ? dayTime(x.created) : '' });
+        lo = Math.min(lo, band ? x.low : x.value);
+        hi = Math.max(hi, band ? x.high : x.value);
+        drawn[x.m.key] = true;
+      });
+    });
+    if (!values.length) return null;
+    var domain = efficiency ? [Math.min(0, lo), Math.max(1, hi) * 1.04] : [Math.min(lo, 1) / 1.08, Math.max(hi, 1) * 1.08];
+    var scale = { type: efficiency ? 'linear' : 'log', domain: domain, nice: false, zero: false };
+    var axis = { title: efficiency ? 'scaling efficiency (speedup / threads; 100% = ideal)' : 'time ratio free-threaded / default (log; above 1: free-threading slower)',
+      format: efficiency ? '.0%' : '.2~f', grid: true, tickCount: 6 };
+    var names = fleet.machines.map(function (m) { return m.label; });
+    var y = { field: 'row', type: 'nominal', sort: order, axis: { title: null, labelLimit: 200, labelFontSize: 11, grid: true, gridColor: '#f3f4f6' } };
+    var yOffset = { field: 'machine', type: 'nominal', scale: { domain: names, paddingOuter: 0.6 } };
+    var colour = { field: 'machine', type: 'nominal', scale: { domain: names, range: fleet.machines.map(function (m) { return m.colour; }) },
+      legend: null };  // the section's own key above the charts, the tables' swatches
+    var tooltip = [{ field: 'machine' }, { field: 'row', title: 'measure' }, { field: 'shown', title: efficiency ? 'efficiency' : 'ratio' },
+      { field: 'interval', title: '95% interval' }, { field: 'run' }, { field: 'when', title: 'night' }];
+    var step = Math.max(20, 9 * names.length + 10);
+    return {
+      rows: order.length, step: step, points: values.length, machines: Object.keys(drawn).length,
+      spec: {
+        width: width, height: { step: step, for: 'position' },
+        layer: [
+          { data: { values: [{ v: 1 }] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#57606a', strokeWidth: 1 },
+            encoding: { x: { field: 'v', type: 'quantitative', scale: scale, axis: axis } } },
+          { data: { values: values }, transform: [{ filter: 'datum.lo !== null' }], mark: { type: 'rule', strokeWidth: 2.5, opacity: 0.55 },
+            encoding: { y: y, yOffset: yOffset, x: { field: 'lo', type: 'quantitative', scale: scale, axis: axis }, x2: { field: 'hi' }, color: colour, tooltip: tooltip } },
+          { data: { values: values }, mark: { type: 'point', filled: true, size: 50, opacity: 1 },
+            encoding: { y: y, yOffset: yOffset, x: { field: 'v', type: 'quantitative', scale: scale, axis: axis }, color: colour, tooltip: tooltip } }
+        ]
+      }
+    };
+  }
+
+  // Redrawn with every generation (redraw() drops the charts it finds); the tables stay.
+  function drawFleetCharts() {
+    fleetBoxes.forEach(function (b) {
+      b.holder.textContent = '';
+      var width = Math.max(220, Math.min(640, (b.holder.clientWidth || 560) - 190));
+      var panels = ['free_threading', 'scaling'].map(function (k) { return fleetPanel(k, b.rows, width); }).filter(Boolean);
+      if (!panels.length) { note(b.holder, 'No value to draw.'); return; }
+      var id = 'fleet-' + (++chartCount);
+      var chart = el('div', { class: 'chart', 'data-chart': id });
+      b.holder.appendChild(chart);
+      var height = 0, points = 0, drawnMachines = 0;
+      // Each panel: its rows, its axis and title; embed() adds 70 for a legend these charts do not have.
+      panels.forEach(function (p) { height += p.rows * p.step + 50; points += p.points; drawnMachines = Math.max(drawnMachines, p.machines); });
+      height += 14 * (panels.length - 1) - 60;
+      var spec = { vconcat: panels.map(function (p) { return p.spec; }), spacing: 14,
+        resolve: { scale: { x: 'independent', y: 'independent', yOffset: 'independent', color: 'shared' }, axis: { x: 'independent' }, legend: { color: 'shared' } } };
+      embed(chart, spec, { id: id, section: 'fleet', title: b.benchmark + ' across machines', lines: drawnMachines, points: points }, height);
+    });
+  }
+
+  function showMachine(id) {
+    state.machine = String(id);
+    redraw();
+    var target = document.getElementById('series');
+    if (target && target.scrollIntoView) target.scrollIntoView({ block: 'start' });
+  }
+  function showBenchmark(b) {
+    state.benchmark = b;
+    state.search = '';
+    redraw();
+    var target = document.getElementById('series');
+    if (target && target.scrollIntoView) target.scrollIntoView({ block: 'start' });
   }
 
   // ---------- series browser and overviews ----------
@@ -764,6 +1075,7 @@
       writeHash();
       drawSeries();
       ['free_threading', 'gil_switch', 'scaling'].forEach(drawOverview);
+      drawFleetCharts();
     } catch (e) {
       console.error('history: ' + (e && e.stack ? e.stack : e));
       app.appendChild(el('div', { class: 'error-box', text: 'The charts could not be drawn: ' + e }));
@@ -855,6 +1167,7 @@
         el('p', { text: 'This history holds no night. `orchestrate nightly --config FILE` stores one per run; `orchestrate history import RUN_DIR...` adds finished run directories.' })));
     regressionSection();
     if (series.length) seriesSection();
+    if (fleet && fleet.machines.length > 1) fleetSection();
     else if (nights.length) section('Series night by night', 'The stored nights have no measured values (every process failed?): nothing to draw.', 'series');
     if (nights.length) nightsSection();
     footer();
@@ -864,5 +1177,8 @@
     draw.fatal = true;
   }
   if (seriesBox) redraw();
-  else finishDraw();
+  else {
+    try { drawFleetCharts(); } catch (e) { console.error('history: ' + (e && e.stack ? e.stack : e)); draw.fatal = true; }
+    finishDraw();
+  }
 })();

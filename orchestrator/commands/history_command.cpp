@@ -435,16 +435,29 @@ int html_subcommand(const Args& args) {
   po::options_description opts("orchestrate history html [options]");
   add_reading_options(opts);
   opts.add_options()("output,o", text_value(),
-                     "the page (default: history.html beside the database; with --from, in the current directory)");
+                     "the page (default: history.html beside the database; with --from, in the current directory)")
+      ("nights", text_value(), "draw each machine's last N nights (default: all; with --from, 60)")
+      ("all-series", "with --from: every time-per-op cell, not only those with a regression");
   auto parsed = parse_options(args, opts,
                               "\nFrom a fleet's shared store (--from) the page adds the fleet view: per benchmark the\n"
                               "free-threaded/default ratio and scaling efficiency side by side across machines,\n"
                               "which counters each machine could count, each machine's health and open regressions.\n");
   if (!parsed) return kExitOk;
   auto store = open_for_reading(*parsed);
+  history::PageOptions options;
+  const bool fleet = parsed->count("from") > 0;
+  if (fleet) {
+    options.nights = 60;
+    options.all_cells = parsed->count("all-series") > 0;
+  }
+  if (const auto n = text_option(*parsed, "nights")) {
+    const auto v = util::to_integer(*n);
+    if (!v || *v < 0) throw UserError("--nights " + *n + ": give a number of nights (0: all)");
+    options.nights = static_cast<int>(*v);
+  }
   const fs::path page = text_option(*parsed, "output").value_or(
       parsed->count("from") ? "history.html" : (fs::absolute(history_path(*parsed)).parent_path() / "history.html").string());
-  fmt::print("{}\n", history::write_history_page(store, page).string());
+  fmt::print("{}\n", history::write_history_page(store, page, options).string());
   return kExitOk;
 }
 

@@ -82,7 +82,7 @@ FleetView fleet_view(HistoryStore& store) {
   using Key = std::tuple<std::string, int, int, std::string, std::string>;  // benchmark, kind, threads, labels
   std::map<Key, FleetRow> rows;
   for (const auto kind : {SeriesKind::free_threading, SeriesKind::scaling}) {
-    for (const auto& [series_id, point] : store.latest_points(kind)) {
+    for (const auto& [series_id, point] : store.newest_night_points(kind)) {
       const auto s = series.find(series_id);
       if (s == series.end()) continue;
       const auto& id = s->second.identity;

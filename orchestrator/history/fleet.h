@@ -35,7 +35,7 @@ struct FleetMachine {
   size_t open_regressions = 0;         // suspect + confirmed
 };
 
-// One machine's newest counted value of a derived series.
+// A derived series' value on its machine's newest counted night.
 struct FleetValue {
   int64_t machine = 0;
   double value = 0;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "discovery/interpreter.h"
 #include "history/fleet.h"
@@ -28,7 +29,29 @@ bool shown(const SeriesIdentity& id) { return id.kind != SeriesKind::cell || id.
 
 }  // namespace
 
-std::string history_page_data(HistoryStore& store, const fs::path& page_dir) {
+std::string history_page_data(HistoryStore& store, const fs::path& page_dir, const PageOptions& options) {
+  // The window: each machine's Nth newest night; nights a regression points at stay in.
+  const auto all_nights = store.nights();
+  std::map<int64_t, std::string> since;  // machine -> first night shown
+  if (options.nights > 0) {
+    std::map<int64_t, std::vector<std::string>> dates;
+    for (const auto& n : all_nights) dates[n.machine_id].push_back(n.created_at);
+    for (auto& [machine, d] : dates)
+      if (d.size() > static_cast<size_t>(options.nights)) since[machine] = d[d.size() - static_cast<size_t>(options.nights)];
+  }
+  const auto regressions = regression_views(store);
+  std::set<int64_t> regression_nights, regression_series;
+  for (const auto& v : regressions) {
+    regression_nights.insert(v.record.detected_night_id);
+    if (v.record.first_bad_night_id) regression_nights.insert(*v.record.first_bad_night_id);
+    regression_series.insert(v.record.series_id);
+  }
+  const auto in_window = [&](const NightRecord& n) {
+    const auto it = since.find(n.machine_id);
+    return it == since.end() || n.created_at >= it->second || regression_nights.count(n.id);
+  };
+  size_t nights_left_out = 0, series_left_out = 0;
+
   json::Writer w(json::Writer::Style::compact);
   w.start_object();
   w.field("schema", "ftbench-history-page/1");
@@ -47,7 +70,11 @@ std::string history_page_data(HistoryStore& store, const fs::path& page_dir) {
 
   w.key("nights");
   w.start_array();
-  for (const auto& n : store.nights()) {
+  for (const auto& n : all_nights) {
+    if (!in_window(n)) {
+      ++nights_left_out;
+      continue;
+    }
     w.start_object();
     w.field("id", n.id);
     w.field("machine", n.machine_id);
@@ -80,10 +107,21 @@ std::string history_page_data(HistoryStore& store, const fs::path& page_dir) {
   }
   w.end_array();
 
+  // Points machine by machine, one statement each (a fleet holds thousands of series).
+  std::map<int64_t, std::map<int64_t, std::vector<PointRecord>>> points_by_machine;
+  for (const auto& m : store.machines()) {
+    const auto window = since.find(m.id);
+    points_by_machine[m.id] = store.points_of_machine(m.id, window == since.end() ? "" : window->second, "time_per_op");
+  }
+
   w.key("series");
   w.start_array();
   for (const auto& s : store.series()) {
     if (!shown(s.identity)) continue;
+    if (!options.all_cells && s.identity.kind == SeriesKind::cell && !regression_series.count(s.id)) {
+      ++series_left_out;
+      continue;
+    }
     const auto& id = s.identity;
     w.start_object();
     w.field("id", s.id);
@@ -99,7 +137,10 @@ std::string history_page_data(HistoryStore& store, const fs::path& page_dir) {
     // [night, value, low, high, processes]
     w.key("points");
     w.start_array();
-    for (const auto& p : store.points(s.id, false)) {
+    static const std::vector<PointRecord> kNone;
+    const auto& machine_points = points_by_machine[s.machine_id];
+    const auto found = machine_points.find(s.id);
+    for (const auto& p : found == machine_points.end() ? kNone : found->second) {
       w.start_array();
       w.integer(p.night_id);
       w.number(rounded(p.value));
@@ -145,7 +186,7 @@ std::string history_page_data(HistoryStore& store, const fs::path& page_dir) {
 
   w.key("regressions");
   w.start_array();
-  for (const auto& v : regression_views(store)) {
+  for (const auto& v : regressions) {
     w.start_object();
     w.field("series_id", v.record.series_id);
     w.field("detected_night", v.record.detected_night_id);
@@ -155,14 +196,22 @@ std::string history_page_data(HistoryStore& store, const fs::path& page_dir) {
     w.end_object();
   }
   w.end_array();
+  // What the page left out, so it can say so (`history show` prints any series in full).
+  w.key("window");
+  w.start_object();
+  w.field("nights", options.nights);
+  w.field("all_cells", options.all_cells);
+  w.field("nights_left_out", static_cast<int64_t>(nights_left_out));
+  w.field("series_left_out", static_cast<int64_t>(series_left_out));
+  w.end_object();
   w.end_object();
   return w.str();
 }
 
-fs::path write_history_page(HistoryStore& store, const fs::path& file) {
+fs::path write_history_page(HistoryStore& store, const fs::path& file, const PageOptions& options) {
   const auto assets = report::load_dashboard_assets("history");
   const auto page_dir = fs::absolute(file).parent_path();
-  const std::string data = history_page_data(store, page_dir);
+  const std::string data = history_page_data(store, page_dir, options);
   os::write_file_atomically(
       file, report::self_contained_page(assets, "ftbench history",
                                         "This page draws its charts with JavaScript. `orchestrate history regressions` "

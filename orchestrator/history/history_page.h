@@ -13,12 +13,21 @@
 
 namespace ftbench::history {
 
+// How much of the history the page draws. A box's own page draws everything; a fleet's page
+// (ten machines, a year, the full suite: millions of points) draws a window, and the cells
+// only where something happened, so it stays a page a browser opens.
+struct PageOptions {
+  int nights = 0;          // each machine's last N nights (0: all); nights with regressions always
+  bool all_cells = true;   // false: only the time-per-op cells that have a regression
+};
+
 // The page's data (JSON). Time-per-operation cells and the derived series; links to run
 // dashboards are relative to `page_dir`.
-std::string history_page_data(HistoryStore& store, const std::filesystem::path& page_dir);
+std::string history_page_data(HistoryStore& store, const std::filesystem::path& page_dir, const PageOptions& options = {});
 
 // Writes the page (atomically) and returns its path. Throws UserError when the dashboard
 // assets are missing.
-std::filesystem::path write_history_page(HistoryStore& store, const std::filesystem::path& file);
+std::filesystem::path write_history_page(HistoryStore& store, const std::filesystem::path& file,
+                                         const PageOptions& options = {});
 
 }  // namespace ftbench::history

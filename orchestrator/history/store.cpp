@@ -432,14 +432,15 @@ std::vector<HistoryStore::NightPoint> HistoryStore::night_points_of(int64_t nigh
   return out;
 }
 
-std::vector<HistoryStore::NightPoint> HistoryStore::latest_points(SeriesKind kind) {
-  // Each series' newest counted night, in one statement (a fleet holds thousands of series).
+std::vector<HistoryStore::NightPoint> HistoryStore::newest_night_points(SeriesKind kind) {
+  // Through each machine's newest counted night (the points_by_night index): an aggregate over
+  // every point of a kind took seconds on a fleet's year.
   std::vector<NightPoint> out;
   for (const auto& r : db_->query(
            "SELECT p.series_id, p.night_id, n.run_id, n.created_at, p.value, p.low, p.high, p.processes FROM points p "
-           "JOIN nights n ON n.id = p.night_id JOIN series s ON s.id = p.series_id WHERE s.kind = $1 AND n.excluded = 0 "
-           "AND n.created_at = (SELECT MAX(n2.created_at) FROM points p2 JOIN nights n2 ON n2.id = p2.night_id "
-           "WHERE p2.series_id = p.series_id AND n2.excluded = 0) ORDER BY p.series_id",
+           "JOIN nights n ON n.id = p.night_id JOIN series s ON s.id = p.series_id WHERE s.kind = $1 AND p.night_id IN "
+           "(SELECT (SELECT n2.id FROM nights n2 WHERE n2.machine_id = m.id AND n2.excluded = 0 ORDER BY "
+           "n2.created_at DESC, n2.id DESC LIMIT 1) FROM machines m) ORDER BY p.series_id",
            {util::name_string(kind)})) {
     PointRecord p;
     p.night_id = r.integer(1);
@@ -539,6 +540,30 @@ std::vector<PointRecord> HistoryStore::points(int64_t series_id, bool with_value
     p.raw_process = unpack_ints(r.blob(10));
     p.machine_factor = r.real(11);
     out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::map<int64_t, std::vector<PointRecord>> HistoryStore::points_of_machine(int64_t machine_id, const std::string& since,
+                                                                           const std::string& cell_metric) {
+  std::map<int64_t, std::vector<PointRecord>> out;
+  for (const auto& r : db_->query("SELECT p.series_id, p.night_id, n.run_id, n.created_at, n.excluded, p.value, p.low, "
+                                  "p.high, p.processes, n.machine_factor FROM points p JOIN nights n ON n.id = "
+                                  "p.night_id JOIN series s ON s.id = p.series_id WHERE n.machine_id = $1 AND "
+                                  "n.created_at >= $2 AND (s.kind <> 'cell' OR s.metric = $3) ORDER BY p.series_id, "
+                                  "n.created_at, n.id",
+                                  {machine_id, since, cell_metric})) {
+    PointRecord p;
+    p.night_id = r.integer(1);
+    p.run_id = r.text(2);
+    p.created_at = r.text(3);
+    p.excluded = r.integer(4) != 0;
+    p.value = r.real(5);
+    p.low = r.real(6);
+    p.high = r.real(7);
+    p.processes = static_cast<int>(r.integer(8));
+    p.machine_factor = r.real(9);
+    out[r.integer(0)].push_back(std::move(p));
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -171,7 +172,11 @@ class HistoryStore {
 
   std::vector<SeriesRecord> series(std::optional<int64_t> machine_id = std::nullopt);
   std::optional<SeriesRecord> series_by_id(int64_t id);
-  std::vector<PointRecord> points(int64_t series_id, bool with_values = true);
+  std::vector<PointRecord> points(int64_t series_id, bool with_values = true);  // oldest first
+  // One machine's points since a night (ISO 8601; "" all), without values, in one statement:
+  // the derived series and, of the cells, the metric given. Series id -> points, oldest first.
+  std::map<int64_t, std::vector<PointRecord>> points_of_machine(int64_t machine_id, const std::string& since,
+                                                                const std::string& cell_metric);
 
   // One per (series, detected night): updated in place. keep_updated_at: a copy from another
   // store (push) keeps its own time.
@@ -202,8 +207,8 @@ class HistoryStore {
   using NightPoint = std::pair<int64_t, PointRecord>;           // series id, point (with its values)
   void insert_points(const std::vector<NightPoint>& points);
   std::vector<NightPoint> night_points_of(int64_t night_id);
-  // Every series of `kind`: its newest counted (not excluded) night's point, without values.
-  std::vector<NightPoint> latest_points(SeriesKind kind);
+  // The points of `kind` on each machine's newest counted (not excluded) night, without values.
+  std::vector<NightPoint> newest_night_points(SeriesKind kind);
   void update_night_state(const NightRecord& n);                // excluded, reason, pruned, machine factor
   int64_t put_annotation(const Annotation& a, const std::string& origin);  // one per origin
   void replace_machine_change_points(int64_t machine_id, const std::vector<ChangePoint>& points);

@@ -280,3 +280,15 @@ TEST(ConfigLoader, ShippedDefaultAndSmokeFollowTheNewestFreeThreadedCPython) {
     ASSERT_TRUE(spec.query.version);
   }
 }
+
+TEST(ConfigLoader, HistoryUrlIsCheckedAndNeverEchoesAPassword) {
+  auto c = parse_config("interpreters: [3.13t]\nhistory:\n  url: postgresql://ftbench@db.example.org:5432/fleet\n",
+                        "t.yaml");
+  ASSERT_TRUE(c.history.url);
+  EXPECT_EQ(*c.history.url, "postgresql://ftbench@db.example.org:5432/fleet");
+  auto err = error_of("interpreters: [3.13t]\nhistory:\n  url: postgresql://ftbench:hunter2@db/fleet\n");
+  EXPECT_EQ(err.rfind("test.yaml:3:8: history.url: it holds a password", 0), 0u) << err;
+  EXPECT_EQ(err.find("hunter2"), std::string::npos) << err;
+  err = error_of("interpreters: [3.13t]\nhistory:\n  url: mysql://db/fleet\n");
+  EXPECT_NE(err.find("not a PostgreSQL URL"), std::string::npos) << err;
+}
