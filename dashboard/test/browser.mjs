@@ -177,3 +177,17 @@ export function run(main) {
     process.exit(1);
   });
 }
+
+// A history page's charts (history.js records each in window.__ftbenchHistory): every one on
+// the page rendered and big enough to read, and the page's record agrees with what is there.
+export function checkRecordedCharts(charts, record, what, failures) {
+  if (record.charts.length !== charts.length) failures.push(`${what}: the page recorded ${record.charts.length} charts, ${charts.length} are on it`);
+  for (const c of charts) {
+    if (!c.rendered || c.svgs < 1 || c.marks < 5) failures.push(`${what}: chart ${c.id} did not render (svg ${c.svgs}, marks ${c.marks})`);
+    if (c.width < 200 || c.height < 40) failures.push(`${what}: chart ${c.id} is ${c.width}x${c.height} px: too small to read`);
+  }
+  for (const r of record.charts) {
+    if (!r.rendered) failures.push(`${what}: chart ${r.id} (${r.title}) is recorded as not rendered`);
+    if (!(r.lines > 0 && r.points > 0)) failures.push(`${what}: chart ${r.id} (${r.title}) drew ${r.lines} lines, ${r.points} points`);
+  }
+}

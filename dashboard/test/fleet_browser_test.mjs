@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { Browser, chartsOnPage, evaluate, findChromium, openPage, parseArgs, finish, run, sleep, waitForRendered } from './browser.mjs';
+import { Browser, chartsOnPage, evaluate, findChromium, openPage, parseArgs, finish, run, sleep, waitForRendered, checkRecordedCharts } from './browser.mjs';
 
 const MAX_FLEET_CHARTS = 12;  // history.js MAX_CHARTS: charts for the first 12 benchmarks, tables for all
 const HOSTS = { epyc: 'bench-epyc', xeon: 'bench-xeon', vm: 'bench-vm' };
@@ -61,15 +61,7 @@ async function checkCharts(browser, session, what, failures) {
   if (final !== 'ok') failures.push(`${what}: drawing every chart ended "${final}"`);
   const charts = await chartsOnPage(browser, session);
   const record = JSON.parse(await evaluate(browser, session, 'JSON.stringify(window.__ftbenchHistory)'));
-  if (record.charts.length !== charts.length) failures.push(`${what}: the page recorded ${record.charts.length} charts, ${charts.length} are on it`);
-  for (const c of charts) {
-    if (!c.rendered || c.svgs < 1 || c.marks < 5) failures.push(`${what}: chart ${c.id} did not render (svg ${c.svgs}, marks ${c.marks})`);
-    if (c.width < 200 || c.height < 40) failures.push(`${what}: chart ${c.id} is ${c.width}x${c.height} px: too small to read`);
-  }
-  for (const r of record.charts) {
-    if (!r.rendered) failures.push(`${what}: chart ${r.id} (${r.title}) is recorded as not rendered`);
-    if (!(r.lines > 0 && r.points > 0)) failures.push(`${what}: chart ${r.id} (${r.title}) drew ${r.lines} lines, ${r.points} points`);
-  }
+  checkRecordedCharts(charts, record, what, failures);
   return { charts, record };
 }
 

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { Browser, chartsOnPage, evaluate, findChromium, openPage, parseArgs, finish, run, screenshot, sleep, waitForRendered } from './browser.mjs';
+import { Browser, chartsOnPage, evaluate, findChromium, openPage, parseArgs, finish, run, screenshot, sleep, waitForRendered, checkRecordedCharts } from './browser.mjs';
 
 // Data no history should hold but a page must survive: missing fields, null (not finite),
 // zero and negative values, unknown nights and series, a single point, an unparsable date, a
@@ -82,15 +82,7 @@ async function checkCharts(browser, session, what, failures) {
   const record = JSON.parse(await evaluate(browser, session, 'JSON.stringify(window.__ftbenchHistory)'));
   const embedded = Number(await evaluate(browser, session, 'document.documentElement.dataset.ftbenchCharts || 0'));
   if (embedded !== charts.length) failures.push(`${what}: ${charts.length} chart containers but ${embedded} charts embedded`);
-  if (record.charts.length !== charts.length) failures.push(`${what}: the page recorded ${record.charts.length} charts, ${charts.length} are on it`);
-  for (const c of charts) {
-    if (!c.rendered || c.svgs < 1 || c.marks < 5) failures.push(`${what}: chart ${c.id} did not render (svg ${c.svgs}, marks ${c.marks})`);
-    if (c.width < 200 || c.height < 40) failures.push(`${what}: chart ${c.id} is ${c.width}x${c.height} px: too small to read`);
-  }
-  for (const r of record.charts) {
-    if (!r.rendered) failures.push(`${what}: chart ${r.id} (${r.title}) is recorded as not rendered`);
-    if (!(r.lines > 0 && r.points > 0)) failures.push(`${what}: chart ${r.id} (${r.title}) drew ${r.lines} lines, ${r.points} points`);
-  }
+  checkRecordedCharts(charts, record, what, failures);
   return { charts, record };
 }
 

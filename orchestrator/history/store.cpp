@@ -143,6 +143,30 @@ constexpr const char* kRegressionColumns =
     "id, series_id, detected_night_id, first_bad_night_id, state, direction, ratio, low, high, p_value, q_value, "
     "nights_of_evidence, commit_range, counters, confirmation, note, updated_at";
 
+// A point with its night, read the same way by every query that selects kPointColumns
+// (after `first` leading columns); the raw values follow when selected (kPointValues).
+constexpr const char* kPointColumns =
+    "p.night_id, n.run_id, n.created_at, n.excluded, p.value, p.low, p.high, p.processes, n.machine_factor";
+constexpr const char* kPointValues = "p.units, p.raw, p.raw_process";
+PointRecord point_from(const Row& r, size_t first, bool with_values) {
+  PointRecord p;
+  p.night_id = r.integer(first);
+  p.run_id = r.text(first + 1);
+  p.created_at = r.text(first + 2);
+  p.excluded = r.integer(first + 3) != 0;
+  p.value = r.real(first + 4);
+  p.low = r.real(first + 5);
+  p.high = r.real(first + 6);
+  p.processes = static_cast<int>(r.integer(first + 7));
+  p.machine_factor = r.real(first + 8);
+  if (with_values) {
+    p.units = unpack_doubles(r.blob(first + 9));
+    p.raw = unpack_doubles(r.blob(first + 10));
+    p.raw_process = unpack_ints(r.blob(first + 11));
+  }
+  return p;
+}
+
 Value optional_id(std::optional<int64_t> v) { return v ? Value(*v) : Value(std::monostate{}); }
 
 // Collects the night's series and points before they are written.
@@ -415,20 +439,11 @@ void HistoryStore::insert_points(const std::vector<NightPoint>& points) {
 
 std::vector<HistoryStore::NightPoint> HistoryStore::night_points_of(int64_t night_id) {
   std::vector<NightPoint> out;
-  for (const auto& r : db_->query("SELECT series_id, value, low, high, processes, units, raw, raw_process FROM points "
-                                  "WHERE night_id = $1 ORDER BY series_id",
-                                  {night_id})) {
-    PointRecord p;
-    p.night_id = night_id;
-    p.value = r.real(1);
-    p.low = r.real(2);
-    p.high = r.real(3);
-    p.processes = static_cast<int>(r.integer(4));
-    p.units = unpack_doubles(r.blob(5));
-    p.raw = unpack_doubles(r.blob(6));
-    p.raw_process = unpack_ints(r.blob(7));
-    out.push_back({r.integer(0), std::move(p)});
-  }
+  for (const auto& r : db_->query(fmt::format("SELECT p.series_id, {}, {} FROM points p JOIN nights n ON n.id = "
+                                              "p.night_id WHERE p.night_id = $1 ORDER BY p.series_id",
+                                              kPointColumns, kPointValues),
+                                  {night_id}))
+    out.push_back({r.integer(0), point_from(r, 1, true)});
   return out;
 }
 
@@ -437,21 +452,13 @@ std::vector<HistoryStore::NightPoint> HistoryStore::newest_night_points(SeriesKi
   // every point of a kind took seconds on a fleet's year.
   std::vector<NightPoint> out;
   for (const auto& r : db_->query(
-           "SELECT p.series_id, p.night_id, n.run_id, n.created_at, p.value, p.low, p.high, p.processes FROM points p "
-           "JOIN nights n ON n.id = p.night_id JOIN series s ON s.id = p.series_id WHERE s.kind = $1 AND p.night_id IN "
-           "(SELECT (SELECT n2.id FROM nights n2 WHERE n2.machine_id = m.id AND n2.excluded = 0 ORDER BY "
-           "n2.created_at DESC, n2.id DESC LIMIT 1) FROM machines m) ORDER BY p.series_id",
-           {util::name_string(kind)})) {
-    PointRecord p;
-    p.night_id = r.integer(1);
-    p.run_id = r.text(2);
-    p.created_at = r.text(3);
-    p.value = r.real(4);
-    p.low = r.real(5);
-    p.high = r.real(6);
-    p.processes = static_cast<int>(r.integer(7));
-    out.push_back({r.integer(0), std::move(p)});
-  }
+           fmt::format("SELECT p.series_id, {} FROM points p JOIN nights n ON n.id = p.night_id JOIN series s ON s.id = "
+                       "p.series_id WHERE s.kind = $1 AND p.night_id IN (SELECT (SELECT n2.id FROM nights n2 WHERE "
+                       "n2.machine_id = m.id AND n2.excluded = 0 ORDER BY n2.created_at DESC, n2.id DESC LIMIT 1) FROM "
+                       "machines m) ORDER BY p.series_id",
+                       kPointColumns),
+           {util::name_string(kind)}))
+    out.push_back({r.integer(0), point_from(r, 1, false)});
   return out;
 }
 
@@ -520,51 +527,24 @@ std::optional<SeriesRecord> HistoryStore::series_by_id(int64_t id) {
 
 std::vector<PointRecord> HistoryStore::points(int64_t series_id, bool with_values) {
   std::vector<PointRecord> out;
-  const std::string values = with_values ? "p.units, p.raw, p.raw_process" : "NULL, NULL, NULL";
-  for (const auto& r : db_->query("SELECT p.night_id, n.run_id, n.created_at, n.excluded, p.value, p.low, p.high, "
-                                  "p.processes, " + values + ", n.machine_factor" +
-                                      " FROM points p JOIN nights n ON n.id = p.night_id WHERE p.series_id = $1 ORDER BY "
-                                      "n.created_at, n.id",
-                                  {series_id})) {
-    PointRecord p;
-    p.night_id = r.integer(0);
-    p.run_id = r.text(1);
-    p.created_at = r.text(2);
-    p.excluded = r.integer(3) != 0;
-    p.value = r.real(4);
-    p.low = r.real(5);
-    p.high = r.real(6);
-    p.processes = static_cast<int>(r.integer(7));
-    p.units = unpack_doubles(r.blob(8));
-    p.raw = unpack_doubles(r.blob(9));
-    p.raw_process = unpack_ints(r.blob(10));
-    p.machine_factor = r.real(11);
-    out.push_back(std::move(p));
-  }
+  for (const auto& r : db_->query(fmt::format("SELECT {}, {} FROM points p JOIN nights n ON n.id = p.night_id WHERE "
+                                              "p.series_id = $1 ORDER BY n.created_at, n.id",
+                                              kPointColumns, with_values ? kPointValues : "NULL, NULL, NULL"),
+                                  {series_id}))
+    out.push_back(point_from(r, 0, with_values));
   return out;
 }
 
 std::map<int64_t, std::vector<PointRecord>> HistoryStore::points_of_machine(int64_t machine_id, const std::string& since,
                                                                            const std::string& cell_metric) {
   std::map<int64_t, std::vector<PointRecord>> out;
-  for (const auto& r : db_->query("SELECT p.series_id, p.night_id, n.run_id, n.created_at, n.excluded, p.value, p.low, "
-                                  "p.high, p.processes, n.machine_factor FROM points p JOIN nights n ON n.id = "
-                                  "p.night_id JOIN series s ON s.id = p.series_id WHERE n.machine_id = $1 AND "
-                                  "n.created_at >= $2 AND (s.kind <> 'cell' OR s.metric = $3) ORDER BY p.series_id, "
-                                  "n.created_at, n.id",
-                                  {machine_id, since, cell_metric})) {
-    PointRecord p;
-    p.night_id = r.integer(1);
-    p.run_id = r.text(2);
-    p.created_at = r.text(3);
-    p.excluded = r.integer(4) != 0;
-    p.value = r.real(5);
-    p.low = r.real(6);
-    p.high = r.real(7);
-    p.processes = static_cast<int>(r.integer(8));
-    p.machine_factor = r.real(9);
-    out[r.integer(0)].push_back(std::move(p));
-  }
+  for (const auto& r : db_->query(fmt::format("SELECT p.series_id, {} FROM points p JOIN nights n ON n.id = p.night_id "
+                                              "JOIN series s ON s.id = p.series_id WHERE n.machine_id = $1 AND "
+                                              "n.created_at >= $2 AND (s.kind <> 'cell' OR s.metric = $3) ORDER BY "
+                                              "p.series_id, n.created_at, n.id",
+                                              kPointColumns),
+                                  {machine_id, since, cell_metric}))
+    out[r.integer(0)].push_back(point_from(r, 1, false));
   return out;
 }
 
