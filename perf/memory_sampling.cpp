@@ -279,12 +279,7 @@ SamplingPlan plan_memory_sampling(const SystemPaths& paths, const SamplingOption
 
 namespace {
 
-std::size_t buffer_pages_for(std::uint64_t max_records) {
-  const std::uint64_t slack = std::max<std::uint64_t>(max_records / 4, 1024);
-  constexpr std::size_t kMaxBytes = std::size_t{64} << 20;
-  const std::uint64_t bytes = std::min<std::uint64_t>((max_records + slack) * kMemorySampleBytes, kMaxBytes);
-  return RingBuffer::pages_for(static_cast<std::size_t>(bytes), kMaxBytes);
-}
+constexpr std::size_t kMaxBufferBytes = std::size_t{64} << 20;  // per CPU
 
 // The thread group (process) of a thread, from /proc; the thread itself if unreadable.
 pid_t thread_group_of(pid_t tid) {
@@ -318,18 +313,13 @@ MemorySamplingError open_failure(const SampleSession::Opened& opened, const Samp
   }
 }
 
-template <typename T>
-T take(const std::byte*& cursor) {
-  T value;
-  std::memcpy(&value, cursor, sizeof value);
-  cursor += sizeof value;
-  return value;
-}
 
 }  // namespace
 
 struct MemorySampler::State {
-  State(std::vector<int> cpus, std::uint64_t budget) : max_records(budget), session(std::move(cpus), buffer_pages_for(budget)) {}
+  State(std::vector<int> cpus, std::uint64_t budget)
+      : max_records(budget),
+        session(std::move(cpus), RingBuffer::pages_for_records(budget, kMemorySampleBytes, kMaxBufferBytes)) {}
   std::uint64_t max_records;
   bool system_wide = false;
   std::set<std::uint32_t> pids;  // system-wide: the processes whose samples are kept

@@ -37,6 +37,12 @@ std::size_t RingBuffer::page_size() noexcept {
   return size;
 }
 
+std::size_t RingBuffer::pages_for_records(std::uint64_t max_records, std::size_t record_bytes, std::size_t max_bytes) {
+  const std::uint64_t slack = std::max<std::uint64_t>(max_records / 4, 1024);
+  const std::uint64_t bytes = std::min<std::uint64_t>((max_records + slack) * record_bytes, max_bytes);
+  return pages_for(static_cast<std::size_t>(bytes), max_bytes);
+}
+
 std::size_t RingBuffer::pages_for(std::size_t bytes, std::size_t max_bytes) {
   const std::size_t page = page_size();
   const std::size_t max_pages = std::max<std::size_t>(std::bit_floor(max_bytes / page), 1);

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -47,6 +48,15 @@ struct DrainResult {
   std::uint64_t other = 0;         // any other record type, skipped
 };
 
+// Reads one field of a sample record (fields follow each other unaligned) and moves past it.
+template <typename T>
+T take(const std::byte*& cursor) {
+  T value;
+  std::memcpy(&value, cursor, sizeof value);
+  cursor += sizeof value;
+  return value;
+}
+
 class RingBuffer {
  public:
   // Maps 1 metadata page + `data_pages` (a power of two, >= 1) of the perf event `fd`,
@@ -57,6 +67,11 @@ class RingBuffer {
   // Data pages (a power of two) holding at least `bytes`, at most `max_bytes` (rounded down to
   // a power of two of pages, at least one page).
   [[nodiscard]] static std::size_t pages_for(std::size_t bytes, std::size_t max_bytes);
+  // Data pages for `max_records` sample records of `record_bytes` each, with headroom: a
+  // sampler's guard looks every ~2 ms and records keep arriving until it does, so a quarter
+  // more (at least 1024 records) keeps those late ones out of PERF_RECORD_LOST.
+  [[nodiscard]] static std::size_t pages_for_records(std::uint64_t max_records, std::size_t record_bytes,
+                                                     std::size_t max_bytes);
   [[nodiscard]] static std::size_t page_size() noexcept;
 
   RingBuffer(RingBuffer&&) noexcept = default;

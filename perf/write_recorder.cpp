@@ -23,15 +23,6 @@ namespace {
 constexpr std::uint64_t kSampleType =
     PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR | PERF_SAMPLE_CPU;
 
-// Headroom over max_records: the guard looks every ~2 ms, and writes keep trapping until it
-// does. A quarter more (at least 1024 records) keeps those late samples out of PERF_RECORD_LOST.
-std::size_t buffer_pages_for(std::uint64_t max_records) {
-  const std::uint64_t slack = std::max<std::uint64_t>(max_records / 4, 1024);
-  const std::uint64_t records = max_records + slack;
-  const std::uint64_t bytes = std::min<std::uint64_t>(records * kWriteSampleBytes, kMaxBufferBytesPerCpu);
-  return RingBuffer::pages_for(static_cast<std::size_t>(bytes), kMaxBufferBytesPerCpu);
-}
-
 void validate(const WatchedWord& word) {
   const std::size_t len = word.length;
   if (len != 1 && len != 2 && len != 4 && len != 8) {
@@ -116,13 +107,6 @@ RecorderError open_failure(const SampleSession::Opened& opened, const perf_event
   }
 }
 
-template <typename T>
-T take(const std::byte*& cursor) {
-  T value;
-  std::memcpy(&value, cursor, sizeof value);
-  cursor += sizeof value;
-  return value;
-}
 
 }  // namespace
 
@@ -130,7 +114,7 @@ struct WriteRecorder::State {
   State(std::vector<WatchedWord> watched, std::vector<int> cpus, std::uint64_t budget)
       : words(std::move(watched)),
         max_records(budget),
-        session(std::move(cpus), buffer_pages_for(budget)) {}
+        session(std::move(cpus), RingBuffer::pages_for_records(budget, kWriteSampleBytes, kMaxBufferBytesPerCpu)) {}
 
   // Opens every (cpu, word) event of `tid`; throws RecorderError on the first refusal.
   void arm_thread(pid_t tid) {
@@ -227,11 +211,9 @@ std::size_t WriteRecorder::buffer_bytes_per_cpu() const {
 }
 
 int debug_registers() {
-#if defined(__x86_64__) || defined(__i386__)
-  return 4;  // DR0-DR3
-#else
-  return 4;  // most arm64 cores; where there are fewer, the kernel's ENOSPC says so
-#endif
+  // x86: DR0-DR3. Most arm64 cores have at least four watchpoint registers; where there are
+  // fewer, the kernel's ENOSPC says so when the fifth is armed.
+  return 4;
 }
 
 }  // namespace ftbench::perf
