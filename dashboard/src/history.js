@@ -266,11 +266,13 @@
         if (!x || typeof x !== 'object') return;
         var m = byKey[String(x.machine)];
         if (!m || byMachine[m.key] || num(x.value) === null) return;
-        byMachine[m.key] = { m: m, value: x.value, low: num(x.low), high: num(x.high), run: str(x.run_id), created: str(x.created_at) };
+        byMachine[m.key] = { m: m, value: x.value, low: num(x.low), high: num(x.high), run: str(x.run_id), created: str(x.created_at),
+          threads: positive(x.threads) ? x.threads : null };
         values.push(byMachine[m.key]);
       });
       if (!values.length) return;
-      rows.push({ kind: r.kind, benchmark: str(r.benchmark), threads: positive(r.threads) ? r.threads : 1, interpreter: str(r.interpreter),
+      // threads 0: each machine's most threads (ncpu differs between machines).
+      rows.push({ kind: r.kind, benchmark: str(r.benchmark), threads: r.threads === 0 ? 0 : positive(r.threads) ? r.threads : 1, interpreter: str(r.interpreter),
         reference: r.kind === 'free_threading' ? str(r.reference) : '', values: values, byMachine: byMachine });
     });
     var newest = -Infinity;
@@ -684,6 +686,7 @@
   }
   // "ratio 3.13t / 3.13", "efficiency 3.13t": the table's measure column and the chart's rows.
   function fleetMeasure(r) { return r.kind === 'scaling' ? r.interpreter : r.interpreter + ' / ' + r.reference; }
+  function fleetThreadsOrder(t) { return t === 0 ? Infinity : t; }  // "most threads" last
   function fleetKindOrder(k) { return k === 'free_threading' ? 0 : 1; }
   function labelOrder(l) { var i = labels.indexOf(l); return i < 0 ? labels.length : i; }
   function fleetStale(m) { return isFinite(m.t) && isFinite(fleet.newest) && fleet.newest - m.t > 2 * DAY; }
@@ -708,7 +711,7 @@
     if (groups.length > MAX_CHARTS) note(box, 'Every benchmark\'s table; charts for the first ' + MAX_CHARTS + ' of ' + groups.length + ' benchmarks.');
     groups.forEach(function (g, i) {
       g.list.sort(function (a, b) {
-        return fleetKindOrder(a.kind) - fleetKindOrder(b.kind) || a.threads - b.threads || labelOrder(a.interpreter) - labelOrder(b.interpreter) ||
+        return fleetKindOrder(a.kind) - fleetKindOrder(b.kind) || fleetThreadsOrder(a.threads) - fleetThreadsOrder(b.threads) || labelOrder(a.interpreter) - labelOrder(b.interpreter) ||
           (a.interpreter < b.interpreter ? -1 : a.interpreter > b.interpreter ? 1 : 0);
       });
       var title = el('h3', null, el('span', { text: g.key }));
@@ -802,14 +805,15 @@
       var tr = el('tr', { class: r.kind === 'scaling' ? 'scaling' : 'ratio', 'data-kind': r.kind, 'data-threads': String(r.threads), 'data-interpreter': r.interpreter, 'data-reference': r.reference },
         el('td', { class: 'nowrap', title: r.kind === 'scaling' ? 'scaling efficiency: speedup over one thread / threads' : 'free-threaded / default build: time per operation ratio' },
           el('span', { class: 'small', text: r.kind === 'scaling' ? 'efficiency ' : 'ratio ' }), el('span', { text: fleetMeasure(r) })),
-        el('td', { class: 'num', text: String(r.threads) }));
+        el('td', { class: 'num', text: r.threads === 0 ? 'most' : String(r.threads), title: r.threads === 0 ? 'each machine\'s most threads (its count beside each value)' : '' }));
       fleet.machines.forEach(function (m) {
         var x = r.byMachine[m.key];
         if (!x) { tr.appendChild(el('td', { class: 'num empty', 'data-machine': m.key, text: '—', title: 'no value on ' + m.name })); return; }
         var older = day(x.created) && day(x.created) < newest;
         tr.appendChild(el('td', { class: 'num' + (older ? ' older' : ''), 'data-machine': m.key, 'data-value': String(x.value),
           title: m.name + ': ' + (x.run ? x.run + ', ' : '') + (x.created ? dayTime(x.created) : 'date unknown') + (older ? ' (an older night than the row\'s newest)' : '') },
-          el('span', { class: 'value', text: fleetValueText(r.kind, x.value) }), ' ', el('span', { class: 'small', text: fleetIntervalText(r.kind, x) })));
+          el('span', { class: 'value', text: fleetValueText(r.kind, x.value) }), ' ', el('span', { class: 'small', text: fleetIntervalText(r.kind, x) }),
+          r.threads === 0 && x.threads ? el('span', { class: 'small', text: ' at ' + threadsLabel(x.threads) }) : null));
       });
       body.appendChild(tr);
     });
@@ -824,7 +828,7 @@
     var values = [], order = [], lo = Infinity, hi = -Infinity, drawn = {};
     rows.forEach(function (r) {
       if (r.kind !== kind) return;
-      var row = fleetMeasure(r) + ' · ' + threadsLabel(r.threads);
+      var row = fleetMeasure(r) + ' · ' + (r.threads === 0 ? 'most threads' : threadsLabel(r.threads));
       r.values.forEach(function (x) {
         if (!efficiency && !positive(x.value)) return;  // a log scale
         var band = x.low !== null && x.high !== null && x.low <= x.value && x.value <= x.high && (efficiency || x.low > 0);
@@ -1167,8 +1171,8 @@
         el('p', { text: 'This history holds no night. `orchestrate nightly --config FILE` stores one per run; `orchestrate history import RUN_DIR...` adds finished run directories.' })));
     regressionSection();
     if (series.length) seriesSection();
-    if (fleet && fleet.machines.length > 1) fleetSection();
     else if (nights.length) section('Series night by night', 'The stored nights have no measured values (every process failed?): nothing to draw.', 'series');
+    if (fleet && fleet.machines.length > 1) fleetSection();
     if (nights.length) nightsSection();
     footer();
   } catch (e) {

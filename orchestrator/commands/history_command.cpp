@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
+#include <map>
 #include <chrono>
 #include <ctime>
 #include <iostream>
@@ -93,9 +95,9 @@ history::HistoryStore open_existing(const fs::path& file) {
 history::HistoryStore open_for_reading(const po::variables_map& vm) {
   if (auto url = text_option(vm, "from")) {
     if (const auto problem = util::postgres_url_problem(*url))
-      throw UserError("--from " + util::redact_postgres_url(*url) + ": " + *problem);
+      throw UserError("the URL given to --from: " + *problem);
     try {
-      return history::HistoryStore::open_url(*url);
+      return history::HistoryStore::open_url(*url, history::HistoryStore::Access::read);
     } catch (const history::HistoryError& e) {
       throw UserError(e.what(), kExitSharedStore);
     }
@@ -210,6 +212,10 @@ int show_subcommand(const Args& args) {
   }
   const auto change_points = store.change_points();
   const auto regressions = store.regressions();
+  // A fleet's store has the same series name on every machine: each says whose it is.
+  std::map<int64_t, std::string> machine_of;
+  for (const auto& m : store.machines()) machine_of[m.id] = m.description;
+  const bool fleet = machine_of.size() > 1;
   json::Writer w;
   if (as_json) w.start_array();
   for (const auto& s : found) {
@@ -218,6 +224,7 @@ int show_subcommand(const Args& args) {
       w.start_object();
       w.field("id", s.id);
       w.field("name", s.identity.name());
+      w.field("machine", machine_of[s.machine_id]);
       w.field("unit", s.unit);
       w.key("points");
       w.start_array();
@@ -236,7 +243,8 @@ int show_subcommand(const Args& args) {
       w.end_object();
       continue;
     }
-    fmt::print("#{} {} ({} nights)\n", s.id, s.identity.name(), points.size());
+    fmt::print("#{} {} ({} nights){}\n", s.id, s.identity.name(), points.size(),
+               fleet ? " on " + machine_of[s.machine_id] : "");
     report::TextTable t({"night", "run", s.unit == "ns" ? "median" : "value", "95% interval", "processes", "marks"});
     for (const auto& p : points) {
       std::vector<std::string> marks;
@@ -449,6 +457,7 @@ int html_subcommand(const Args& args) {
   if (fleet) {
     options.nights = 60;
     options.all_cells = parsed->count("all-series") > 0;
+    options.link_run_dirs = false;
   }
   if (const auto n = text_option(*parsed, "nights")) {
     const auto v = util::to_integer(*n);
@@ -480,7 +489,7 @@ int push_subcommand(const Args& args) {
     if (auto c = text_option(vm, "config")) url = config::load_config(*c).history.url;
   if (!url) throw UserError("history push needs --to postgresql://host/db, or --config FILE with history.url");
   if (const auto problem = util::postgres_url_problem(*url))
-    throw UserError("--to " + util::redact_postgres_url(*url) + ": " + *problem);
+    throw UserError("the URL given to --to: " + *problem);
   const auto file = history_path(vm);
   auto local = open_existing(file);
   std::optional<history::HistoryStore> shared;
@@ -507,11 +516,13 @@ int push_subcommand(const Args& args) {
   } catch (const history::DatabaseError& e) {
     fmt::print(stderr, "orchestrate: history push to {}: {} (the local history {} is untouched; push again: the "
                "nights already sent are kept)\n",
-               shared ? shared->database().describe() : util::redact_postgres_url(*url), e.what(), file.string());
+               shared ? shared->database().describe() : *url, e.what(), file.string());
     return kExitSharedStore;
   }
   return kExitOk;
 }
+
+int dispatch(const std::string& sub, const Args& rest);
 
 }  // namespace
 
@@ -523,6 +534,18 @@ int history_command(const Args& args) {
   os::setup_console_logging("warn");
   const Args rest(args.begin() + 1, args.end());
   const auto& sub = args.front();
+  try {
+    return dispatch(sub, rest);
+  } catch (const history::DatabaseError& e) {
+    // A read from a fleet's store that lost its server half way: the shared store's status.
+    const bool shared = std::find(rest.begin(), rest.end(), "--from") != rest.end();
+    if (shared) throw UserError(e.what(), kExitSharedStore);
+    throw;
+  }
+}
+
+namespace {
+int dispatch(const std::string& sub, const Args& rest) {
   if (sub == "import") return import_subcommand(rest);
   if (sub == "regressions") return regressions_subcommand(rest);
   if (sub == "show") return show_subcommand(rest);
@@ -535,5 +558,6 @@ int history_command(const Args& args) {
   fmt::print(stderr, "orchestrate history: unknown subcommand '{}'\n{}", sub, kHistoryUsage);
   return kExitUsage;
 }
+}  // namespace
 
 }  // namespace ftbench::commands

@@ -50,9 +50,10 @@ class Database {
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
-  // Inside a transaction: wait until no other connection migrates the schema (two boxes that
-  // meet a new server at once). SQLite's BEGIN IMMEDIATE already excludes other writers.
-  virtual void lock_schema() {}
+  // Inside a transaction: wait until no other connection holds `key` (boxes that meet a new
+  // server at once, two pushes of one machine's change points). Released at commit or
+  // rollback. SQLite's BEGIN IMMEDIATE already excludes every other writer.
+  virtual void lock(int64_t key) { (void)key; }
   // The schema version stored in the database (0: an empty database) and whether it is one
   // of ours at all (a foreign database is refused, never changed).
   virtual int schema_version() = 0;
@@ -100,6 +101,10 @@ std::vector<int> unpack_ints(const Blob& blob);
 // The embedded default: one SQLite file, WAL, foreign keys, a busy timeout. Throws
 // DatabaseError with a one-line reason when the file cannot be opened.
 std::unique_ptr<Database> open_sqlite(const std::filesystem::path& file);
+
+// Keys for Database::lock: one for migrations, one per machine for its change points.
+inline constexpr int64_t kMigrationLockKey = 0x66746231;  // "ftb1", as the SQLite application_id
+inline int64_t machine_lock_key(int64_t machine_id) { return (int64_t{0x66746232} << 32) + machine_id; }
 
 // A fleet's shared store: a PostgreSQL server (postgresql://[user@]host[:port]/database). The
 // password comes from libpq's own mechanisms only; a URL holding one is refused. Throws

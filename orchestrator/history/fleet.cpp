@@ -49,9 +49,8 @@ FleetView fleet_view(HistoryStore& store) {
     f.last_exclusion_reason = n.exclusion_reason;
     f.last_factor = n.machine_factor;
     factors[n.machine_id].push_back(n.machine_factor);
+    if (const auto host = night_host(n); !host.empty()) hosts[n.machine_id].insert(host);
     if (const auto doc = json::parse(n.machine_state); doc && doc->IsObject()) {
-      const auto host = json::get_or<std::string>(*doc, "hostname", "");
-      if (!host.empty()) hosts[n.machine_id].insert(host);
       f.logical_cpus = json::get_or<int>(*doc, "logical_cpus", f.logical_cpus);
       bool smt = false;
       f.smt = json::get(*doc, "smt", smt) ? std::optional(smt) : std::nullopt;
@@ -82,17 +81,30 @@ FleetView fleet_view(HistoryStore& store) {
   using Key = std::tuple<std::string, int, int, std::string, std::string>;  // benchmark, kind, threads, labels
   std::map<Key, FleetRow> rows;
   for (const auto kind : {SeriesKind::free_threading, SeriesKind::scaling}) {
-    for (const auto& [series_id, point] : store.newest_night_points(kind)) {
+    const auto points = store.newest_night_points(kind);
+    // Each machine's most threads per (benchmark, labels): that point goes to the row of 0.
+    using Group = std::tuple<int64_t, std::string, std::string, std::string>;
+    std::map<Group, int> most;
+    for (const auto& [series_id, point] : points)
+      if (const auto s = series.find(series_id); s != series.end()) {
+        const auto& id = s->second.identity;
+        auto& m = most[{s->second.machine_id, id.benchmark, id.interpreter, id.reference}];
+        m = std::max(m, id.threads);
+      }
+    for (const auto& [series_id, point] : points) {
       const auto s = series.find(series_id);
       if (s == series.end()) continue;
       const auto& id = s->second.identity;
-      auto& row = rows[{id.benchmark, static_cast<int>(kind), id.threads, id.interpreter, id.reference}];
+      const int top = most[{s->second.machine_id, id.benchmark, id.interpreter, id.reference}];
+      const int slot = id.threads > 1 && id.threads == top ? 0 : id.threads;
+      auto& row = rows[{id.benchmark, static_cast<int>(kind), slot == 0 ? 1 << 30 : slot, id.interpreter, id.reference}];
       row.kind = kind;
       row.benchmark = id.benchmark;
-      row.threads = id.threads;
+      row.threads = slot;
       row.interpreter = id.interpreter;
       row.reference = id.reference;
-      row.values.push_back({s->second.machine_id, point.value, point.low, point.high, point.run_id, point.created_at});
+      row.values.push_back(
+          {s->second.machine_id, id.threads, point.value, point.low, point.high, point.run_id, point.created_at});
     }
   }
   for (auto& [key, row] : rows) {
@@ -145,6 +157,7 @@ void to_json(json::Writer& w, const FleetView& v) {
     for (const auto& x : r.values) {
       w.start_object();
       w.field("machine", x.machine);
+      w.field("threads", x.threads);
       w.field("value", x.value);
       w.field("low", x.low);
       w.field("high", x.high);

@@ -38,6 +38,7 @@ struct FleetMachine {
 // A derived series' value on its machine's newest counted night.
 struct FleetValue {
   int64_t machine = 0;
+  int threads = 1;                     // this machine's thread count (rows at "most threads" differ)
   double value = 0;
   double low = 0;
   double high = 0;
@@ -50,6 +51,8 @@ struct FleetValue {
 struct FleetRow {
   SeriesKind kind = SeriesKind::free_threading;
   std::string benchmark;
+  // The thread count, or 0: each machine's most threads (configs say `threads: [1, ncpu]`, and
+  // ncpu differs from machine to machine, so the scaling end of the curve lines up here).
   int threads = 1;
   std::string interpreter;
   std::string reference;               // free_threading only

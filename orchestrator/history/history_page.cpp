@@ -30,7 +30,8 @@ bool shown(const SeriesIdentity& id) { return id.kind != SeriesKind::cell || id.
 }  // namespace
 
 std::string history_page_data(HistoryStore& store, const fs::path& page_dir, const PageOptions& options) {
-  // The window: each machine's Nth newest night; nights a regression points at stay in.
+  // The window: each machine's Nth newest night (a regression found before it keeps its row in
+  // the table, without points to mark).
   const auto all_nights = store.nights();
   std::map<int64_t, std::string> since;  // machine -> first night shown
   if (options.nights > 0) {
@@ -40,15 +41,11 @@ std::string history_page_data(HistoryStore& store, const fs::path& page_dir, con
       if (d.size() > static_cast<size_t>(options.nights)) since[machine] = d[d.size() - static_cast<size_t>(options.nights)];
   }
   const auto regressions = regression_views(store);
-  std::set<int64_t> regression_nights, regression_series;
-  for (const auto& v : regressions) {
-    regression_nights.insert(v.record.detected_night_id);
-    if (v.record.first_bad_night_id) regression_nights.insert(*v.record.first_bad_night_id);
-    regression_series.insert(v.record.series_id);
-  }
+  std::set<int64_t> regression_series;
+  for (const auto& v : regressions) regression_series.insert(v.record.series_id);
   const auto in_window = [&](const NightRecord& n) {
     const auto it = since.find(n.machine_id);
-    return it == since.end() || n.created_at >= it->second || regression_nights.count(n.id);
+    return it == since.end() || n.created_at >= it->second;
   };
   size_t nights_left_out = 0, series_left_out = 0;
 
@@ -87,7 +84,7 @@ std::string history_page_data(HistoryStore& store, const fs::path& page_dir, con
     std::string link;
     std::error_code ec;
     const fs::path dashboard = fs::path(n.run_dir) / "dashboard.html";
-    if (!n.pruned && !n.run_dir.empty() && fs::exists(dashboard, ec) && !ec) {
+    if (options.link_run_dirs && !n.pruned && !n.run_dir.empty() && fs::exists(dashboard, ec) && !ec) {
       const auto relative = fs::relative(dashboard, page_dir, ec);
       link = ec || relative.empty() ? dashboard.string() : relative.generic_string();
     }

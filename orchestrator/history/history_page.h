@@ -19,6 +19,8 @@ namespace ftbench::history {
 struct PageOptions {
   int nights = 0;          // each machine's last N nights (0: all); nights with regressions always
   bool all_cells = true;   // false: only the time-per-op cells that have a regression
+  // false on a fleet's page: a night's run directory is a path on its own box, not here.
+  bool link_run_dirs = true;
 };
 
 // The page's data (JSON). Time-per-operation cells and the derived series; links to run

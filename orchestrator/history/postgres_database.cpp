@@ -23,9 +23,6 @@ namespace {
 constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kOidOid = 26,
               kFloat4Oid = 700, kFloat8Oid = 701, kNumericOid = 1700;
 
-// One key for the advisory lock that serialises migrations between boxes that connect at once.
-constexpr int64_t kMigrationLock = 0x66746231;  // "ftb1", as the SQLite application_id
-
 // libpq's messages span lines ("...failed: Connection refused\n\tIs the server running...");
 // the user gets one line.
 std::string one_line(const char* message) {
@@ -54,30 +51,31 @@ std::string text_of(double v) {
 
 class PostgresDatabase final : public Database {
  public:
-  explicit PostgresDatabase(const std::string& url) : shown_(util::redact_postgres_url(url)) {
-    if (const auto problem = util::postgres_url_problem(url)) throw DatabaseError(shown_ + ": " + *problem);
-    // Ours go first: anything the URL sets (connect_timeout=30 ...) overrides them.
-    const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
-    const char* values[] = {"10", "ftbench", url.c_str(), nullptr};
-    conn_ = PQconnectdbParams(keys, values, 1);
+  explicit PostgresDatabase(const std::string& url) {
+    // Checked before anything is shown: a URL with a password is never echoed.
+    if (const auto problem = util::postgres_url_problem(url)) throw DatabaseError("the PostgreSQL URL: " + *problem);
+    shown_ = url;
+    // Ours go first: anything the URL sets (connect_timeout=30 ...) overrides them. A nightly
+    // pushes while it holds its history's lock, so a server that stops answering must not hang
+    // it: a dead peer is noticed by TCP keepalives and tcp_user_timeout (unacknowledged data).
+    const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+                          "keepalives_count", "tcp_user_timeout", "fallback_application_name", "dbname", nullptr};
+    const char* values[] = {"10", "1", "30", "10", "3", "60000", "ftbench", url.c_str(), nullptr};
+    conn_.reset(PQconnectdbParams(keys, values, 1));
     if (!conn_) throw DatabaseError("cannot connect to " + shown_ + ": out of memory");
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      const auto why = one_line(PQerrorMessage(conn_));
-      PQfinish(conn_);
-      conn_ = nullptr;
+    if (PQstatus(conn_.get()) != CONNECTION_OK) {
+      const auto why = one_line(PQerrorMessage(conn_.get()));
       throw DatabaseError("cannot connect to " + shown_ + ": " + why + connection_hint(why));
     }
     // Notices ("relation already exists, skipping") are not the user's business.
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
     execute("SET client_min_messages = warning");
+    // A server that is alive but stuck (a lock held by someone else) ends a statement too.
+    execute("SET statement_timeout = '300s'");
+    execute("SET lock_timeout = '60s'");
   }
-  ~PostgresDatabase() override {
-    if (conn_) PQfinish(conn_);
-  }
-  PostgresDatabase(const PostgresDatabase&) = delete;
-  PostgresDatabase& operator=(const PostgresDatabase&) = delete;
 
-  void execute(std::string_view sql) override { check(Result(PQexec(conn_, std::string(sql).c_str())), sql); }
+  void execute(std::string_view sql) override { check(Result(PQexec(conn_.get(), std::string(sql).c_str())), sql); }
 
   std::vector<Row> query(std::string_view sql, const std::vector<Value>& params) override {
     const auto r = exec(sql, params);
@@ -102,9 +100,9 @@ class PostgresDatabase final : public Database {
   void begin() override { execute("BEGIN"); }
   void commit() override { execute("COMMIT"); }
   void rollback() override {
-    if (PQstatus(conn_) == CONNECTION_OK) execute("ROLLBACK");
+    if (PQstatus(conn_.get()) == CONNECTION_OK) execute("ROLLBACK");
   }
-  void lock_schema() override { query("SELECT pg_advisory_xact_lock($1)", {kMigrationLock}); }
+  void lock(int64_t key) override { query("SELECT pg_advisory_xact_lock($1)", {key}); }
 
   int schema_version() override {
     if (!has_table("ftbench_schema")) return 0;
@@ -173,7 +171,7 @@ class PostgresDatabase final : public Database {
           },
           params[i]);
     }
-    return check(Result(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), pointers.data(),
+    return check(Result(PQexecPrepared(conn_.get(), name.c_str(), static_cast<int>(params.size()), pointers.data(),
                                        lengths.data(), formats.data(), 0)),
                  sql);
   }
@@ -183,18 +181,18 @@ class PostgresDatabase final : public Database {
     auto it = statements_.find(key);
     if (it != statements_.end()) return it->second;
     const std::string name = "ftbench_" + std::to_string(statements_.size());
-    check(Result(PQprepare(conn_, name.c_str(), key.c_str(), params, nullptr)), sql);
+    check(Result(PQprepare(conn_.get(), name.c_str(), key.c_str(), params, nullptr)), sql);
     return statements_.emplace(key, name).first->second;
   }
 
   Result check(Result r, std::string_view sql) {
     const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
-    if (PQstatus(conn_) != CONNECTION_OK)
-      throw DatabaseError("the connection to " + shown_ + " was lost (" + one_line(PQerrorMessage(conn_)) +
+    if (PQstatus(conn_.get()) != CONNECTION_OK)
+      throw DatabaseError("the connection to " + shown_ + " was lost (" + one_line(PQerrorMessage(conn_.get())) +
                           "): nothing of the interrupted transaction was kept");
     const char* state = r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
-    const std::string why = one_line(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_));
+    const std::string why = one_line(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_.get()));
     if (state && std::string_view(state) == "53100") throw DatabaseError("the server's disk is full: " + why);
     if (state && std::string_view(state).substr(0, 2) == "42")  // syntax or access: ours, show the statement
       throw DatabaseError(why + " in: " + std::string(sql.substr(0, 200)));
@@ -225,8 +223,11 @@ class PostgresDatabase final : public Database {
     }
   }
 
+  struct ConnectionDeleter {
+    void operator()(PGconn* c) const { PQfinish(c); }
+  };
   std::string shown_;
-  PGconn* conn_ = nullptr;
+  std::unique_ptr<PGconn, ConnectionDeleter> conn_;
   std::map<std::string, std::string> statements_;  // sql -> prepared statement name
 };
 

@@ -5,19 +5,8 @@
 #include <map>
 #include <optional>
 
-#include "util/json.h"
 
 namespace ftbench::history {
-namespace {
-
-// The host a night ran on, from its machine state: what tells two identical boxes apart.
-std::string host_of(const NightRecord& n) {
-  const auto doc = json::parse(n.machine_state);
-  if (!doc || !doc->IsObject()) return n.machine_state;
-  return json::get_or<std::string>(*doc, "hostname", "");
-}
-
-}  // namespace
 
 PushOutcome push_history(HistoryStore& from, HistoryStore& to, const std::function<void(const std::string&)>& progress) {
   PushOutcome out;
@@ -51,7 +40,7 @@ PushOutcome push_history(HistoryStore& from, HistoryStore& to, const std::functi
     for (const auto& n : from.nights(local_machine)) {
       if (auto it = there.find(n.run_id); it != there.end()) {
         const auto& r = it->second;
-        if (host_of(r) != host_of(n)) {
+        if (night_host(r) != night_host(n)) {
           out.collisions.push_back(n.run_id);
           continue;
         }
@@ -71,8 +60,15 @@ PushOutcome push_history(HistoryStore& from, HistoryStore& to, const std::functi
       NightRecord copy = n;
       copy.machine_id = remote_machine;
       const auto id = to.insert_night(copy);
-      if (!id) {  // another push of this box got there first: nothing to do
+      if (!id) {  // another push got there first: this box's (nothing to do) or another host's
         t.commit();
+        const auto there_now = to.night_by_run(n.run_id, remote_machine);
+        if (there_now && night_host(*there_now) != night_host(n)) {
+          out.collisions.push_back(n.run_id);
+        } else if (there_now) {
+          night_of[n.id] = there_now->id;
+          ++out.nights_present;
+        }
         continue;
       }
       for (const auto& i : from.night_interpreters(n.id)) to.add_night_interpreter(*id, i);
@@ -129,7 +125,11 @@ PushOutcome push_history(HistoryStore& from, HistoryStore& to, const std::functi
       by_machine[machine_of.at(s->second.machine_id)].push_back(c);
       ++out.change_points;
     }
-    for (const auto& [machine, points] : by_machine) to.replace_machine_change_points(machine, points);
+    // Two pushes of one machine at once: the second waits, then replaces (never a duplicate key).
+    for (const auto& [machine, points] : by_machine) {
+      db.lock(machine_lock_key(machine));
+      to.replace_machine_change_points(machine, points);
+    }
     t.commit();
   }
 

@@ -13,6 +13,11 @@ namespace ftbench::history {
 
 // Each migration takes the schema from version k-1 to k. Written once for every backend: the
 // few types that differ come from the database.
+std::string night_host(const NightRecord& night) {
+  const auto doc = json::parse(night.machine_state);
+  return doc && doc->IsObject() ? json::get_or<std::string>(*doc, "hostname", "") : "";
+}
+
 std::vector<std::string> migration_statements(int to, const Database& db) {
   const std::string id(db.id_column());
   const std::string blob(db.blob_type());
@@ -253,11 +258,11 @@ std::vector<PendingPoint> night_points(const results::Manifest& manifest, const 
 
 }  // namespace
 
-HistoryStore::HistoryStore(std::unique_ptr<Database> db) : db_(std::move(db)) { migrate(); }
+HistoryStore::HistoryStore(std::unique_ptr<Database> db, Access access) : db_(std::move(db)) { migrate(access); }
 
-HistoryStore HistoryStore::open_url(const std::string& url) {
+HistoryStore HistoryStore::open_url(const std::string& url, Access access) {
   try {
-    return HistoryStore(open_postgres(url));
+    return HistoryStore(open_postgres(url), access);
   } catch (const DatabaseError& e) {
     throw HistoryError(std::string("history: ") + e.what());
   }
@@ -272,25 +277,31 @@ HistoryStore HistoryStore::open(const std::filesystem::path& sqlite_file) {
   }
 }
 
-void HistoryStore::migrate() {
+void HistoryStore::migrate(Access access) {
   const auto where = db_->describe();
   int version = 0;
   try {
     if (db_->is_foreign())
-      throw HistoryError(where + " is not an ftbench history (it holds other tables): point --history at another file");
+      throw HistoryError(where + " is not an ftbench history (it holds other tables of those names): use another "
+                         "file or database");
     version = db_->schema_version();
   } catch (const DatabaseError& e) {
     throw HistoryError(where + ": " + e.what());
   }
   if (version > kHistorySchemaVersion)
     throw HistoryError(where + " has history schema version " + std::to_string(version) + ", newer than this orchestrate (" +
-                       std::to_string(kHistorySchemaVersion) + "): use a newer build; the file was not changed");
+                       std::to_string(kHistorySchemaVersion) + "): use a newer build; nothing was changed");
+  if (access == Access::read && version < kHistorySchemaVersion)
+    throw HistoryError(version == 0 ? where + " holds no ftbench history yet: `orchestrate history push` fills it"
+                                    : where + " has history schema version " + std::to_string(version) +
+                                          ", older than this orchestrate (" + std::to_string(kHistorySchemaVersion) +
+                                          "); reading never changes it: a `history push` with this build migrates it");
   try {
     db_->prepare_for_writing();  // only now: a file we refuse is never changed
     for (int to = version + 1; to <= kHistorySchemaVersion; ++to) {
       Transaction t(*db_);
       // Another box may have migrated meanwhile (a shared server): read the version under the lock.
-      db_->lock_schema();
+      db_->lock(kMigrationLockKey);
       const int now = db_->schema_version();
       if (now > kHistorySchemaVersion)
         throw HistoryError(where + " was just brought to schema version " + std::to_string(now) +
@@ -484,8 +495,11 @@ std::optional<NightRecord> HistoryStore::night(int64_t id) {
   return night_from(rows.front());
 }
 
-std::optional<NightRecord> HistoryStore::night_by_run(const std::string& run_id) {
-  const auto rows = db_->query(fmt::format("SELECT {} FROM nights WHERE run_id = $1", kNightColumns), {run_id});
+std::optional<NightRecord> HistoryStore::night_by_run(const std::string& run_id, std::optional<int64_t> machine_id) {
+  const auto rows =
+      machine_id ? db_->query(fmt::format("SELECT {} FROM nights WHERE run_id = $1 AND machine_id = $2", kNightColumns),
+                              {run_id, *machine_id})
+                 : db_->query(fmt::format("SELECT {} FROM nights WHERE run_id = $1", kNightColumns), {run_id});
   if (rows.empty()) return std::nullopt;
   return night_from(rows.front());
 }
@@ -620,18 +634,21 @@ std::vector<Annotation> HistoryStore::annotations() {
   return out;
 }
 
-void HistoryStore::replace_change_points(int64_t series_id, const std::vector<ChangePoint>& points) {
-  db_->run("DELETE FROM change_points WHERE series_id = $1", {series_id});
+void HistoryStore::insert_change_points(const std::vector<ChangePoint>& points) {
   for (const auto& c : points)
     db_->run("INSERT INTO change_points (series_id, night_id, ratio, p_value) VALUES ($1, $2, $3, $4)",
-             {series_id, c.night_id, c.ratio, c.p_value});
+             {c.series_id, c.night_id, c.ratio, c.p_value});
+}
+
+void HistoryStore::replace_change_points(int64_t series_id, std::vector<ChangePoint> points) {
+  db_->run("DELETE FROM change_points WHERE series_id = $1", {series_id});
+  for (auto& c : points) c.series_id = series_id;
+  insert_change_points(points);
 }
 
 void HistoryStore::replace_machine_change_points(int64_t machine_id, const std::vector<ChangePoint>& points) {
   db_->run("DELETE FROM change_points WHERE series_id IN (SELECT id FROM series WHERE machine_id = $1)", {machine_id});
-  for (const auto& c : points)
-    db_->run("INSERT INTO change_points (series_id, night_id, ratio, p_value) VALUES ($1, $2, $3, $4)",
-             {c.series_id, c.night_id, c.ratio, c.p_value});
+  insert_change_points(points);
 }
 
 std::vector<ChangePoint> HistoryStore::change_points(std::optional<int64_t> series_id) {

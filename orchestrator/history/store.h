@@ -52,6 +52,10 @@ struct NightRecord {
   std::string ingested_at;
 };
 
+// The host a night ran on (its machine state's hostname; "" when unknown): what tells apart two
+// identical boxes, which share a machine fingerprint.
+std::string night_host(const NightRecord& night);
+
 // What one interpreter label was on one night.
 struct NightInterpreter {
   std::string label;
@@ -151,10 +155,13 @@ class HistoryStore {
  public:
   // Validates the database (ours, not newer than this build) and migrates it to the current
   // schema. Throws HistoryError with one line otherwise.
-  explicit HistoryStore(std::unique_ptr<Database> db);
+  // read: a store only read (`--from`) is never migrated, so one person with a newer build
+  // cannot lock every box of a fleet out of its shared store; an older one is refused.
+  enum class Access { write, read };
+  explicit HistoryStore(std::unique_ptr<Database> db, Access access = Access::write);
   static HistoryStore open(const std::filesystem::path& sqlite_file);
   // A fleet's shared store on a PostgreSQL server (docs/fleet.md).
-  static HistoryStore open_url(const std::string& url);
+  static HistoryStore open_url(const std::string& url, Access access = Access::write);
 
   // Stores one finished run: its night, interpreters, series and points, in one transaction.
   // Throws HistoryError for a run that is not complete (resume it first) or a full disk;
@@ -164,7 +171,8 @@ class HistoryStore {
 
   std::vector<NightRecord> nights(std::optional<int64_t> machine_id = std::nullopt);
   std::optional<NightRecord> night(int64_t id);
-  std::optional<NightRecord> night_by_run(const std::string& run_id);
+  // By run id (on one machine, when given: a fleet's store holds a run id once per machine).
+  std::optional<NightRecord> night_by_run(const std::string& run_id, std::optional<int64_t> machine_id = std::nullopt);
   std::vector<NightInterpreter> night_interpreters(int64_t night_id);
   void set_excluded(int64_t night_id, bool excluded, const std::string& reason);
   void set_pruned(int64_t night_id);
@@ -188,7 +196,7 @@ class HistoryStore {
   int64_t add_annotation(const Annotation& a);
   std::vector<Annotation> annotations();
 
-  void replace_change_points(int64_t series_id, const std::vector<ChangePoint>& points);
+  void replace_change_points(int64_t series_id, std::vector<ChangePoint> points);
   std::vector<ChangePoint> change_points(std::optional<int64_t> series_id = std::nullopt);
 
   struct Machine {
@@ -213,10 +221,15 @@ class HistoryStore {
   int64_t put_annotation(const Annotation& a, const std::string& origin);  // one per origin
   void replace_machine_change_points(int64_t machine_id, const std::vector<ChangePoint>& points);
 
+ private:
+  void insert_change_points(const std::vector<ChangePoint>& points);
+
+ public:
+
   Database& database() { return *db_; }
 
  private:
-  void migrate();
+  void migrate(Access access);
   std::unique_ptr<Database> db_;
 };
 

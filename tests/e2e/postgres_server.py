@@ -88,13 +88,18 @@ class PostgresServer:
         except subprocess.CalledProcessError as e:
             raise RuntimeError("initdb failed:\n" + e.stdout + e.stderr)
         os.remove(pwfile)
-        self.port = _free_port()
         with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
-            f.write("\nlisten_addresses = '127.0.0.1'\nport = %d\nunix_socket_directories = '%s'\n"
+            f.write("\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n"
                     "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 60\n"
-                    "shared_buffers = 64MB\n" % (self.port, self.run_dir))
-        out = self._server_cmd(os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-l",
-                               os.path.join(self.run_dir, "server.log"), "-w", "-t", "60", "start", check=False)
+                    "shared_buffers = 64MB\n" % self.run_dir)
+        # A free port is only free until someone takes it (tests run in parallel): try again.
+        for _ in range(5):
+            self.port = _free_port()
+            out = self._server_cmd(os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-l",
+                                   os.path.join(self.run_dir, "server.log"), "-o", "-p %d" % self.port,
+                                   "-w", "-t", "60", "start", check=False)
+            if out.returncode == 0:
+                break
         if out.returncode != 0:
             log = ""
             try:

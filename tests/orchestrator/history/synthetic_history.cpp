@@ -160,7 +160,7 @@ SyntheticRun synthetic_night(int k, const SyntheticHistoryOptions& options) {
   for (const auto& b : benchmarks())
     for (const auto& [label, base_ns] : b.t1) {
       const bool gil = label != "3.13t";
-      for (int n : {1, 2, 4}) {
+      for (int n : options.threads) {
         if (b.single_thread && n > 1) continue;
         const bool strong = b.scaling == harness::Scaling::strong;
         const int64_t ops = strong ? b.ops_per_thread : b.ops_per_thread * n;

@@ -38,6 +38,7 @@ struct SyntheticHistoryOptions {
   // Counters in every cell: context switches always; hitm and instructions counted with a PMU,
   // "not supported" without one (as on a VM).
   bool counters = false;
+  std::vector<int> threads{1, 2, 4};  // a small box runs fewer (its ncpu)
 };
 
 struct SyntheticHistory {

@@ -19,6 +19,7 @@ struct BoxSpec {
   double speed = 1.0;
   int nights = 40;
   bool events = true;  // injected steps, regressions, annotations, change points
+  std::vector<int> threads{1, 2, 4};  // threads: [1, ncpu] and the like: a 2-core box runs {1, 2}
 };
 
 inline os::MachineInfo box_machine(const BoxSpec& b) {
@@ -46,6 +47,7 @@ inline SyntheticHistory write_box(const std::filesystem::path& dir, const BoxSpe
   o.speed = b.speed;
   o.events = b.events;
   o.counters = true;
+  o.threads = b.threads;
   return write_synthetic_history(dir, o);
 }
 

@@ -147,12 +147,18 @@ TEST(HistoryPush, APushCutOffHalfWayIsCompletedByTheNext) {
 TEST(HistoryPush, ManyBoxesPushingAtOnceLoseAndDuplicateNothing) {
   FTBENCH_REQUIRE_POSTGRES(server);
   TempDir dir;
-  const std::vector<BoxSpec> specs{{"bench-a", "AMD EPYC 9654", 96, true, true, 1.0, 25, false},
+  const std::vector<BoxSpec> specs{{"bench-a", "AMD EPYC 9654", 96, true, true, 1.0, 40, true},
                                    {"bench-b", "Intel Xeon Gold 6430", 32, true, true, 0.9, 25, false},
                                    {"bench-c", "Ampere Altra Q80-30", 80, false, false, 0.7, 25, false},
                                    {"bench-d", "Intel Core i9-13900K", 24, true, true, 1.3, 25, false}};
   std::vector<std::filesystem::path> files;
   for (const auto& b : specs) files.push_back(write_box(dir / b.host, b).database);
+  {  // change points on the box pushed twice at once: both pushes replace them
+    auto a = HistoryStore::open(files.front());
+    const auto nights = a.nights();
+    const auto all = a.series();
+    for (size_t i = 0; i < 5; ++i) a.replace_change_points(all.at(i).id, {{0, nights.at(20).id, 1.08, 1e-4}});
+  }
   const auto url = fresh_database(server, "push_concurrent");
   std::vector<std::string> errors(files.size() + 1);
   std::vector<std::thread> pushers;
@@ -177,12 +183,20 @@ TEST(HistoryPush, ManyBoxesPushingAtOnceLoseAndDuplicateNothing) {
     expected.nights += c.nights;
     expected.series += c.series;
     expected.points += c.points;
+    expected.regressions += c.regressions;
+    expected.change_points += c.change_points;
+    expected.annotations += c.annotations;
   }
   const auto got = counts(shared);
   EXPECT_EQ(got.machines, expected.machines);
   EXPECT_EQ(got.nights, expected.nights);
   EXPECT_EQ(got.series, expected.series);
   EXPECT_EQ(got.points, expected.points);
+  EXPECT_EQ(got.regressions, expected.regressions);
+  EXPECT_EQ(got.change_points, expected.change_points);
+  EXPECT_EQ(got.annotations, expected.annotations);
+  EXPECT_GT(expected.regressions, 0u);
+  EXPECT_GT(expected.annotations, 0u);
 }
 
 // Two identical boxes (same CPU, cores, kernel: one fingerprint) running the same config at
