@@ -25,6 +25,16 @@ export function findChromium(explicit) {
   return candidates.find((c) => fs.existsSync(c));
 }
 
+// The browser, or exit 77 (ctest's SKIP_RETURN_CODE) saying how to give one.
+export function chromiumOrSkip(explicit) {
+  const chromium = findChromium(explicit);
+  if (!chromium) {
+    console.log('SKIP: no Chromium found (set CHROMIUM=/path/to/chromium)');
+    process.exit(77);
+  }
+  return chromium;
+}
+
 // Chrome DevTools protocol over fds 3 (to the browser) and 4 (from it), NUL-separated JSON.
 export class Browser {
   constructor(executable, userDataDir) {

@@ -16,15 +16,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { Browser, chartsOnPage, evaluate, findChromium, openPage, parseArgs, finish, run, screenshot, sleep, waitForRendered } from './browser.mjs';
+import { Browser, chartsOnPage, evaluate, chromiumOrSkip, openPage, parseArgs, finish, run, screenshot, sleep, waitForRendered } from './browser.mjs';
 
 async function main() {
   const args = parseArgs(process.argv, { chromium: process.env.CHROMIUM || '', timeout: 90 }, ['orchestrate', 'resultsRoot', 'screenshot']);
-  const chromium = findChromium(args.chromium);
-  if (!chromium) {
-    console.log('SKIP: no Chromium found (set CHROMIUM=/path/to/chromium)');
-    process.exit(77);
-  }
+  const chromium = chromiumOrSkip(args.chromium);
   const root = path.resolve(args.resultsRoot);
   const runs = fs.readdirSync(root).filter((d) => fs.existsSync(path.join(root, d, 'manifest.json')));
   if (runs.length === 0) throw new Error(`no run directory in ${root}`);

@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { Browser, chartsOnPage, evaluate, findChromium, openPage, parseArgs, finish, run, screenshot, waitForRendered } from './browser.mjs';
+import { Browser, chartsOnPage, evaluate, chromiumOrSkip, openPage, parseArgs, finish, run, screenshot, waitForRendered } from './browser.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -207,11 +207,7 @@ async function main() {
     console.log('orchestrate report embedded diagnosis.json in dashboard.html');
   }
   if (!args.dashboard) throw new Error('give --dashboard PATH, or --orchestrate BIN --run-dir DIR');
-  const chromium = findChromium(args.chromium);
-  if (!chromium) {
-    console.log('SKIP: no Chromium found (set CHROMIUM=/path/to/chromium)');
-    process.exit(77);
-  }
+  const chromium = chromiumOrSkip(args.chromium);
   const diagnosis = JSON.parse(fs.readFileSync(args.diagnosis, 'utf8'));
   const page = injectDiagnosis(fs.readFileSync(args.dashboard, 'utf8'), diagnosis, args.assets === 'none' ? null : args.assets);
   const pageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftbench-diagnosis-page-'));

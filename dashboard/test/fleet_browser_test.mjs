@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { Browser, chartsOnPage, evaluate, findChromium, openPage, parseArgs, finish, run, sleep, waitForRendered, checkRecordedCharts } from './browser.mjs';
+import { Browser, chartsOnPage, evaluate, chromiumOrSkip, openPage, parseArgs, finish, run, sleep, waitForRendered, checkRecordedCharts } from './browser.mjs';
 
 const MAX_FLEET_CHARTS = 12;  // history.js MAX_CHARTS: charts for the first 12 benchmarks, tables for all
 const HOSTS = { epyc: 'bench-epyc', xeon: 'bench-xeon', vm: 'bench-vm' };
@@ -122,11 +122,7 @@ async function openAndWait(browser, file, timeout, problems) {
 async function main() {
   const args = parseArgs(process.argv, { chromium: process.env.CHROMIUM || '', timeout: 120 },
     ['orchestrate', 'fleetDir', 'postgresDir', 'output', 'screenshot']);
-  const chromium = findChromium(args.chromium);
-  if (!chromium) {
-    console.log('SKIP: no Chromium found (set CHROMIUM=/path/to/chromium)');
-    process.exit(77);
-  }
+  const chromium = chromiumOrSkip(args.chromium);
   const timeout = Number(args.timeout);
   const output = path.resolve(args.output);
   const url = fs.readFileSync(path.join(args.fleetDir, 'url'), 'utf8').trim();

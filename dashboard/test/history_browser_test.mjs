@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { Browser, chartsOnPage, evaluate, findChromium, openPage, parseArgs, finish, run, screenshot, sleep, waitForRendered, checkRecordedCharts } from './browser.mjs';
+import { Browser, chartsOnPage, evaluate, chromiumOrSkip, openPage, parseArgs, finish, run, screenshot, sleep, waitForRendered, checkRecordedCharts } from './browser.mjs';
 
 // Data no history should hold but a page must survive: missing fields, null (not finite),
 // zero and negative values, unknown nights and series, a single point, an unparsable date, a
@@ -88,11 +88,7 @@ async function checkCharts(browser, session, what, failures) {
 
 async function main() {
   const args = parseArgs(process.argv, { chromium: process.env.CHROMIUM || '', timeout: 120 }, ['orchestrate', 'history', 'output', 'screenshot']);
-  const chromium = findChromium(args.chromium);
-  if (!chromium) {
-    console.log('SKIP: no Chromium found (set CHROMIUM=/path/to/chromium)');
-    process.exit(77);
-  }
+  const chromium = chromiumOrSkip(args.chromium);
   const timeout = Number(args.timeout);
   const output = path.resolve(args.output);
   const seconds = writePage(args.orchestrate, path.resolve(args.history), output);

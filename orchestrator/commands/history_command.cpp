@@ -107,6 +107,13 @@ history::HistoryStore open_for_reading(const po::variables_map& vm) {
 
 std::string date_of(const std::string& iso) { return iso.substr(0, 16); }
 
+// Machine id -> description: a fleet's store names each night's and series' machine.
+std::map<int64_t, std::string> machine_descriptions(history::HistoryStore& store) {
+  std::map<int64_t, std::string> out;
+  for (const auto& m : store.machines()) out[m.id] = m.description;
+  return out;
+}
+
 int import_subcommand(const Args& args) {
   po::options_description opts("orchestrate history import RUN_DIR... [options]");
   add_history_options(opts);
@@ -213,8 +220,7 @@ int show_subcommand(const Args& args) {
   const auto change_points = store.change_points();
   const auto regressions = store.regressions();
   // A fleet's store has the same series name on every machine: each says whose it is.
-  std::map<int64_t, std::string> machine_of;
-  for (const auto& m : store.machines()) machine_of[m.id] = m.description;
+  const auto machine_of = machine_descriptions(store);
   const bool fleet = machine_of.size() > 1;
   json::Writer w;
   if (as_json) w.start_array();
@@ -224,7 +230,7 @@ int show_subcommand(const Args& args) {
       w.start_object();
       w.field("id", s.id);
       w.field("name", s.identity.name());
-      w.field("machine", machine_of[s.machine_id]);
+      w.field("machine", machine_of.at(s.machine_id));
       w.field("unit", s.unit);
       w.key("points");
       w.start_array();
@@ -244,7 +250,7 @@ int show_subcommand(const Args& args) {
       continue;
     }
     fmt::print("#{} {} ({} nights){}\n", s.id, s.identity.name(), points.size(),
-               fleet ? " on " + machine_of[s.machine_id] : "");
+               fleet ? " on " + machine_of.at(s.machine_id) : "");
     report::TextTable t({"night", "run", s.unit == "ns" ? "median" : "value", "95% interval", "processes", "marks"});
     for (const auto& p : points) {
       std::vector<std::string> marks;
@@ -279,8 +285,7 @@ int list_subcommand(const Args& args) {
   if (!parsed) return kExitOk;
   auto store = open_for_reading(*parsed);
   const auto nights = store.nights();
-  std::map<int64_t, std::string> machine_of;
-  for (const auto& m : store.machines()) machine_of[m.id] = m.description;
+  const auto machine_of = machine_descriptions(store);
   const bool fleet = machine_of.size() > 1;
   if (as_json) {
     json::Writer w;
@@ -292,7 +297,7 @@ int list_subcommand(const Args& args) {
       w.field("created_at", n.created_at);
       w.field("config", n.config_name);
       w.field("run_dir", n.run_dir);
-      w.field("machine", machine_of[n.machine_id]);
+      w.field("machine", machine_of.at(n.machine_id));
       w.field("machine_factor", n.machine_factor);
       w.field("excluded", n.excluded);
       w.field("exclusion_reason", n.exclusion_reason);
@@ -313,7 +318,7 @@ int list_subcommand(const Args& args) {
     std::string state = n.excluded ? "excluded: " + n.exclusion_reason : "counted";
     if (n.pruned) state += " (run directory pruned)";
     std::vector<std::string> row{date_of(n.created_at), n.run_id, n.config_name, util::join(interps, " "), state};
-    if (fleet) row.insert(row.begin() + 2, machine_of[n.machine_id]);
+    if (fleet) row.insert(row.begin() + 2, machine_of.at(n.machine_id));
     t.add_row(row);
   }
   fmt::print("{}{} nights in {}{}\n", t.plain(), nights.size(), store.database().describe(),

@@ -221,15 +221,11 @@ class HistoryStore {
   int64_t put_annotation(const Annotation& a, const std::string& origin);  // one per origin
   void replace_machine_change_points(int64_t machine_id, const std::vector<ChangePoint>& points);
 
- private:
-  void insert_change_points(const std::vector<ChangePoint>& points);
-
- public:
-
   Database& database() { return *db_; }
 
  private:
   void migrate(Access access);
+  void insert_change_points(const std::vector<ChangePoint>& points);
   std::unique_ptr<Database> db_;
 };
 
