@@ -29,6 +29,7 @@
 #include "run/scheduler.h"
 #include "util/error.h"
 #include "util/postgres_url.h"
+#include "build_paths.h"  // generated: FTBENCH_SOURCE_DIR and friends
 
 namespace fs = std::filesystem;
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "util/error.h"
+#include "build_paths.h"  // generated: FTBENCH_SOURCE_DIR and friends
 
 extern char** environ;
 

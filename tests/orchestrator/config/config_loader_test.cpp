@@ -2,6 +2,7 @@
 
 #include "config/config.h"
 #include "util/error.h"
+#include "build_paths.h"  // generated: FTBENCH_SOURCE_DIR and friends
 
 using namespace ftbench;
 using namespace ftbench::config;

@@ -9,6 +9,7 @@
 
 #include "../test_support.h"
 #include "nights.h"
+#include "build_paths.h"  // generated: FTBENCH_SOURCE_DIR and friends
 
 namespace fs = std::filesystem;
 using namespace ftbench;

@@ -7,6 +7,7 @@
 
 #include "plan/builder.h"
 #include "util/error.h"
+#include "build_paths.h"  // generated: FTBENCH_SOURCE_DIR and friends
 
 using namespace ftbench;
 using namespace ftbench::plan;
