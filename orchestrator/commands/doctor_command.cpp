@@ -5,6 +5,7 @@
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "config/config.h"
+#include "os/containment.h"
 #include "os/machine.h"
 #include "os/system_check.h"
 #include "os/tuning.h"
@@ -72,7 +73,8 @@ int doctor_command(const Args& args) {
       "every event of every counter profile, whether it can be counted here and why not; then the\n"
       "system check: governor, turbo, SMT, isolated CPUs, ASLR, irqbalance, NUMA, frequency range,\n"
       "load, steal time, busy processes, perf sampling and the NMI watchdog, each ok / warning /\n"
-      "not_applicable with the command that fixes it.\n"
+      "not_applicable with the command that fixes it; then how benchmark processes are contained\n"
+      "(cgroup v2 per process, or the subreaper fallback) and whether the memory limit is enforced.\n"
       "--tune sets the performance governor, turns turbo off, ASLR on and the NMI watchdog off\n"
       "(where it holds a hardware counter); --reset restores them. Settings a VM does not expose\n"
       "are named and left alone.\n");
@@ -87,15 +89,22 @@ int doctor_command(const Args& args) {
   options.cpus = chosen_cpus(vm);
   const auto check = os::check_system(options);
   const auto report = perf::run_doctor();
+  // How each benchmark process will be contained (cgroup v2 or the subreaper) and limited.
+  const auto containment = os::ContainmentSupport::probe(os::ContainmentOptions::from_environment());
   if (vm.count("json")) {
     json::Writer w;
     w.start_object();
     perf::write_fields(w, report);
     w.field("system", check);
+    w.field("containment", containment);
     w.end_object();
     std::fputs((w.str() + "\n").c_str(), stdout);
   } else {
-    std::fputs((perf::render_doctor_table(report) + "\n" + os::render_system_check(check)).c_str(), stdout);
+    std::string text = "\nprocess containment\n  method           " +
+                       std::string(containment.method == os::ContainmentMethod::cgroup_v2 ? "cgroup v2" : "subreaper") +
+                       " (" + containment.reason + ")\n  memory limit     " + containment.memory_reason + "\n";
+    if (!containment.advice.empty()) text += "  to improve       " + containment.advice + "\n";
+    std::fputs((perf::render_doctor_table(report) + "\n" + os::render_system_check(check) + text).c_str(), stdout);
   }
   return kExitOk;
 }

@@ -48,6 +48,8 @@ void add_run_options(po::options_description& opts, CommonFlags& f) {
       ("iterations", text_value(), "measured iterations per process")
       ("size", text_value(), "problem size: default | quick | a number")
       ("timeout", text_value(), "how long one interpreter process may take before it is killed (90, 5m)")
+      ("limit", po::value<std::vector<std::string>>()->multitoken(),
+       "per-process limits over the config's limits:, e.g. --limit memory=2G log=1M open_files=256 (unlimited: none)")
       ("dry-run", po::bool_switch(&f.dry_run), "print the plan and an estimated duration, run nothing")
       ("workloads-dir", text_value(), "the workloads/ folder (default: the source tree's)")
       ("history", text_value(), "the history database finished runs are stored in (default: <output>/history.sqlite)")
@@ -60,6 +62,7 @@ void read_run_options(const po::variables_map& vm, CommonFlags& f) {
   if (auto v = text_option(vm, "config")) f.config_file = *v;
   f.overrides.profile = text_option(vm, "profile");
   if (vm.count("threads")) f.overrides.threads = vm["threads"].as<std::vector<std::string>>();
+  if (vm.count("limit")) f.overrides.limits = vm["limit"].as<std::vector<std::string>>();
   if (vm.count("python")) f.overrides.pythons = vm["python"].as<std::vector<std::string>>();
   if (auto v = text_option(vm, "output")) f.overrides.output = *v;
   f.overrides.processes = text_option(vm, "repetitions");

@@ -131,6 +131,21 @@ struct History {
   }
 };
 
+// Per-process limits (README "limits"); absent: none. A process that hits the memory or the
+// open-files limit fails with a reason naming it; a log over its limit is cut (head and tail
+// kept), which is recorded but not a failure.
+struct Limits {
+  std::optional<uint64_t> memory_bytes = kDefaultMemoryLimitBytes;
+  std::optional<uint64_t> log_bytes = kDefaultLogLimitBytes;  // per stream (stdout, stderr)
+  std::optional<uint64_t> open_files = kDefaultOpenFilesLimit;
+};
+template <class F>
+void describe(Limits& l, F& f) {
+  f("memory_bytes", l.memory_bytes);
+  f("log_bytes", l.log_bytes);
+  f("open_files", l.open_files);
+}
+
 struct RunConfig {
   std::filesystem::path source_file;
   std::string name;
@@ -143,6 +158,7 @@ struct RunConfig {
   Counters counters;
   Affinity affinity;
   double timeout_seconds = kDefaultTimeoutSeconds;  // per process run
+  Limits limits;
   Output output;
   History history;
   std::optional<uint64_t> seed;           // interleaving shuffle; random (and recorded) if absent
@@ -167,6 +183,7 @@ struct Overrides {
   std::optional<std::string> timeout;
   std::optional<std::filesystem::path> history;  // --history PATH
   bool no_history = false;                       // --no-history
+  std::vector<std::string> limits;               // --limit memory=2G (KEY=VALUE, repeatable)
 };
 void apply_overrides(RunConfig& config, const Overrides& overrides);
 
@@ -185,6 +202,13 @@ std::string expand_name(const std::string& name, const discovery::Interpreter& i
 std::filesystem::path parse_path(const std::string& text);
 std::string parse_size(const std::string& text);                 // "default", "quick", "1000"
 double parse_duration(const std::string& text);                  // seconds: 90, 90s, 5m, 1h
+// A size in bytes: "512M", "4G", "1.5G", "64K", "1048576" (binary units: K = 1024), at least
+// `min` bytes; "unlimited" is nullopt. `what` names the setting in the message.
+std::optional<uint64_t> parse_size_limit(const std::string& text, const char* what, uint64_t min);
+// One `limits:` key and its value ("memory", "4G") into `limits`; `key` must be one of
+// kLimitKeys. The file and --limit KEY=VALUE share it.
+void parse_limit(const std::string& key, const std::string& value, Limits& limits);
+inline constexpr const char* kLimitKeys[] = {"memory", "log", "open_files"};
 perf::Profile parse_profile(const std::string& text);
 OutputFormat parse_output_format(const std::string& text);
 Affinity::Mode parse_affinity_mode(const std::string& text);     // none | auto

@@ -114,6 +114,7 @@ class Parser {
   void benchmarks(const YAML::Node& n, BenchmarkSelection& out) const;
   void output(const YAML::Node& n, Output& out) const;
   void history(const YAML::Node& n, History& out) const;
+  void limits(const YAML::Node& n, Limits& out) const;
 
   std::string file_;
 };
@@ -263,11 +264,18 @@ void Parser::history(const YAML::Node& n, History& out) const {
   if (n["drift_threshold"]) out.drift_threshold = fraction("drift_threshold", 0.0, 10.0);
 }
 
+void Parser::limits(const YAML::Node& n, Limits& out) const {
+  const std::vector<std::string> known(std::begin(kLimitKeys), std::end(kLimitKeys));
+  expect_keys(n, "limits", known);
+  for (const auto& key : known)
+    if (n[key]) checked(n[key], "", [&](const std::string& t) { parse_limit(key, t, out); return 0; });
+}
+
 RunConfig Parser::parse(const YAML::Node& root) const {
   RunConfig c;
   if (root.IsNull()) throw ConfigError({file_, 1, 1}, "the config is empty; it needs at least 'interpreters'");
   expect_keys(root, "the config", {"name", "requires", "interpreters", "benchmarks", "threads", "size", "repetitions",
-                                   "counters", "affinity", "timeout", "output", "history", "seed"});
+                                   "counters", "affinity", "timeout", "limits", "output", "history", "seed"});
   if (root["name"]) c.name = scalar(root["name"], "name");
   if (const auto& r = root["requires"]) {
     expect_keys(r, "requires", {"kernel"});
@@ -291,6 +299,7 @@ RunConfig Parser::parse(const YAML::Node& root) const {
   if (root["counters"]) counters(root["counters"], c.counters);
   if (root["affinity"]) affinity(root["affinity"], c.affinity);
   if (root["timeout"]) c.timeout_seconds = checked(root["timeout"], "timeout", [](const std::string& t) { return parse_duration(t); });
+  if (root["limits"]) limits(root["limits"], c.limits);
   if (root["output"]) output(root["output"], c.output);
   if (root["history"]) history(root["history"], c.history);
   if (root["seed"]) c.seed = static_cast<uint64_t>(integer(root["seed"], {"seed", 0, 1LL << 53}));

@@ -50,6 +50,12 @@ void apply_overrides(RunConfig& c, const Overrides& o) {
   if (o.timeout) c.timeout_seconds = flag("--timeout", [&] { return parse_duration(*o.timeout); });
   if (o.history) c.history.path = *o.history;
   if (o.no_history) c.history.enabled = false;
+  for (const auto& setting : o.limits) {
+    const auto eq = setting.find('=');
+    if (eq == std::string::npos)
+      throw UserError("--limit " + setting + ": write it as KEY=VALUE, e.g. --limit memory=2G (keys: memory, log, open_files)");
+    flag("--limit " + setting, [&] { parse_limit(setting.substr(0, eq), setting.substr(eq + 1), c.limits); return 0; });
+  }
 }
 
 }  // namespace ftbench::config

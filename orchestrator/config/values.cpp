@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <cmath>
 #include <stdexcept>
 
@@ -130,6 +131,53 @@ double parse_duration(const std::string& text) {
   const auto v = util::to_number(digits);
   if (!v || !(*v > 0)) throw std::invalid_argument("must be a positive duration like 90, 90s, 5m or 1h, not '" + text + "'");
   return *v * factor;
+}
+
+std::optional<uint64_t> parse_size_limit(const std::string& text, const char* what, uint64_t min) {
+  if (text == "unlimited") return std::nullopt;
+  auto bad = [&](const std::string& why) {
+    return std::invalid_argument(std::string(what) + " must be a size like 512M, 4G, 1.5G, 64K or a number of bytes (or " +
+                                 "unlimited), not '" + text + "'" + why);
+  };
+  size_t end = 0;
+  while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.')) ++end;
+  const auto number = util::to_number(text.substr(0, end));
+  if (end == 0 || !number || *number < 0 || text.substr(0, end).find_first_not_of("0123456789.") != std::string::npos)
+    throw bad("");
+  std::string unit = text.substr(end);
+  for (const char* suffix : {"iB", "B"})  // "4GiB", "4GB", "512B": the same binary units
+    if (unit.size() > std::strlen(suffix) && unit.compare(unit.size() - std::strlen(suffix), std::string::npos, suffix) == 0) {
+      unit.resize(unit.size() - std::strlen(suffix));
+      break;
+    }
+  static const std::string kUnits = "KMGT";
+  double factor = 1;
+  if (!unit.empty()) {
+    const auto at = unit.size() == 1 ? kUnits.find(static_cast<char>(std::toupper(static_cast<unsigned char>(unit[0]))))
+                                     : std::string::npos;
+    if (at == std::string::npos) throw bad(" (units: K, M, G, T)");
+    factor = std::ldexp(1.0, 10 * static_cast<int>(at + 1));
+  } else if (text.find('.') != std::string::npos) {
+    throw bad(" (a fraction needs a unit)");
+  }
+  const double bytes = *number * factor;
+  if (bytes > std::ldexp(1.0, 50)) throw bad(" (too large)");
+  const auto value = static_cast<uint64_t>(bytes);
+  if (value < min)
+    throw std::invalid_argument(std::string(what) + " must be at least " + util::format_bytes(min) + ", not '" + text + "'");
+  return value;
+}
+
+void parse_limit(const std::string& key, const std::string& value, Limits& limits) {
+  if (key == "memory") {
+    limits.memory_bytes = parse_size_limit(value, "limits.memory", 32ULL << 20);  // an interpreter needs ~10M to start
+  } else if (key == "log") {
+    limits.log_bytes = parse_size_limit(value, "limits.log", 4096);
+  } else if (key == "open_files") {
+    limits.open_files = static_cast<uint64_t>(parse_int(value, {"limits.open_files", 16, 1 << 20}));
+  } else {
+    throw std::invalid_argument("unknown limit '" + key + "' (known: memory, log, open_files)");
+  }
 }
 
 perf::Profile parse_profile(const std::string& text) {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,8 @@
 #include <boost/process/start_dir.hpp>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "util/error.h"
@@ -39,6 +42,15 @@ ExitStatus ExitStatus::from_wait_status(int status) {
 
 namespace {
 
+// Children spawned and not yet reaped, for is_spawned_child().
+std::mutex g_children_mutex;
+std::set<pid_t> g_children;
+
+void forget_child(pid_t pid) {
+  std::lock_guard lock(g_children_mutex);
+  g_children.erase(pid);
+}
+
 // Runs in the forked child before exec: own process group (so a timeout can kill everything
 // the benchmark started), channel fds at their fixed numbers, CPU pinning, no stray fds.
 // Only async-signal-safe calls here.
@@ -47,9 +59,20 @@ struct ChildSetup : bp::extend::handler {
   cpu_set_t cpus;
   bool pin = false;
   pid_t parent = 0;  // the orchestrator, recorded before the fork
+  int cgroup_fds[2] = {-1, -1};
+  size_t cgroups = 0;
+  bool limit_files = false;
+  rlim_t open_files = 0;
 
   template <class Executor>
-  void on_exec_setup(Executor&) const {
+  void on_exec_setup(Executor& exec) const {
+    // Into the cgroups first: everything below, and everything the interpreter starts, is
+    // then inside. A child that cannot join must not run uncontained.
+    for (size_t i = 0; i < cgroups; ++i)
+      if (::write(cgroup_fds[i], "0", 1) != 1) {
+        exec.set_error(std::error_code(errno, std::system_category()), "cannot join its cgroup (cgroup.procs)");
+        return;
+      }
     ::setpgid(0, 0);
     // If the orchestrator is SIGKILLed, its benchmark process must not run on unattended.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -71,6 +94,17 @@ struct ChildSetup : bp::extend::handler {
       int flags = ::fcntl(fd, F_GETFD);
       if (flags >= 0 && !(flags & FD_CLOEXEC)) ::close(fd);
     }
+    // Last: the fd shuffle above uses descriptors >= 100, which a low limit would refuse.
+    if (limit_files) {
+      rlimit now{};
+      ::getrlimit(RLIMIT_NOFILE, &now);
+      rlimit wanted{open_files, open_files > now.rlim_max ? open_files : now.rlim_max};
+      // Raising the hard limit needs CAP_SYS_RESOURCE; without it the soft one is capped there.
+      if (::setrlimit(RLIMIT_NOFILE, &wanted) != 0) {
+        wanted = {open_files < now.rlim_max ? open_files : now.rlim_max, now.rlim_max};
+        ::setrlimit(RLIMIT_NOFILE, &wanted);
+      }
+    }
   }
 };
 
@@ -81,12 +115,17 @@ std::string path_or_null(const std::filesystem::path& p) { return p.empty() ? "/
 ChildProcess ChildProcess::spawn(const SpawnOptions& options) {
   if (options.argv.empty()) throw UserError("internal: spawn with an empty argument vector");
   if (options.fds.size() > 16) throw UserError("internal: too many fd mappings");
+  if (options.join_cgroup_fds.size() > 2) throw UserError("internal: too many cgroups to join");
   ChildSetup setup;
   setup.fds = options.fds;
   CPU_ZERO(&setup.cpus);
   for (int cpu : options.cpus) CPU_SET(static_cast<size_t>(cpu), &setup.cpus);
   setup.pin = !options.cpus.empty();
   setup.parent = ::getpid();
+  setup.cgroups = options.join_cgroup_fds.size();
+  for (size_t i = 0; i < setup.cgroups; ++i) setup.cgroup_fds[i] = options.join_cgroup_fds[i];
+  setup.limit_files = options.open_files_limit.has_value();
+  setup.open_files = static_cast<rlim_t>(options.open_files_limit.value_or(0));
 
   bp::environment env;
   for (const auto& [k, v] : options.env) env[k] = v;
@@ -100,6 +139,10 @@ ChildProcess ChildProcess::spawn(const SpawnOptions& options) {
     throw UserError("cannot start " + options.argv.front() + ": " + ec.message());
   // Also set the group from the parent: whichever runs first wins, no race with kill_group.
   ::setpgid(child.id(), child.id());
+  {
+    std::lock_guard lock(g_children_mutex);
+    g_children.insert(child.id());
+  }
   return ChildProcess(std::move(child));
 }
 
@@ -115,6 +158,7 @@ std::optional<ExitStatus> ChildProcess::poll() {
   std::error_code ec;
   if (child_.running(ec) && !ec) return std::nullopt;
   status_ = ExitStatus::from_wait_status(child_.native_exit_code());
+  forget_child(child_.id());
   return status_;
 }
 
@@ -140,7 +184,13 @@ ExitStatus ChildProcess::kill_group(int signal_number) {
   std::error_code ec;
   child_.wait(ec);
   status_ = ExitStatus::from_wait_status(child_.native_exit_code());
+  forget_child(child_.id());
   return *status_;
+}
+
+bool is_spawned_child(pid_t pid) {
+  std::lock_guard lock(g_children_mutex);
+  return g_children.count(pid) > 0;
 }
 
 CapturedRun run_and_capture(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
@@ -153,7 +203,11 @@ CapturedRun run_and_capture(const std::vector<std::string>& argv, const std::map
   auto err_path = dir / (stem + ".err");
   CapturedRun result;
   {
-    SpawnOptions options{argv, env, out_path, err_path, {}, {}, {}};
+    SpawnOptions options;
+    options.argv = argv;
+    options.env = env;
+    options.stdout_path = out_path;
+    options.stderr_path = err_path;
     auto child = ChildProcess::spawn(options);
     if (auto s = child.wait_for(timeout)) {
       result.status = *s;

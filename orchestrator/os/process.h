@@ -4,6 +4,7 @@
 
 #include <boost/process/child.hpp>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -36,6 +37,11 @@ struct SpawnOptions {
   std::vector<FdMapping> fds;
   std::vector<int> cpus;                         // empty: no pinning
   std::filesystem::path working_directory;       // empty: ours
+  // Containment (os/containment.h): the child writes "0" to each of these open cgroup.procs
+  // files before exec, so it runs its first instruction inside its cgroups; and its
+  // RLIMIT_NOFILE. The descriptors stay the caller's.
+  std::vector<int> join_cgroup_fds;
+  std::optional<uint64_t> open_files_limit;
 };
 
 // A spawned child in its own process group. The destructor kills the whole group if the
@@ -63,6 +69,10 @@ class ChildProcess {
   boost::process::child child_;
   std::optional<ExitStatus> status_;
 };
+
+// Whether `pid` is a child ChildProcess spawned and has not reaped yet (the subreaper's sweep
+// must tell our own children from adopted orphans).
+bool is_spawned_child(pid_t pid);
 
 // Runs a short command to completion and captures its output (used for interpreter probes).
 struct CapturedRun {

@@ -130,6 +130,7 @@ Plan make_plan(const config::RunConfig& config, std::vector<TestedInterpreter> i
   p.size = config.size;
   p.events = resolve_events(config.counters);
   p.timeout_seconds = config.timeout_seconds;
+  p.limits = config.limits;
   p.items = interleave(p.interpreters.size(), p.benchmarks.size(), p.threads, config.repetitions.processes, p.seed,
                        config.repetitions.order);
   return p;

@@ -59,6 +59,7 @@ struct Plan {
   std::string size = "default";
   std::vector<perf::EventRequest> events;  // the profile's and the config's, resolved
   double timeout_seconds = config::kDefaultTimeoutSeconds;
+  config::Limits limits;  // per process; kept with the plan so --resume applies the same ones
 
   std::string item_id(const PlanItem& item) const;  // "<label>/<benchmark>/t<threads>/p<process>"
   int rounds() const;                               // planned rounds so far (adaptive ones included)

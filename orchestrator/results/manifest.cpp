@@ -34,6 +34,7 @@ void write_fields(json::Writer& w, const Manifest& m) {
   w.field("iterations", p.repetitions.iterations);
   w.field("size", p.size);
   w.field("timeout_s", p.timeout_seconds);
+  w.field("limits", p.limits);
   w.field("target_rel_ci", p.repetitions.target_rel_ci.value_or(0));
   w.field("max_seconds_per_benchmark", p.repetitions.max_seconds);
   w.field("order", p.repetitions.order);
@@ -101,6 +102,7 @@ void from_json(const json::Value& v, Manifest& m) {
     json::get(*c, "iterations", p.repetitions.iterations);
     json::get(*c, "size", p.size);
     json::get(*c, "timeout_s", p.timeout_seconds);
+    json::get(*c, "limits", p.limits);  // older runs: the defaults
     if (double target = 0; json::get(*c, "target_rel_ci", target) && target > 0) p.repetitions.target_rel_ci = target;
     json::get(*c, "max_seconds_per_benchmark", p.repetitions.max_seconds);
     json::get(*c, "order", p.repetitions.order);

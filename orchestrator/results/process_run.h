@@ -11,6 +11,8 @@
 #include "discovery/interpreter.h"
 #include "harness/benchmark.h"
 #include "harness/protocol.h"
+#include "os/containment.h"
+#include "os/output_capture.h"
 #include "perf/counters.h"
 #include "perf/status.h"
 #include "util/enum_names.h"
@@ -37,6 +39,38 @@ enum class RunStatus { ok, failed };
 inline constexpr util::EnumName<RunStatus> kRunStatusNames[] = {{RunStatus::ok, "ok"}, {RunStatus::failed, "failed"}};
 constexpr std::span<const util::EnumName<RunStatus>> enum_names(RunStatus) { return kRunStatusNames; }
 
+// How the process was contained and what its whole tree (every descendant) used; absent in
+// runs written before containment.
+struct Resources {
+  os::ContainmentMethod containment = os::ContainmentMethod::subreaper;
+  std::optional<double> cpu_s;                     // cgroup v2 cpu.stat: the tree's CPU time
+  std::optional<uint64_t> memory_peak_bytes;       // where a memory controller reports it
+  std::optional<uint64_t> memory_limit_bytes;      // enforced; absent: none
+  std::optional<uint64_t> open_files_limit;        // RLIMIT_NOFILE
+  std::optional<uint64_t> log_limit_bytes;         // per stream
+};
+template <class F>
+void describe(Resources& r, F& f) {
+  f("containment", r.containment);
+  f("cpu_s", r.cpu_s);
+  f("memory_peak_bytes", r.memory_peak_bytes);
+  f("memory_limit_bytes", r.memory_limit_bytes);
+  f("open_files_limit", r.open_files_limit);
+  f("log_limit_bytes", r.log_limit_bytes);
+}
+
+// Processes still running when the interpreter process had ended (a daemon it started, a
+// forgotten subprocess). All were killed.
+struct Leftovers {
+  size_t count = 0;
+  std::vector<os::LeftoverProcess> processes;
+};
+template <class F>
+void describe(Leftovers& l, F& f) {
+  f("count", l.count);
+  f("processes", l.processes);
+}
+
 // One interpreter process for one (interpreter, benchmark, threads, process index).
 struct ProcessRun {
   std::string item_id;            // stable across resume: "<interpreter>/<benchmark>/t<threads>/p<process>"
@@ -61,6 +95,12 @@ struct ProcessRun {
   bool checked = false;           // the workload's self-check ran (and passed) before bye
   std::vector<perf::EventCapability> capabilities;
   std::vector<Iteration> iterations;
+  std::optional<Resources> resources;
+  // Descendants that outlived it (killed). A warning, not a failure by itself: the
+  // measurements were taken while they ran, and the record says they did.
+  std::optional<Leftovers> leftover_processes;
+  std::vector<os::CapturedStream> logs_cut;  // streams whose log lost its middle to limits.log
+  std::string limit_hit;                     // "memory", "open_files": the limit that failed it; "" none
 };
 template <class F>
 void describe(ProcessRun& r, F& f) {
@@ -86,6 +126,10 @@ void describe(ProcessRun& r, F& f) {
   f("checked", r.checked);
   f("counter_capabilities", r.capabilities);
   f("iterations", r.iterations);
+  f.optional("resources", r.resources);
+  f.optional("leftover_processes", r.leftover_processes);
+  f.optional("logs_cut", r.logs_cut);
+  f.optional("limit_hit", r.limit_hit);
 }
 
 }  // namespace ftbench::results

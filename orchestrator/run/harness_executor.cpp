@@ -10,6 +10,7 @@
 #include "os/files.h"
 #include "run/executor.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace ftbench::run {
 namespace {
@@ -32,11 +33,16 @@ class Session {
   // Returns with run_.status set; true when the stop signal ended it.
   bool execute() {
     run();
+    conclude();
     return interrupted_;
   }
 
  private:
   void run();
+  // Once the process has ended: its tree ended too and accounted for, limits that failed it
+  // named, its logs completed (and then the stderr tail of a failure read).
+  void conclude();
+  void record(const ProcessEnd& end);
   // Records why the run failed (the first reason wins) and makes sure the child is gone.
   void fail(const std::string& why);
   bool stop_requested() const { return ctx_.stop_signal && ctx_.stop_signal->load() != 0; }
@@ -69,7 +75,6 @@ void Session::fail(const std::string& why) {
     if (!status) status = child_->kill();
     run_.exit = status->describe();
   }
-  run_.stderr_tail = os::tail_of_file(ctx_.stderr_path);
 }
 
 bool Session::send(const harness::Command& command) {
@@ -154,6 +159,9 @@ void Session::run() {
   request.stdout_path = ctx_.stdout_path;
   request.stderr_path = ctx_.stderr_path;
   request.cpus = ctx_.cpus;
+  request.limits.memory_bytes = plan.limits.memory_bytes;
+  request.limits.open_files = plan.limits.open_files;
+  request.log_limit_bytes = plan.limits.log_bytes;
   try {
     child_ = launcher_.launch(request);
   } catch (const UserError& e) {
@@ -215,6 +223,58 @@ void Session::run() {
     return;
   }
   run_.status = results::RunStatus::ok;
+}
+
+void Session::conclude() {
+  if (child_)
+    if (const auto end = child_->finish()) record(*end);
+  // An EMFILE traceback names the limit that caused it.
+  const auto& limits = ctx_.plan->limits;
+  if (run_.status == results::RunStatus::failed && limits.open_files && run_.limit_hit.empty()) {
+    const auto tail = os::tail_of_file(ctx_.stderr_path);
+    for (const std::string* text : std::initializer_list<const std::string*>{&run_.failure, &run_.error_traceback, &tail})
+      if (text->find("Too many open files") != std::string::npos) {
+        run_.limit_hit = "open_files";
+        run_.failure += " (limits.open_files = " + std::to_string(*limits.open_files) + ")";
+        break;
+      }
+  }
+  if (run_.status == results::RunStatus::failed) run_.stderr_tail = os::tail_of_file(ctx_.stderr_path);
+}
+
+void Session::record(const ProcessEnd& end) {
+  const auto& c = end.containment;
+  const auto& limits = ctx_.plan->limits;
+  results::Resources r;
+  r.containment = c.method;
+  r.cpu_s = c.cpu_seconds;
+  r.memory_peak_bytes = c.memory_peak_bytes;
+  r.memory_limit_bytes = c.memory_limit_bytes;
+  r.open_files_limit = limits.open_files;
+  r.log_limit_bytes = limits.log_bytes;
+  run_.resources = r;
+  if (!c.leftovers.empty()) {
+    // Killed, and said loudly, but the measurements stand: the benchmark itself completed.
+    run_.leftover_processes = results::Leftovers{c.leftovers.size(), c.leftovers};
+    std::string names;
+    for (const auto& p : c.leftovers) names += (names.empty() ? "" : ", ") + p.command + " (pid " + std::to_string(p.pid) + ")";
+    spdlog::warn("{}: left {} process{} running after it ended: {}; killed", run_.item_id, c.leftovers.size(),
+                 c.leftovers.size() == 1 ? "" : "es", names);
+  }
+  for (const auto& log : end.logs)
+    if (log.dropped > 0) {
+      run_.logs_cut.push_back(log);
+      spdlog::warn("{}: {} wrote {} bytes; the middle {} bytes were dropped (limits.log = {})", run_.item_id, log.stream,
+                   log.bytes, log.dropped, util::format_bytes(limits.log_bytes.value_or(0)));
+    }
+  if (c.memory_limit_hit) {
+    // The kernel killed something in the tree at the limit: whatever the child then did is a
+    // consequence, so the limit leads the reason.
+    const auto limit = "memory limit " + util::format_bytes(c.memory_limit_bytes.value_or(0)) + " reached (limits.memory)";
+    run_.failure = run_.failure.empty() ? limit : limit + ": " + run_.failure;
+    run_.status = results::RunStatus::failed;
+    run_.limit_hit = "memory";
+  }
 }
 
 }  // namespace

@@ -74,4 +74,16 @@ std::optional<double> to_number(std::string_view text) {
 
 std::string hex(uint64_t value) { return fmt::format("0x{:x}", value); }
 
+std::string format_bytes(uint64_t bytes) {
+  static constexpr const char* kUnits[] = {"T", "G", "M", "K"};
+  for (int i = 0; i < 4; ++i) {
+    const uint64_t unit = uint64_t{1} << (10 * (4 - i));
+    if (bytes < unit) continue;
+    if (bytes % unit == 0) return fmt::format("{}{}", bytes / unit, kUnits[i]);
+    // One decimal when it is exact ("1.5G"); else the bytes themselves.
+    if ((bytes * 10) % unit == 0) return fmt::format("{}.{}{}", bytes / unit, (bytes * 10 / unit) % 10, kUnits[i]);
+  }
+  return fmt::format("{} bytes", bytes);
+}
+
 }  // namespace ftbench::util

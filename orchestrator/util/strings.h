@@ -26,6 +26,10 @@ std::string truncate(const std::string& text, size_t max_chars);
 // An address or raw event config as people read it: "0x7f12345678c0".
 std::string hex(uint64_t value);
 
+// A byte count as people write it: "4G", "512M", "1.5G", "64K", "1000 bytes" (binary units,
+// the config's `limits:` notation).
+std::string format_bytes(uint64_t bytes);
+
 // The whole of `text` as a number (no sign-less garbage, no trailing characters, finite);
 // nullopt otherwise.
 std::optional<long long> to_integer(std::string_view text);

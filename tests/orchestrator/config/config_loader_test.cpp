@@ -293,3 +293,67 @@ TEST(ConfigLoader, HistoryUrlIsCheckedAndNeverEchoesAPassword) {
   err = error_of("interpreters: [3.13t]\nhistory:\n  url: mysql://db/fleet\n");
   EXPECT_NE(err.find("not a PostgreSQL URL"), std::string::npos) << err;
 }
+
+TEST(ConfigLimits, DefaultsAreSafeAndDocumentedOnce) {
+  const auto c = parse_config("interpreters: [3.13t]\n", "t.yaml");
+  EXPECT_EQ(c.limits.memory_bytes, kDefaultMemoryLimitBytes);
+  EXPECT_EQ(c.limits.log_bytes, kDefaultLogLimitBytes);
+  EXPECT_EQ(c.limits.open_files, kDefaultOpenFilesLimit);
+  EXPECT_EQ(kDefaultMemoryLimitBytes, 4ULL << 30);
+  EXPECT_EQ(kDefaultLogLimitBytes, 64ULL << 20);
+}
+
+TEST(ConfigLimits, SizesAsPeopleWriteThem) {
+  const auto c = parse_config("interpreters: [3.13t]\nlimits: {memory: 1.5G, log: 512K, open_files: 256}\n", "t.yaml");
+  EXPECT_EQ(c.limits.memory_bytes, 3ULL << 29);
+  EXPECT_EQ(c.limits.log_bytes, 512ULL << 10);
+  EXPECT_EQ(c.limits.open_files, 256u);
+  const auto d = parse_config("interpreters: [3.13t]\nlimits:\n  memory: unlimited\n  log: 1048576\n", "t.yaml");
+  EXPECT_FALSE(d.limits.memory_bytes.has_value());
+  EXPECT_EQ(d.limits.log_bytes, 1ULL << 20);
+  EXPECT_EQ(d.limits.open_files, kDefaultOpenFilesLimit);
+  EXPECT_EQ(parse_size_limit("4G", "x", 0), 4ULL << 30);
+  EXPECT_EQ(parse_size_limit("512M", "x", 0), 512ULL << 20);
+  EXPECT_EQ(parse_size_limit("2GiB", "x", 0), 2ULL << 30);
+  EXPECT_EQ(parse_size_limit("64k", "x", 0), 64ULL << 10);
+}
+
+TEST(ConfigLimits, BadSizesAreRefusedAtTheirPosition) {
+  const std::string base = "interpreters: [3.13t]\nlimits:\n";
+  auto e = error_of(base + "  memory: 4Q\n");
+  EXPECT_EQ(e.rfind("test.yaml:3:11: limits.memory must be a size like 512M", 0), 0u) << e;
+  EXPECT_NE(e.find("units: K, M, G, T"), std::string::npos) << e;
+  e = error_of(base + "  log: -1M\n");
+  EXPECT_EQ(e.rfind("test.yaml:3:8: limits.log must be a size", 0), 0u) << e;
+  e = error_of(base + "  memory: 1.5\n");
+  EXPECT_EQ(e.rfind("test.yaml:3:11: ", 0), 0u) << e;
+  EXPECT_NE(e.find("a fraction needs a unit"), std::string::npos) << e;
+  e = error_of(base + "  memory: 1M\n");
+  EXPECT_NE(e.find("limits.memory must be at least 32M, not '1M'"), std::string::npos) << e;
+  e = error_of(base + "  open_files: 4\n");
+  EXPECT_EQ(e.rfind("test.yaml:3:15: limits.open_files must be between 16 and 1048576", 0), 0u) << e;
+  e = error_of(base + "  memroy: 4G\n");
+  EXPECT_NE(e.find("test.yaml:3:3: unknown key 'memroy' in limits (did you mean 'memory'?)"), std::string::npos) << e;
+  e = error_of(base + "  memory: [4G]\n");
+  EXPECT_EQ(e.rfind("test.yaml:3:11: ", 0), 0u) << e;
+}
+
+TEST(ConfigLimits, CommandLineOverridesGoThroughTheSameParser) {
+  auto c = parse_config("interpreters: [3.13t]\nlimits: {memory: 8G}\n", "t.yaml");
+  Overrides o;
+  o.limits = {"memory=2G", "log=1M", "open_files=128"};
+  apply_overrides(c, o);
+  EXPECT_EQ(c.limits.memory_bytes, 2ULL << 30);
+  EXPECT_EQ(c.limits.log_bytes, 1ULL << 20);
+  EXPECT_EQ(c.limits.open_files, 128u);
+  for (const auto& bad : {"memory", "memory=4Q", "disk=1G"}) {
+    Overrides b;
+    b.limits = {bad};
+    try {
+      apply_overrides(c, b);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const UserError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(std::string("--limit ") + bad, 0), 0u) << e.what();
+    }
+  }
+}

@@ -83,7 +83,10 @@ class FakeChild final : public Connection {
     return {true, 9};
   }
 
+  std::optional<ProcessEnd> finish() override { return end; }
+
   os::ExitStatus exit_status{false, 0};
+  std::optional<ProcessEnd> end;  // what containment reports once it has ended
   bool hangs_at_exit = false;
   std::optional<size_t> refuse_after_;  // sends beyond this many fail (EPIPE)
 
@@ -365,6 +368,80 @@ TEST_F(HarnessExecutorTest, AChildThatCannotStartIsAFailedRun) {
   launcher_.fail_to_start = true;
   const auto r = run();
   EXPECT_EQ(r.failure, "cannot start /nope/python3: No such file or directory");
+}
+
+// ---- containment and limits (os/containment.h): what finish() reports goes into the record ----
+
+TEST_F(HarnessExecutorTest, LimitsFromThePlanReachTheLaunch) {
+  plan_.limits = {64ULL << 20, 1ULL << 20, 256};
+  run();
+  EXPECT_EQ(launcher_.request.limits.memory_bytes, 64ULL << 20);
+  EXPECT_EQ(launcher_.request.limits.open_files, 256u);
+  EXPECT_EQ(launcher_.request.log_limit_bytes, 1ULL << 20);
+}
+
+TEST_F(HarnessExecutorTest, LeftoverProcessesAreRecordedButDoNotFailTheRun) {
+  launcher_.configure = [](FakeChild& c) {
+    ProcessEnd end;
+    end.containment.method = os::ContainmentMethod::cgroup_v2;
+    end.containment.cpu_seconds = 1.5;
+    end.containment.leftovers = {{4343, "python3"}};
+    c.end = end;
+  };
+  const auto r = run();
+  EXPECT_EQ(r.status, results::RunStatus::ok) << r.failure;
+  ASSERT_TRUE(r.leftover_processes.has_value());
+  EXPECT_EQ(r.leftover_processes->count, 1u);
+  EXPECT_EQ(r.leftover_processes->processes[0].pid, 4343);
+  ASSERT_TRUE(r.resources.has_value());
+  EXPECT_EQ(r.resources->containment, os::ContainmentMethod::cgroup_v2);
+  EXPECT_EQ(r.resources->cpu_s, 1.5);
+}
+
+TEST_F(HarnessExecutorTest, ACutLogIsRecordedButIsNotAFailure) {
+  launcher_.configure = [](FakeChild& c) {
+    ProcessEnd end;
+    end.logs = {{"stdout", 300000000, 299000000}, {"stderr", 10, 0}};
+    c.end = end;
+  };
+  const auto r = run();
+  EXPECT_EQ(r.status, results::RunStatus::ok) << r.failure;
+  ASSERT_EQ(r.logs_cut.size(), 1u);
+  EXPECT_EQ(r.logs_cut[0].stream, "stdout");
+  EXPECT_EQ(r.logs_cut[0].dropped, 299000000u);
+}
+
+TEST_F(HarnessExecutorTest, TheMemoryLimitLeadsTheFailureReason) {
+  launcher_.first = {msg(hello()), event(Status::closed)};
+  launcher_.configure = [](FakeChild& c) {
+    c.exit_status = {true, 9};
+    ProcessEnd end;
+    end.containment.memory_limit_hit = true;
+    end.containment.memory_limit_bytes = 64ULL << 20;
+    c.end = end;
+  };
+  const auto r = run();
+  EXPECT_EQ(r.status, results::RunStatus::failed);
+  EXPECT_EQ(r.failure.rfind("memory limit 64M reached (limits.memory): the child exited early (killed by signal 9", 0), 0u)
+      << r.failure;
+  EXPECT_EQ(r.limit_hit, "memory");
+}
+
+TEST_F(HarnessExecutorTest, TooManyOpenFilesNamesTheLimit) {
+  plan_.limits.open_files = 256;
+  launcher_.react = [](const Command& c) -> std::optional<std::vector<Event>> {
+    if (std::holds_alternative<harness::Go>(c))
+      return std::vector{msg(harness::Error{harness::Phase::iteration, "OSError: [Errno 24] Too many open files: '/tmp/x'",
+                                            "Traceback ...\nOSError: [Errno 24] Too many open files"})};
+    return std::nullopt;
+  };
+  const auto r = run();
+  EXPECT_EQ(r.status, results::RunStatus::failed);
+  EXPECT_NE(r.failure.find("Too many open files"), std::string::npos) << r.failure;
+  const std::string named = " (limits.open_files = 256)";
+  ASSERT_GE(r.failure.size(), named.size());
+  EXPECT_EQ(r.failure.substr(r.failure.size() - named.size()), named) << r.failure;
+  EXPECT_EQ(r.limit_hit, "open_files");
 }
 
 }  // namespace
