@@ -196,7 +196,10 @@ std::vector<fs::path> stale_dirs(const fs::path& parent) {
   for (const auto& e : fs::directory_iterator(parent, ec)) {
     const auto name = e.path().filename().string();
     if (name.rfind(kPrefix, 0) != 0 || !e.is_directory(ec)) continue;
-    const auto pid = util::to_integer(std::string_view(name).substr(std::strlen(kPrefix)));
+    // "ftbench-<pid>", or a probe "ftbench-<pid>.probe" a crash left behind.
+    auto digits = std::string_view(name).substr(std::strlen(kPrefix));
+    digits = digits.substr(0, digits.find('.'));
+    const auto pid = util::to_integer(digits);
     if (!pid || *pid <= 0 || *pid == ::getpid()) continue;
     if (!pid_alive(static_cast<pid_t>(*pid))) out.push_back(e.path());
   }

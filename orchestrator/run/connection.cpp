@@ -63,7 +63,9 @@ class ProcessConnection final : public Connection {
     finished_ = true;
     // The child first (a no-op when it has ended), then what it left (which may hold the log
     // pipes), then the logs, which reach end-of-file once every writer is gone.
-    child_.kill_group(SIGKILL);
+    // (Only a child still running is killed with its group: members of the group that
+    // outlived an ended child are leftovers, counted below.)
+    if (!child_.poll()) child_.kill_group(SIGKILL);
     end_.containment = contained_.finish();
     end_.logs = output_->finish();
     return end_;

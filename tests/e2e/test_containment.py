@@ -7,14 +7,11 @@ import glob
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import textwrap
-import time
 import unittest
 
-ORCHESTRATE = os.environ["FTBENCH_ORCHESTRATE"]
-SOURCE = os.environ["FTBENCH_SOURCE_DIR"]
+from test_orchestrate import load, orchestrate, run_dir_in
 
 # The issue's script: fork, setsid, fork again; the grandchild writes its pid and sleeps on.
 DAEMONISE = """
@@ -62,21 +59,6 @@ if not os.path.exists(marker):
 FILES = """
 files = [open("/dev/null") for _ in range(100000)]
 """
-
-
-def orchestrate(*args, env=None, timeout=600):
-    return subprocess.run([ORCHESTRATE, *args], capture_output=True, text=True, timeout=timeout, cwd=SOURCE, env=env)
-
-
-def run_dir_in(root):
-    dirs = [d for d in glob.glob(os.path.join(root, "*")) if os.path.isdir(d)]
-    assert len(dirs) == 1, dirs
-    return dirs[0]
-
-
-def load(path):
-    with open(path) as f:
-        return json.load(f)
 
 
 def alive(pid):
