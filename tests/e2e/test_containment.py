@@ -7,11 +7,14 @@ import glob
 import json
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
 import textwrap
+import time
 import unittest
 
-from test_orchestrate import load, orchestrate, run_dir_in
+from test_orchestrate import ORCHESTRATE, SOURCE, load, orchestrate, run_dir_in
 
 # The issue's script: fork, setsid, fork again; the grandchild writes its pid and sleeps on.
 DAEMONISE = """
@@ -32,6 +35,11 @@ if pid == 0:
     os._exit(0)
 os.waitpid(pid, 0)
 os.read(ready_r, 1)  # the daemon is up and its pid file written
+"""
+
+# The same daemon, then the script stays in its iteration long enough to be SIGKILLed with us.
+DAEMONISE_AND_WAIT = DAEMONISE + """
+time.sleep(120)
 """
 
 # 300 MB on stdout per run, with a known first and last line.
@@ -133,6 +141,42 @@ class Descendants(ContainmentTest):
         if not has_cgroup2 or os.geteuid() != 0:
             self.skipTest("cgroup v2 is not writable here (the subreaper test below still runs)")
         self.check_daemon_is_ended("cgroup_v2")
+
+    def test_a_sigkilled_orchestrators_cgroup_is_emptied_by_the_next_run(self):
+        with open("/proc/self/mountinfo") as f:
+            has_cgroup2 = " - cgroup2 " in f.read()
+        if not has_cgroup2 or os.geteuid() != 0:
+            self.skipTest("cgroup v2 is not writable here: nothing is left to clean")
+        script = self.script("daemonise_and_wait.py", DAEMONISE_AND_WAIT)
+        first = subprocess.Popen([ORCHESTRATE, "script", script, "--python", "3.13", "--threads", "1", "--repetitions",
+                                  "1", "--warmups", "0", "--iterations", "1", "--profile", "none", "--no-history",
+                                  "--output", self.out, "--", self.data], cwd=SOURCE, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+        daemon = None
+        try:
+            for _ in range(6000):
+                found = glob.glob(os.path.join(self.data, "*.pid"))
+                if found:
+                    with open(found[0]) as f:
+                        daemon = int(f.read())
+                    break
+                time.sleep(0.01)
+            self.assertIsNotNone(daemon, "the script never started its daemon")
+            first.send_signal(signal.SIGKILL)
+            first.wait()
+            # PR_SET_PDEATHSIG ends the child; the daemon in its own session outlives us ...
+            time.sleep(0.5)
+            self.assertTrue(alive(daemon))
+            # ... until the next run finds the dead orchestrator's cgroup and empties it.
+            again = orchestrate("script", self.script("quiet.py", "pass\n"), "--python", "3.13", "--threads", "1",
+                                "--repetitions", "1", "--warmups", "0", "--iterations", "1", "--profile", "none",
+                                "--no-history", "--output", os.path.join(self.tmp, "again"), "--", self.data)
+            self.assertEqual(again.returncode, 0, again.stderr)
+            self.assertIn("ftbench-%d left by an orchestrator that is gone" % first.pid, again.stderr)
+            self.assertFalse(alive(daemon))
+        finally:
+            if daemon and alive(daemon):
+                os.kill(daemon, signal.SIGKILL)
 
     def test_the_subreaper_fallback_ends_it_too(self):
         self.check_daemon_is_ended("subreaper")
