@@ -300,8 +300,11 @@ ContainmentSupport ContainmentSupport::probe(const ContainmentOptions& options) 
     s.memory_reason = "the memory limit is not enforced (" +
                       (v2_memory_problem.empty() ? std::string("no writable memory controller") : v2_memory_problem) + ")";
     if (s.advice.empty())
-      s.advice = "for a memory limit, enable the memory controller for this cgroup: run orchestrate as root in a "
-                 "cgroup without other processes, or: systemd-run --user --scope -p Delegate=yes orchestrate ...";
+      // The no-internal-process rule: a cgroup holding processes (ours, a service's) cannot
+      // hand the memory controller to its children. The root cgroup is exempt.
+      s.advice = "for the memory limit the kernel must let orchestrate's own cgroup enable the memory controller for "
+                 "its children, which it refuses while that cgroup holds processes (EBUSY): run orchestrate as root "
+                 "from the root cgroup, or on a host with the cgroup v1 memory controller";
   }
   return s;
 }
