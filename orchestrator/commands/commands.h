@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "os/files.h"
+
 namespace ftbench::commands {
 
 // Each subcommand takes its own arguments (program name and subcommand word removed) and
@@ -26,8 +28,9 @@ inline constexpr int kExitUsage = 2;           // bad config, flags or environme
 // 3: internal error (cli.cpp)
 inline constexpr int kExitRegression = 4;      // nightly: a new confirmed regression
 inline constexpr int kExitMachineUnfit = 5;    // nightly: preflight unfit: night stored, excluded
-inline constexpr int kExitLockHeld = 6;        // nightly: another job holds this history
+inline constexpr int kExitLockHeld = 6;        // another orchestrate holds the lock: this history (nightly), this run directory
 inline constexpr int kExitSharedStore = 7;     // history push / --from: the fleet's store is unreachable or refused
+inline constexpr int kExitStorage = os::StorageError::kExitStatus;  // 8: the output cannot be written: full, over quota, read-only, failing
 inline constexpr int kExitInterrupted = 130;   // SIGINT/SIGTERM: what finished is saved
 
 }  // namespace ftbench::commands

@@ -117,11 +117,9 @@ int nightly_command(const Args& args) {
   std::error_code ec;
   fs::create_directories(history_file.parent_path(), ec);
   std::string holder;
-  const auto lock = os::FileLock::try_acquire(
-      history_file.string() + ".lock",
-      fmt::format("pid {}, {}, since {}", ::getpid(), join_command_line("orchestrate nightly", args),
-                  os::utc_now_iso8601()),
-      holder);
+  // FileLock records "pid N, <who>, since <time>" itself.
+  const auto lock =
+      os::FileLock::try_acquire(history_file.string() + ".lock", join_command_line("orchestrate nightly", args), holder);
   if (!lock) {
     fmt::print(stderr, "orchestrate: another nightly job holds {} ({}); exiting\n", history_file.string(), holder);
     return kExitLockHeld;

@@ -6,6 +6,8 @@
 
 #include "commands/commands.h"
 #include "commands/options.h"
+#include "commands/run_pipeline.h"
+#include "os/files.h"
 #include "report/report.h"
 #include "report/terminal_table.h"
 #include "results/run_store.h"
@@ -52,8 +54,26 @@ int report_command(const Args& args) {
       throw UserError(std::string("--format: ") + e.what());
     }
   }
-  auto loaded = results::load_run_directory(run_dir);
+  // report writes into the run directory, so it takes the run's lock: a report beside a running
+  // orchestrate (or its --resume) could replace the final results.json with an older snapshot.
+  // A directory it cannot write still gets its summary on stdout, then the one-line refusal.
+  const auto opened = results::RunStore::open(run_dir);
+  std::optional<os::StorageError> unwritable;
+  try {
+    os::probe_writable(run_dir);
+  } catch (const os::StorageError& e) {
+    unwritable = e;
+  }
+  std::optional<os::FileLock> lock;
+  if (!unwritable) lock.emplace(lock_run_directory(opened, join_command_line("orchestrate report", args)));
+  auto loaded = results::load_run_directory(run_dir, unwritable ? results::RunAccess::read : results::RunAccess::repair);
   for (const auto& p : loaded.problems) fmt::print(stderr, "orchestrate: warning: {}\n", p);
+  if (unwritable) {
+    const auto model = report::build_model(std::move(loaded.manifest), std::move(loaded.runs));
+    if (!quiet) std::fputs(report::summary_table(model).c_str(), stdout);
+    throw unwritable->with_advice("no report was written (the summary above is from its stored results): make it "
+                                  "writable, or copy the run directory elsewhere and report that copy");
+  }
   loaded.store.write_merged(loaded.manifest, loaded.runs);
   const auto model = report::build_model(std::move(loaded.manifest), std::move(loaded.runs));
   const auto outcome = report::write_reports(model, run_dir, formats, results_root);

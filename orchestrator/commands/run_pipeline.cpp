@@ -17,6 +17,7 @@
 #include "harness/workloads.h"
 #include "os/clock.h"
 #include "os/files.h"
+#include "os/lock.h"
 #include "os/logging.h"
 #include "os/machine.h"
 #include "os/process.h"
@@ -125,7 +126,37 @@ void record_usage(results::Manifest& m) {
   m.max_rss_kb = std::max<long long>(m.max_rss_kb, self.ru_maxrss);
 }
 
+// What the user can do about a storage error: the first half of its advice.
+std::string storage_remedy(int error) {
+  switch (error) {
+    case ENOSPC:
+    case EDQUOT: return "free space";
+    case EROFS: return "make it writable again (remount it read-write)";
+    case EIO: return "check the disk (dmesg)";
+    default: return "make it writable";
+  }
+}
+
+// A refusal before anything ran: the output is not writable, full, or read-only.
+[[noreturn]] void refuse_output(const os::StorageError& e, const std::string& retry) {
+  throw e.with_advice("nothing was run: " + storage_remedy(e.error()) + " and " + retry);
+}
+
+PipelineResult run_and_finish(const PipelineRequest& request, const fs::path& workloads_dir, results::RunStore& store,
+                              results::Manifest& manifest, std::vector<results::ProcessRun>& runs,
+                              std::chrono::steady_clock::time_point started);
+
 }  // namespace
+
+os::FileLock lock_run_directory(const results::RunStore& store, const std::string& command_line) {
+  std::string holder;
+  auto lock = os::FileLock::try_acquire(store.lock_file(), command_line, holder);
+  if (!lock)
+    throw UserError("run directory " + store.dir().string() + " is in use by " + holder +
+                        ": wait for it to end (or stop it) and try again",
+                    kExitLockHeld);
+  return std::move(*lock);
+}
 
 os::MachineInfo collect_machine(const config::RunConfig& config, bool sample) {
   os::SystemCheckOptions check;
@@ -203,14 +234,23 @@ PipelineResult execute_pipeline(const PipelineRequest& request) {
 
   // Every run saved so far (none for a new run); the scheduler appends what it runs.
   std::optional<results::RunStore> store;
+  std::optional<os::FileLock> lock;  // the run directory's, until the pipeline returns
   results::Manifest manifest;
   std::vector<results::ProcessRun> runs;
   if (request.resume_dir) {
-    auto loaded = results::load_run_directory(*request.resume_dir);
+    const auto& dir = *request.resume_dir;
     if (request.dry_run) {
-      std::fputs(plan::describe(loaded.manifest.plan).c_str(), stdout);
+      std::fputs(plan::describe(results::load_run_directory(dir).manifest.plan).c_str(), stdout);
       return result;
     }
+    const auto opened = results::RunStore::open(dir);
+    try {
+      os::probe_writable(dir);
+    } catch (const os::StorageError& e) {
+      refuse_output(e, "run `orchestrate --resume " + dir.string() + "` again");
+    }
+    lock.emplace(lock_run_directory(opened, request.command_line));
+    auto loaded = results::load_run_directory(dir, results::RunAccess::repair);
     store.emplace(std::move(loaded.store));
     manifest = std::move(loaded.manifest);
     runs = std::move(loaded.runs);
@@ -219,33 +259,66 @@ PipelineResult execute_pipeline(const PipelineRequest& request) {
     spdlog::info("resuming {}: {} of {} processes already finished", store->dir().string(), runs.size(),
                  manifest.plan.items.size());
   } else {
+    // Refused before discovery starts a single interpreter: a full or read-only output.
+    if (!request.dry_run) try {
+        os::probe_writable(request.config->output.directory);
+      } catch (const os::StorageError& e) {
+        refuse_output(e, "run it again (or choose another --output)");
+      }
     manifest = build_manifest(*request.config, request, workloads_dir);
     if (request.dry_run) {
       std::fputs(plan::describe(manifest.plan).c_str(), stdout);
       return result;
     }
-    store.emplace(
-        results::RunStore::create(request.config->output.directory, results::make_run_id(manifest.config_name)));
+    try {
+      store.emplace(
+          results::RunStore::create(request.config->output.directory, results::make_run_id(manifest.config_name)));
+    } catch (const os::StorageError& e) {
+      refuse_output(e, "run it again (or choose another --output)");
+    }
+    lock.emplace(lock_run_directory(*store, request.command_line));
     manifest.run_id = store->dir().filename().string();
-    store->write_manifest(manifest);
+    try {
+      store->write_manifest(manifest);
+    } catch (const os::StorageError& e) {
+      std::error_code ec;
+      fs::remove_all(store->dir(), ec);  // nothing in it yet: no directory --resume could not complete
+      refuse_output(e, "run it again (or choose another --output)");
+    }
     os::add_log_file(store->log_file());
     log_resolutions(manifest.plan);
     spdlog::info("run {}: {} processes, results in {}", manifest.run_id, manifest.plan.items.size(),
                  store->dir().string());
   }
+  try {
+    return run_and_finish(request, workloads_dir, *store, manifest, runs, started);
+  } catch (const os::StorageError& e) {
+    // Every finished process is in runs/ (each written atomically); the one in flight and
+    // results.json's last state are what --resume redoes.
+    spdlog::debug("stopped: {}", e.what());
+    throw e.with_advice(storage_remedy(e.error()) + " and complete it with `orchestrate --resume " +
+                        store->dir().string() + "`");
+  }
+}
 
+namespace {
+
+PipelineResult run_and_finish(const PipelineRequest& request, const fs::path& workloads_dir, results::RunStore& store,
+                              results::Manifest& manifest, std::vector<results::ProcessRun>& runs,
+                              std::chrono::steady_clock::time_point started) {
+  PipelineResult result;
   install_stop_handlers();
   run::ProcessLauncher launcher;
   run::HarnessExecutor executor(launcher);
   run::ConsoleProgress progress(::isatty(STDERR_FILENO) != 0);
   run::SchedulerOptions options;
   options.workloads_dir = workloads_dir;
-  options.pycache_root = store->dir() / "pycache";
+  options.pycache_root = store.dir() / "pycache";
   run::precompile_workloads(manifest.plan, workloads_dir, options.pycache_root);
   options.affinity = manifest.affinity;
   options.stop_signal = &g_stop_signal;
   manifest.status = results::RunState::running;
-  auto outcome = run::run_plan(manifest.plan, executor, *store, manifest, runs, progress, options);
+  auto outcome = run::run_plan(manifest.plan, executor, store, manifest, runs, progress, options);
   // Adaptive repetitions: more rounds for the cells whose median is not yet tight enough. The
   // manifest is rewritten before each round, so --resume knows the extended plan.
   const auto& repetitions = manifest.plan.repetitions;
@@ -256,34 +329,38 @@ PipelineResult execute_pipeline(const PipelineRequest& request) {
     spdlog::info("adaptive: round {} adds {} processes (target relative CI {:.1f}%)", round.front().round,
                  round.size(), goal.target_rel_ci * 100);
     manifest.plan.items.insert(manifest.plan.items.end(), round.begin(), round.end());
-    store->write_manifest(manifest);
-    outcome.interrupted = run::run_plan(manifest.plan, executor, *store, manifest, runs, progress, options).interrupted;
+    store.write_manifest(manifest);
+    outcome.interrupted = run::run_plan(manifest.plan, executor, store, manifest, runs, progress, options).interrupted;
   }
 
   const bool complete = runs.size() >= manifest.plan.items.size() && !outcome.interrupted;
   manifest.status = complete ? results::RunState::complete : results::RunState::interrupted;
   manifest.finished_at = os::utc_now_iso8601();
   record_usage(manifest);
-  store->write_manifest(manifest);
-  store->write_merged(manifest, runs);
-  report::report_finished_run(store->dir(), manifest, runs, request.print_summary ? stdout : nullptr);
-  if (request.ingest) ingest_into_history(store->dir(), manifest, runs);
+  store.write_manifest(manifest);
+  store.write_merged(manifest, runs);
+  report::report_finished_run(store.dir(), manifest, runs, request.print_summary ? stdout : nullptr);
+  if (request.ingest) ingest_into_history(store.dir(), manifest, runs);
 
   const auto failed = static_cast<size_t>(
       std::count_if(runs.begin(), runs.end(), [](auto& r) { return r.status == results::RunStatus::failed; }));
   spdlog::info("{} of {} processes done ({} failed) -> {}", runs.size(), manifest.plan.items.size(), failed,
-               (store->dir() / "results.json").string());
-  result.run_dir = store->dir();
+               (store.dir() / "results.json").string());
+  if (const auto log_error = os::log_file_error(); !log_error.empty())
+    spdlog::warn("{} is incomplete ({}); the results are complete", store.log_file().string(), log_error);
+  result.run_dir = store.dir();
   result.interrupted = outcome.interrupted;
   result.failed = failed;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   result.exit_code = outcome.interrupted ? kExitInterrupted : failed ? kExitSomeRunsFailed : kExitOk;
   if (outcome.interrupted)
     spdlog::warn("interrupted: finished runs are saved; complete it with `orchestrate --resume {}`",
-                 store->dir().string());
+                 store.dir().string());
   result.manifest = std::move(manifest);
   result.runs = std::move(runs);
   return result;
 }
+
+}  // namespace
 
 }  // namespace ftbench::commands

@@ -7,9 +7,11 @@
 
 #include "config/config.h"
 #include "harness/benchmark.h"
+#include "os/lock.h"
 #include "os/machine.h"
 #include "results/manifest.h"
 #include "results/process_run.h"
+#include "results/run_store.h"
 
 namespace ftbench::commands {
 
@@ -45,7 +47,15 @@ struct PipelineResult {
 // does; `sample`: steal time and busy processes over half a second too.
 os::MachineInfo collect_machine(const config::RunConfig& config, bool sample = true);
 
+// A new run or a resume: refuses an output it cannot write before anything starts
+// (os::StorageError: full, read-only, not writable), holds the run directory's lock throughout,
+// and stops on a storage error mid-run with the advice to free space and --resume.
 PipelineResult execute_pipeline(const PipelineRequest& request);
+
+// Holds <run dir>/orchestrate.lock (flock) while it lives: one orchestrate writes a run
+// directory at a time (a run, its --resume, report). Another holder: UserError with
+// kExitLockHeld, naming it ("pid 123, orchestrate --resume ..., since ...").
+os::FileLock lock_run_directory(const results::RunStore& store, const std::string& command_line);
 
 // Non-zero once SIGINT/SIGTERM arrived during a pipeline (its handlers stay installed after
 // it): what runs after the pipeline (diagnose's tiers 2 and 3) stops on it too.

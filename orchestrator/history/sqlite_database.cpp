@@ -1,5 +1,6 @@
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <cstring>
 #include <map>
 
@@ -11,12 +12,31 @@ namespace {
 // "ftb1": marks a SQLite file as an ftbench history (PRAGMA application_id).
 constexpr int kApplicationId = 0x66746231;
 
+// "the disk is full" / "the file system is read-only" when that is why SQLite's last call
+// failed (an I/O error whose errno says so included), else nullptr.
+const char* storage_problem(sqlite3* db) {
+  const int code = sqlite3_extended_errcode(db) & 0xff;
+  const int os_error = sqlite3_system_errno(db);
+  if (code == SQLITE_FULL || (code == SQLITE_IOERR && (os_error == ENOSPC || os_error == EDQUOT)))
+    return "the disk is full";
+  if (code == SQLITE_READONLY || (code == SQLITE_IOERR && os_error == EROFS)) return "the file system is read-only";
+  return nullptr;
+}
+
+void throw_if_storage(sqlite3* db, const std::string& why) {
+  if (const char* problem = storage_problem(db))
+    throw DatabaseError(std::string(problem) + " (" + why +
+                        "): the history is unchanged (SQLite rolled back); free space or make it writable and try again");
+}
+
 class Statement {
  public:
   Statement(sqlite3* db, std::string_view sql) {
     if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) !=
-        SQLITE_OK)
+        SQLITE_OK) {
+      throw_if_storage(db, sqlite3_errmsg(db));
       throw DatabaseError(std::string(sqlite3_errmsg(db)) + " in: " + std::string(sql.substr(0, 200)));
+    }
   }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
@@ -44,8 +64,11 @@ class SqliteDatabase final : public Database {
       execute("PRAGMA foreign_keys = ON");
       query("SELECT COUNT(*) FROM sqlite_master", {});
     } catch (const DatabaseError& e) {
+      const bool storage = storage_problem(db_) != nullptr;
       sqlite3_close(db_);
       db_ = nullptr;
+      // A full or read-only disk is not a damaged file (WAL needs room for its -wal and -shm).
+      if (storage) throw DatabaseError(file_.string() + ": " + e.what());
       throw DatabaseError(file_.string() + " is not a usable SQLite database: " + e.what());
     }
   }
@@ -171,7 +194,7 @@ class SqliteDatabase final : public Database {
 
   [[noreturn]] void throw_error(const std::string& why, int extended_code) {
     const int code = extended_code & 0xff;
-    if (code == SQLITE_FULL) throw DatabaseError("the disk is full: " + why);
+    throw_if_storage(db_, why);
     if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
       // The file is named once, by whoever reports the error (the opener or the store).
       throw DatabaseError("it is damaged (" + why +

@@ -1,6 +1,7 @@
 #include "os/files.h"
 
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -17,12 +18,29 @@ namespace {
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-void write_all(int fd, std::string_view data, const std::filesystem::path& path) {
+// Removes the temporary unless it was renamed into place: no error path leaves one behind.
+class TemporaryFile {
+ public:
+  explicit TemporaryFile(std::filesystem::path path) : path_(std::move(path)) {}
+  ~TemporaryFile() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  void keep() { path_.clear(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Every failure names `named` (the file the user knows), not the temporary beside it.
+void write_all(int fd, std::string_view data, const std::filesystem::path& named) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw UserError("cannot write " + path.string() + ": " + errno_text(errno));
+      throw_storage_error(named, errno);
     }
     data.remove_prefix(static_cast<size_t>(n));
   }
@@ -30,25 +48,56 @@ void write_all(int fd, std::string_view data, const std::filesystem::path& path)
 
 void fsync_directory(const std::filesystem::path& dir) {
   FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd) ::fsync(fd.get());
+  // Only an I/O error matters here: some file systems refuse fsync on a directory (EINVAL).
+  if (fd && ::fsync(fd.get()) != 0 && errno == EIO) throw_storage_error(dir, EIO);
 }
 
 }  // namespace
 
+void throw_storage_error(const std::filesystem::path& path, int error) {
+  const auto p = path.string();
+  switch (error) {
+    case ENOSPC: throw StorageError(path, error, "no space left on device writing " + p);
+    case EDQUOT: throw StorageError(path, error, "disk quota exceeded writing " + p);
+    case EROFS: throw StorageError(path, error, "read-only file system: cannot write " + p);
+    case EIO: throw StorageError(path, error, "I/O error writing " + p + " (a failing disk?)");
+    default: throw StorageError(path, error, "cannot write " + p + ": " + errno_text(error));
+  }
+}
+
+std::optional<int> storage_problem(const std::filesystem::path& dir, uintmax_t min_free) {
+  struct statvfs s {};
+  if (::statvfs(dir.c_str(), &s) != 0) return std::nullopt;
+  if (s.f_flag & ST_RDONLY) return EROFS;
+  // root may also use the blocks reserved for it (ext4's 5 %).
+  const auto blocks = ::geteuid() == 0 ? s.f_bfree : s.f_bavail;
+  if (static_cast<uintmax_t>(blocks) * s.f_frsize < min_free) return ENOSPC;
+  return std::nullopt;
+}
+
+void probe_writable(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw_storage_error(dir, ec.value());
+  const auto probe = dir / (".ftbench-probe." + std::to_string(::getpid()));
+  FileDescriptor fd(::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd) throw_storage_error(dir, errno);
+  TemporaryFile remove(probe);
+  write_all(fd.get(), "ftbench: can this directory be written?\n", dir);
+  if (::fsync(fd.get()) != 0) throw_storage_error(dir, errno);
+}
+
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
   const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  auto tmp = dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
+  TemporaryFile tmp(dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid())));
   {
-    FileDescriptor fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd) throw UserError("cannot create " + tmp.string() + ": " + errno_text(errno));
-    write_all(fd.get(), content, tmp);
-    if (::fsync(fd.get()) != 0) throw UserError("cannot fsync " + tmp.string() + ": " + errno_text(errno));
+    FileDescriptor fd(::open(tmp.path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd) throw_storage_error(path, errno);
+    write_all(fd.get(), content, path);
+    if (::fsync(fd.get()) != 0) throw_storage_error(path, errno);
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    throw UserError("cannot rename " + tmp.string() + " to " + path.string() + ": " + errno_text(err));
-  }
+  if (::rename(tmp.path().c_str(), path.c_str()) != 0) throw_storage_error(path, errno);
+  tmp.keep();
   fsync_directory(dir);
 }
 

@@ -6,6 +6,7 @@
 #include "report/exporter.h"
 #include "report/index_page.h"
 #include "report/terminal_table.h"
+#include "os/files.h"
 #include "util/error.h"
 
 namespace fs = std::filesystem;
@@ -21,6 +22,8 @@ ReportOutcome write_reports(const ReportModel& model, const fs::path& run_dir,
       auto files = make_exporter(format)->write(model, run_dir);
       if (format == config::OutputFormat::html && !files.empty()) outcome.dashboard = files.front();
       outcome.written.insert(outcome.written.end(), files.begin(), files.end());
+    } catch (const os::StorageError&) {
+      throw;  // a full or read-only disk: the next format would fail the same way
     } catch (const std::exception& e) {
       // One format failing (no dashboard assets, a full disk) leaves the others written.
       outcome.errors.push_back(util::name_string(format) + ": " + e.what());
@@ -30,6 +33,8 @@ ReportOutcome write_reports(const ReportModel& model, const fs::path& run_dir,
     try {
       outcome.index = write_index(*results_root);
       outcome.written.push_back(*outcome.index);
+    } catch (const os::StorageError&) {
+      throw;
     } catch (const std::exception& e) {
       outcome.errors.push_back("index: " + std::string(e.what()));
     }
@@ -49,6 +54,8 @@ void report_finished_run(const fs::path& run_dir, const results::Manifest& manif
     if (outcome.dashboard) fmt::print(out, "\ndashboard: {}\n", outcome.dashboard->string());
     if (outcome.index) fmt::print(out, "all runs:  {}\n", outcome.index->string());
     std::fflush(out);
+  } catch (const os::StorageError&) {
+    throw;  // the run is not finished until its reports are written: --resume writes them
   } catch (const std::exception& e) {
     spdlog::warn("could not write the reports ({}); the results are saved: `orchestrate report {}` retries",
                  e.what(), run_dir.string());

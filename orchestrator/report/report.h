@@ -20,14 +20,15 @@ struct ReportOutcome {
 };
 
 // Writes every format in `formats` (one failing does not stop the others), then the index
-// of `results_root` when given.
+// of `results_root` when given. A full or read-only disk stops it: os::StorageError.
 ReportOutcome write_reports(const ReportModel& model, const std::filesystem::path& run_dir,
                             const std::vector<config::OutputFormat>& formats,
                             const std::optional<std::filesystem::path>& results_root);
 
 // The end-of-run hook: analyses the finished run, writes the manifest's formats, regenerates
 // the index of the parent directory, and prints the summary table and the dashboard's path
-// to `out` (nullptr: print nothing). Never throws: a report problem must not turn a finished run into a failed one.
+// to `out` (nullptr: print nothing). Throws only os::StorageError (a full or read-only disk:
+// --resume writes them later); any other report problem must not turn a finished run into a failed one.
 void report_finished_run(const std::filesystem::path& run_dir, const results::Manifest& manifest,
                          const std::vector<results::ProcessRun>& runs, std::FILE* out);
 

@@ -15,14 +15,18 @@ namespace ftbench::results {
 //   logs/<seq>.stdout|stderr the child's own output
 //   results.json             manifest + all runs merged; rewritten after each finished run
 //   orchestrate.log          the orchestrator's log
-// Killing the orchestrator at any moment loses at most the process in flight.
+//   orchestrate.lock         held (flock) by the one orchestrate writing the directory
+// Killing the orchestrator at any moment loses at most the process in flight. Every write
+// failure (full disk, read-only mount) is an os::StorageError naming the file.
 class RunStore {
  public:
   static RunStore create(const std::filesystem::path& output_root, const std::string& run_id);
-  static RunStore open(const std::filesystem::path& run_dir);  // existing run (resume, report)
+  // An existing run (resume, report): a directory with manifest.json or results.json.
+  static RunStore open(const std::filesystem::path& run_dir);
 
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path log_file() const { return dir_ / "orchestrate.log"; }
+  std::filesystem::path lock_file() const { return dir_ / "orchestrate.lock"; }
   std::filesystem::path child_output(size_t sequence, const char* stream) const;
 
   void write_manifest(const Manifest& manifest) const;
@@ -47,9 +51,22 @@ struct LoadedRun {
   std::vector<ProcessRun> runs;
   std::vector<std::string> problems;
 };
-// The one way to open a run directory (report, compare, resume, the index page). Throws
-// UserError naming the directory when it is not a run directory or its manifest is unusable.
-LoadedRun load_run_directory(const std::filesystem::path& run_dir);
+
+// How a loader may treat the directory.
+enum class RunAccess {
+  read,    // nothing on disk changes (compare, history import, a read-only run directory)
+  repair,  // the caller holds the run's lock and writes into it (resume, report)
+};
+
+// The one way to open a run directory (report, compare, resume, history). manifest.json and
+// results.json (the manifest's fields plus the runs) back each other up: when one is damaged
+// (missing, empty, truncated, not JSON, not an ftbench file) and the other is intact, the run
+// loads from the intact one, with one line in `problems` saying so. With RunAccess::repair the
+// damaged file is also moved aside (manifest.json.damaged-<time>) and rewritten, and the
+// temporaries of a writer that died are removed. Throws UserError naming the directory when it
+// is not a run directory, or when both files are damaged (saying what is left and what to do;
+// nothing is changed then), or when its schema is newer than this build.
+LoadedRun load_run_directory(const std::filesystem::path& run_dir, RunAccess access = RunAccess::read);
 
 // "20261128-164512-smoke": sortable, unique per second and config.
 std::string make_run_id(const std::string& config_name);

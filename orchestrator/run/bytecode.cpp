@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "harness/workloads.h"
+#include "os/files.h"
 #include "os/process.h"
 #include "util/error.h"
 
@@ -30,6 +31,10 @@ void precompile_workloads(const plan::Plan& plan, const std::filesystem::path& w
     env.erase("PYTHONDONTWRITEBYTECODE");  // this one step writes the cache
     auto result = os::run_and_capture({interp.interpreter.path.string(), "-m", "compileall", "-q", workloads_dir.string()}, env,
                                   std::chrono::minutes(5));
+    // A full or read-only disk is ours to report (--resume compiles what is missing); compileall
+    // writes each .pyc to a temporary and renames it, so no half-written one is left.
+    if (!result.status.success())
+      if (const auto error = os::storage_problem(root.parent_path())) os::throw_storage_error(cache, *error);
     if (result.timed_out || !result.status.success())
       throw UserError("cannot compile the workloads with " + interp.label + " (" + interp.interpreter.path.string() +
                       "): " + (result.timed_out ? "timed out" : result.status.describe()) + ": " +

@@ -9,10 +9,32 @@
 #include <set>
 
 #include "run/bytecode.h"
+#include "os/files.h"
 #include "os/machine.h"
 #include "util/enum_names.h"
 
 namespace ftbench::run {
+namespace {
+
+uintmax_t fs_size(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
+// A process that failed while the file system of its output (logs/<seq>.stdout|stderr) is full
+// or read-only most likely failed on that (a print that raised ENOSPC, a flush at exit): our
+// disk, not the benchmark. It is not stored (a stored failure is final); the run stops on the
+// disk's error and --resume runs the process again once there is space.
+void refuse_lost_output(const results::ProcessRun& run, const ItemContext& ctx) {
+  if (run.status != results::RunStatus::failed || ctx.stdout_path.empty()) return;
+  const auto error = os::storage_problem(ctx.stdout_path.parent_path());
+  if (!error) return;
+  const auto out = fs_size(ctx.stdout_path), err = fs_size(ctx.stderr_path);
+  os::throw_storage_error(err > out ? ctx.stderr_path : ctx.stdout_path, *error);
+}
+
+}  // namespace
 
 ConsoleProgress::ConsoleProgress(bool tty) : tty_(tty) {}
 
@@ -94,6 +116,7 @@ SchedulerOutcome run_plan(const plan::Plan& plan, Executor& executor, const resu
       outcome.interrupted = true;
       break;
     }
+    refuse_lost_output(run, ctx);
     store.save_run(run);
     ++outcome.ran;
     ++done;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../test_support.h"
+#include "os/files.h"
 #include "os/machine.h"
 
 using namespace ftbench;
@@ -139,4 +140,49 @@ TEST(Machine, OneCpuPerCoreDropsSmtSiblings) {
   }
   EXPECT_EQ(os::one_cpu_per_core({0, 1, 2, 3}, t.path().string()), (std::vector<int>{0, 1}));
   EXPECT_EQ(os::one_cpu_per_core({2, 3}, t.path().string()), (std::vector<int>{2, 3}));
+}
+
+TEST(Scheduler, AProcessThatFailedOnAFullOutputDiskIsNotStoredAndTheRunStops) {
+  ftbench::testing::TmpfsMount disk(512 * 1024);
+  if (!disk.mounted()) GTEST_SKIP() << disk.error();
+  auto store = results::RunStore::create(disk.path(), "r");
+  auto plan = make_plan();
+  MockExecutor exec;
+  exec.fail = {plan.item_id(plan.items[0]), plan.item_id(plan.items[2])};
+  SilentProgress progress;
+  SchedulerOptions opts;
+  std::vector<results::ProcessRun> runs;
+  // items[0] fails with room to spare: a benchmark failure, stored. Then the disk fills but for
+  // a few KB (a run file still fits): items[1] is fine and stored, items[2] failed while its log
+  // could not be written: not stored, the run stops naming that log.
+  struct FillAfterFirst : MockExecutor {
+    ftbench::testing::TmpfsMount* disk = nullptr;
+    results::ProcessRun execute(const plan::PlanItem& item, const ItemContext& ctx, bool& interrupted) override {
+      if (executed.size() == 1) disk->fill(16 * 1024);
+      return MockExecutor::execute(item, ctx, interrupted);
+    }
+  } filling;
+  filling.fail = exec.fail;
+  filling.disk = &disk;
+  try {
+    run_plan(plan, filling, store, {}, runs, progress, opts);
+    FAIL() << "the run must stop on the lost output";
+  } catch (const os::StorageError& e) {
+    EXPECT_EQ(e.error(), ENOSPC);
+    EXPECT_EQ(e.path(), store.child_output(plan.items[2].sequence, "stdout"));
+  }
+  EXPECT_EQ(filling.executed.size(), 3u);
+  const auto saved = store.load_runs();
+  ASSERT_EQ(saved.size(), 2u);
+  EXPECT_EQ(saved[0].status, results::RunStatus::failed);  // a real failure stays one
+  EXPECT_EQ(saved[1].status, results::RunStatus::ok);
+  EXPECT_EQ(runs.size(), 2u);
+
+  // Space again: resume runs the lost one (and the rest), nothing twice.
+  disk.remove_filler();
+  MockExecutor second;
+  auto loaded = store.load_runs();
+  run_plan(plan, second, store, {}, loaded, progress, opts);
+  EXPECT_EQ(second.executed.front(), plan.item_id(plan.items[2]));
+  EXPECT_EQ(store.load_runs().size(), plan.items.size());
 }
