@@ -1,9 +1,11 @@
 #include "os/files.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -52,6 +54,24 @@ void fsync_directory(const std::filesystem::path& dir) {
   if (fd && ::fsync(fd.get()) != 0 && errno == EIO) throw_storage_error(dir, EIO);
 }
 
+constexpr std::string_view kTemporaryMark = ".tmp.";
+
+std::string temporary_name(const std::filesystem::path& path, pid_t pid) {
+  return "." + path.filename().string() + std::string(kTemporaryMark) + std::to_string(pid);
+}
+
+// The pid in a name temporary_name made; 0 for any other name.
+pid_t temporary_owner(const std::string& name) {
+  const auto mark = name.rfind(kTemporaryMark);
+  if (name.empty() || name[0] != '.' || mark == std::string::npos || mark + kTemporaryMark.size() == name.size()) return 0;
+  const auto digits = name.substr(mark + kTemporaryMark.size());
+  if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    return 0;
+  return static_cast<pid_t>(std::stol(digits));
+}
+
+bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
 }  // namespace
 
 void throw_storage_error(const std::filesystem::path& path, int error) {
@@ -79,7 +99,8 @@ void probe_writable(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw_storage_error(dir, ec.value());
-  const auto probe = dir / (".ftbench-probe." + std::to_string(::getpid()));
+  // Named like a temporary, so remove_stale_temporaries sweeps one a killed probe left.
+  const auto probe = dir / temporary_name("ftbench-probe", ::getpid());
   FileDescriptor fd(::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd) throw_storage_error(dir, errno);
   TemporaryFile remove(probe);
@@ -89,7 +110,7 @@ void probe_writable(const std::filesystem::path& dir) {
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
   const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  TemporaryFile tmp(dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid())));
+  TemporaryFile tmp(dir / temporary_name(path, ::getpid()));
   {
     FileDescriptor fd(::open(tmp.path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (!fd) throw_storage_error(path, errno);
@@ -99,6 +120,21 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   if (::rename(tmp.path().c_str(), path.c_str()) != 0) throw_storage_error(path, errno);
   tmp.keep();
   fsync_directory(dir);
+}
+
+size_t remove_stale_temporaries(const std::filesystem::path& dir, bool recursive) {
+  size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::error_code entry_ec;
+    if (entry.is_directory(entry_ec) && !entry.is_symlink(entry_ec)) {
+      if (recursive) removed += remove_stale_temporaries(entry.path(), true);
+      continue;
+    }
+    const pid_t owner = temporary_owner(entry.path().filename().string());
+    if (owner > 0 && !process_exists(owner) && std::filesystem::remove(entry.path(), entry_ec)) ++removed;
+  }
+  return removed;
 }
 
 std::string read_file(const std::filesystem::path& path) {

@@ -46,6 +46,11 @@ void probe_writable(const std::filesystem::path& dir);
 // A crash at any moment never leaves a truncated file behind.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
+// A process killed inside write_file_atomically (SIGKILL, OOM, power loss) leaves its
+// temporary (".<name>.tmp.<pid>") behind. Removes those of processes that no longer run from
+// `dir` (and the folders below it when `recursive`); a live writer's are kept. Returns how many.
+size_t remove_stale_temporaries(const std::filesystem::path& dir, bool recursive);
+
 // Whole file as a string; throws UserError naming the file when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
 

@@ -15,6 +15,7 @@
 #include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/start_dir.hpp>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -22,6 +23,7 @@
 #include <thread>
 
 #include "util/error.h"
+#include "os/fd.h"
 #include "os/files.h"
 
 namespace bp = boost::process;
@@ -110,6 +112,18 @@ struct ChildSetup : bp::extend::handler {
 
 std::string path_or_null(const std::filesystem::path& p) { return p.empty() ? "/dev/null" : p.string(); }
 
+// A file in the temporary directory that no name points to: it goes when its last fd closes.
+FileDescriptor anonymous_file() {
+  const auto dir = std::filesystem::temp_directory_path();
+  FileDescriptor fd(::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+  if (fd) return fd;
+  auto name = (dir / "ftbench-capture-XXXXXX").string();  // a file system without O_TMPFILE
+  fd = FileDescriptor(::mkostemp(name.data(), O_CLOEXEC));
+  if (!fd) throw UserError("cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno));
+  ::unlink(name.c_str());
+  return fd;
+}
+
 }  // namespace
 
 ChildProcess ChildProcess::spawn(const SpawnOptions& options) {
@@ -195,12 +209,13 @@ bool is_spawned_child(pid_t pid) {
 
 CapturedRun run_and_capture(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                             std::chrono::milliseconds timeout) {
-  // Output goes through temporary files: no pipe can fill up and block the child.
-  auto dir = std::filesystem::temp_directory_path();
-  auto stem = "ftbench-capture-" + std::to_string(::getpid()) + "-" +
-              std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
-  auto out_path = dir / (stem + ".out");
-  auto err_path = dir / (stem + ".err");
+  // Output goes through temporary files (no pipe can fill up and block the child) that have no
+  // name (O_TMPFILE, else unlinked at once): a SIGKILLed orchestrator leaves none behind. The
+  // child's stdout/stderr are opened through /proc/self/fd.
+  auto out = anonymous_file();
+  auto err = anonymous_file();
+  const auto out_path = "/proc/self/fd/" + std::to_string(out.get());
+  const auto err_path = "/proc/self/fd/" + std::to_string(err.get());
   CapturedRun result;
   {
     SpawnOptions options;
@@ -216,11 +231,8 @@ CapturedRun run_and_capture(const std::vector<std::string>& argv, const std::map
       result.status = child.kill_group(SIGKILL);
     }
   }
-  std::error_code ec;
-  if (std::filesystem::exists(out_path, ec)) result.out = read_file(out_path);
-  if (std::filesystem::exists(err_path, ec)) result.err = read_file(err_path);
-  std::filesystem::remove(out_path, ec);
-  std::filesystem::remove(err_path, ec);
+  result.out = read_file(out_path);
+  result.err = read_file(err_path);
   return result;
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "os/files.h"
 #include "report/exporter.h"
 #include "report/index_page.h"
 #include "report/terminal_table.h"
@@ -17,6 +18,10 @@ ReportOutcome write_reports(const ReportModel& model, const fs::path& run_dir,
                             const std::vector<config::OutputFormat>& formats,
                             const std::optional<fs::path>& results_root) {
   ReportOutcome outcome;
+  // Reports are the last files every session writes here (a run, --resume, `report`): first,
+  // what an earlier session killed half way through replacing a file left behind goes.
+  os::remove_stale_temporaries(run_dir, true);
+  if (results_root) os::remove_stale_temporaries(*results_root, false);
   for (const auto& format : formats) {
     try {
       auto files = make_exporter(format)->write(model, run_dir);

@@ -83,17 +83,6 @@ std::string keep_aside(const fs::path& path) {
   return aside.filename().string();
 }
 
-// ".results.json.tmp.1234", ".ftbench-probe.1234": left by a writer killed mid-write. Only
-// called under the run's lock, so no live writer owns them.
-void remove_stale_temporaries(const fs::path& dir) {
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const auto name = e.path().filename().string();
-    if (name.rfind('.', 0) == 0 && (name.find(".tmp.") != std::string::npos || name.rfind(".ftbench-probe.", 0) == 0))
-      fs::remove(e.path(), ec);
-  }
-}
-
 // "20261130-221500-smoke" -> "smoke": the config a run directory was made from.
 std::string config_name_of(const std::string& run_id) {
   return run_id.size() > 16 && run_id[8] == '-' && run_id[15] == '-' ? run_id.substr(16) : "";
@@ -174,8 +163,7 @@ LoadedRun load_run_directory(const fs::path& run_dir, RunAccess access) {
     std::error_code ec;
     fs::create_directories(run_dir / "runs", ec);
     fs::create_directories(run_dir / "logs", ec);
-    remove_stale_temporaries(run_dir);
-    remove_stale_temporaries(run_dir / "runs");
+    os::remove_stale_temporaries(run_dir, true);
   }
   std::vector<std::string> problems;
   const auto manifest_path = run_dir / "manifest.json";

@@ -2,12 +2,30 @@
 
 #include <spdlog/spdlog.h>
 
+#include <regex>
+
 #include "harness/workloads.h"
 #include "os/files.h"
 #include "os/process.h"
 #include "util/error.h"
 
 namespace ftbench::run {
+namespace {
+
+// importlib writes each .pyc as "<name>.pyc.<number>" and renames it: a precompile killed half
+// way (the orchestrator SIGKILLed: PR_SET_PDEATHSIG takes compileall along) leaves one behind.
+void remove_unfinished_bytecode(const std::filesystem::path& cache) {
+  static const std::regex unfinished(R"(.*\.pyc\.[0-9]+)");
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(cache, ec); !ec && it != std::filesystem::recursive_directory_iterator();
+       it.increment(ec)) {
+    std::error_code file_ec;
+    if (it->is_regular_file(file_ec) && std::regex_match(it->path().filename().string(), unfinished))
+      std::filesystem::remove(it->path(), file_ec);
+  }
+}
+
+}  // namespace
 
 std::filesystem::path pycache_dir(const std::filesystem::path& root, const plan::Plan& plan, size_t interpreter_index) {
   // Named after the first plan entry with the same binary.
@@ -27,6 +45,7 @@ void precompile_workloads(const plan::Plan& plan, const std::filesystem::path& w
     auto cache = pycache_dir(root, plan, i);
     if (cache != root / std::to_string(i)) continue;  // that binary is compiled already
     const auto& interp = plan.interpreters[i];
+    remove_unfinished_bytecode(cache);
     auto env = harness::child_environment({}, workloads_dir, cache);
     env.erase("PYTHONDONTWRITEBYTECODE");  // this one step writes the cache
     auto result = os::run_and_capture({interp.interpreter.path.string(), "-m", "compileall", "-q", workloads_dir.string()}, env,

@@ -59,7 +59,9 @@ const Value* FieldReader::find(std::string_view key) const { return member(v_, k
 
 std::optional<Document> parse(std::string_view text, std::string* error) {
   Document doc;
-  doc.Parse(text.data(), text.size());
+  // Full precision: every double the Writer wrote reads back bit for bit, so a file rewritten
+  // from what was read (results.json by `report` and `--resume`) agrees with its source.
+  doc.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
   if (doc.HasParseError()) {
     if (error)
       *error = "offset " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError());

@@ -431,6 +431,30 @@ class Signals(TempDirTest):
         self.assertEqual(benchmark_processes(self.tmp), [])
 
 
+def assert_no_survivors(test, tmp, what="its SIGKILLed orchestrator", also=lambda: [], timeout=30):
+    """No benchmark process started under `tmp` (nor any that `also` lists) outlives `what`: the
+    process in flight dies with its orchestrator (PR_SET_PDEATHSIG); the deadline only bounds a
+    process that never dies (the kernel's kill can lag on a loaded box)."""
+    deadline = time.monotonic() + timeout
+    while benchmark_processes(tmp) or also():
+        if time.monotonic() > deadline:
+            test.fail("outlived %s: %s" % (what, benchmark_processes(tmp) + also()))
+        time.sleep(0.05)
+
+
+def assert_exactly_the_plan(test, run_dir):
+    """Every item of the manifest's plan finished exactly once, none duplicated and none lost,
+    in runs/ and in results.json alike; returns results.json."""
+    manifest = load(os.path.join(run_dir, "manifest.json"))
+    results = load(os.path.join(run_dir, "results.json"))
+    planned = sorted(p["id"] for p in manifest["plan"])
+    test.assertEqual(len(planned), len(set(planned)), "the plan names an item twice")
+    files = [load(p) for p in sorted(glob.glob(os.path.join(run_dir, "runs", "*.json")))]
+    test.assertEqual(sorted(r["item_id"] for r in files), planned, "runs/ is not exactly the plan")
+    test.assertEqual(sorted(r["item_id"] for r in results["runs"]), planned, "results.json is not exactly the plan")
+    return results
+
+
 class Resume(TempDirTest):
     def test_sigkill_then_resume_gives_exactly_the_plan(self):
         proc = start_long_run(self.tmp)
@@ -438,22 +462,12 @@ class Resume(TempDirTest):
         proc.kill()
         proc.communicate(timeout=60)
         run_dir = run_dir_in(self.tmp)
-        # The process in flight dies with its orchestrator (PR_SET_PDEATHSIG); the deadline
-        # only bounds a process that never dies (the kernel's kill can lag on a loaded box).
-        deadline = time.monotonic() + 30
-        while benchmark_processes(self.tmp):
-            if time.monotonic() > deadline:
-                self.fail("a benchmark process outlived its SIGKILLed orchestrator")
-            time.sleep(0.05)
+        assert_no_survivors(self, self.tmp)
         before = {os.path.basename(p) for p in glob.glob(os.path.join(run_dir, "runs", "*.json"))}
         out = orchestrate("--resume", run_dir)
         self.assertEqual(out.returncode, 0, out.stderr)
-        results = load(os.path.join(run_dir, "results.json"))
+        results = assert_exactly_the_plan(self, run_dir)
         self.assertEqual(results["status"], "complete")
-        planned = [p["id"] for p in results["plan"]]
-        got = [r["item_id"] for r in results["runs"]]
-        self.assertEqual(sorted(got), sorted(planned))
-        self.assertEqual(len(got), len(set(got)))
         after = {os.path.basename(p) for p in glob.glob(os.path.join(run_dir, "runs", "*.json"))}
         self.assertTrue(before <= after)
         for r in results["runs"]:

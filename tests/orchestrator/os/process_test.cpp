@@ -31,6 +31,23 @@ TEST(Process, EnvironmentIsExactlyWhatWasGiven) {
   EXPECT_EQ(r.out, "ONLY=this\n");
 }
 
+TEST(Process, CapturedOutputIsNeverNamedInTheTemporaryDirectory) {
+  // A SIGKILLed orchestrator cleans nothing up (crash trials, e2e.CrashTrials): while the child
+  // runs, its captured output must have no name that could be left behind.
+  ftbench::testing::TempDir t;
+  const char* before = std::getenv("TMPDIR");
+  const std::string saved = before ? before : "";
+  setenv("TMPDIR", t.path().c_str(), 1);
+  auto r = run_and_capture({"/bin/ls", "-A", t.path().string()}, {}, std::chrono::seconds(10));
+  auto e = run_and_capture({"/bin/sh", "-c", "echo out; echo err >&2"}, {{"PATH", "/bin"}}, std::chrono::seconds(10));
+  if (before) setenv("TMPDIR", saved.c_str(), 1); else unsetenv("TMPDIR");
+  EXPECT_TRUE(r.status.success()) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(e.out, "out\n");
+  EXPECT_EQ(e.err, "err\n");
+  EXPECT_TRUE(std::filesystem::is_empty(t.path()));
+}
+
 TEST(Process, TimeoutKillsTheWholeProcessGroup) {
   ftbench::testing::TempDir t;
   auto pidfile = t / "grandchild.pid";
