@@ -74,7 +74,7 @@ std::optional<double> to_number(std::string_view text) {
 
 std::string hex(uint64_t value) { return fmt::format("0x{:x}", value); }
 
-std::string printable(std::string_view text) {
+std::string printable(std::string_view text, bool keep_newlines) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
@@ -84,7 +84,7 @@ std::string printable(std::string_view text) {
     if (c1) {
       out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[++i]));
     } else if (c == '\n') {
-      out += "\\n";
+      out += keep_newlines ? "\n" : "\\n";
     } else if (c == '\r') {
       out += "\\r";
     } else if (c == '\t') {

@@ -34,7 +34,8 @@ std::optional<double> to_number(std::string_view text);
 // `text` safe to print on a terminal as one line: control characters (ESC, newline, CR, the
 // C1 range U+0080..U+009F ...) shown as escapes (\x1b, \n), so a label, a traceback or a
 // child's stderr can neither drive the terminal nor split a one-line error in two.
-std::string printable(std::string_view text);
+// `keep_newlines`: a multi-line text (a table) keeps its line breaks, nothing else.
+std::string printable(std::string_view text, bool keep_newlines = false);
 
 // A label (interpreter, benchmark, script) as ONE file-name component: letters, digits and
 // '.', '-', '_' are kept, every other byte becomes '_', a leading '.' too (no "..", no hidden

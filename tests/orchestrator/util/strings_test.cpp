@@ -20,6 +20,7 @@ TEST(Printable, ControlCharactersBecomeEscapesAndTheRestStays) {
   EXPECT_EQ(printable("\xc2\x9b" "31m"), "\\u009b31m");  // C1 CSI, as UTF-8
   EXPECT_EQ(printable("\xc2\xa0"), "\xc2\xa0");           // U+00A0 is text
   EXPECT_EQ(printable("\xc2"), "\xc2");                   // a cut sequence stays as it was
+  EXPECT_EQ(printable("row 1\x1b[2J\nrow 2\r\n", true), "row 1\\x1b[2J\nrow 2\\r\n");  // a table keeps its lines
 }
 
 TEST(FileNamePart, OneComponentInsideItsFolderDeterministicAndBounded) {
