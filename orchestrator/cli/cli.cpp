@@ -11,6 +11,7 @@
 
 #include "commands/commands.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace ftbench::cli {
 namespace {
@@ -58,17 +59,18 @@ int run(int argc, char** argv) {
     if (first == "history") return commands::history_command(rest);
     if (first == "diagnose") return commands::diagnose_command(rest);
     if (!first.empty() && first[0] == '-') return commands::run_command(args);  // `run` is the default
-    fmt::print(stderr, "orchestrate: unknown command '{}'\n{}", first, kUsage);
+    fmt::print(stderr, "orchestrate: unknown command '{}'\n{}", util::printable(first), kUsage);
     return commands::kExitUsage;
   } catch (const UserError& e) {
-    fmt::print(stderr, "orchestrate: error: {}\n", e.what());
+    // One line, whatever a config value or a child put into the message.
+    fmt::print(stderr, "orchestrate: error: {}\n", util::printable(e.what()));
     return e.exit_status();
   } catch (const boost::program_options::error& e) {
-    fmt::print(stderr, "orchestrate: error: {} (see --help)\n", e.what());
+    fmt::print(stderr, "orchestrate: error: {} (see --help)\n", util::printable(e.what()));
     return commands::kExitUsage;
   } catch (const std::exception& e) {
     // Not expected: still one line, never a trace. Exit 3 marks an internal problem.
-    fmt::print(stderr, "orchestrate: internal error: {}\n", e.what());
+    fmt::print(stderr, "orchestrate: internal error: {}\n", util::printable(e.what()));
     return 3;
   }
 }

@@ -9,6 +9,7 @@
 #include "report/terminal_table.h"
 #include "util/error.h"
 #include "os/logging.h"
+#include "util/strings.h"
 
 namespace po = boost::program_options;
 
@@ -41,7 +42,7 @@ int compare_command(const Args& args) {
   const auto text = json       ? report::run_comparison_json(comparison)
                     : markdown ? report::run_comparison_markdown(comparison)
                                : report::run_comparison_text(comparison);
-  std::fputs(text.c_str(), stdout);
+  std::fputs(util::printable(text, true).c_str(), stdout);  // labels: no raw control characters
   return kExitOk;
 }
 

@@ -22,6 +22,7 @@
 #include "results/run_store.h"
 #include "run/scheduler.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -183,7 +184,7 @@ int nightly_command(const Args& args) {
   }
   // The fleet's store last: a server that is down costs one warning line, never the night.
   if (config.history.url) push_to_fleet(history_file, *config.history.url);
-  std::fputs(history::render_text(report).c_str(), stdout);
+  std::fputs(util::printable(history::render_text(report), true).c_str(), stdout);  // no raw control characters
   return report.exit_code;
 }
 

@@ -280,6 +280,8 @@ RunConfig Parser::parse(const YAML::Node& root) const {
   if (const auto& r = root["requires"]) {
     expect_keys(r, "requires", {"kernel"});
     if (r["kernel"]) c.min_kernel = scalar(r["kernel"], "requires.kernel");
+    if (c.min_kernel && (c.min_kernel->empty() || c.min_kernel->find_first_not_of("0123456789.") != std::string::npos))
+      fail(r["kernel"], "requires.kernel must be a version like 5.10, not '" + *c.min_kernel + "'");
   }
   if (!root["interpreters"]) throw ConfigError({file_, 1, 1}, "the config needs an 'interpreters' list");
   const auto interps = root["interpreters"];

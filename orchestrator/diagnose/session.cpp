@@ -4,7 +4,6 @@
 #include <time.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <map>
 
@@ -20,13 +19,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using Status = run::Connection::Received::Status;
-
-// A label as part of a file name: "3.13t+GIL" stays readable, "/" and spaces do not pass.
-std::string file_name_part(std::string label) {
-  for (auto& c : label)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '+' && c != '_') c = '_';
-  return label;
-}
 
 uint64_t monotonic_ns() {
   timespec ts{};
@@ -47,7 +39,8 @@ class Driver {
     const auto dd = std::find(request.argv.begin(), request.argv.end(), "--");
     request.argv.insert(dd, "--diagnose");
     request.env = harness::child_environment(spec.interpreter.env, spec.workloads_dir, spec.pycache_dir);
-    const auto stem = "diagnose-" + file_name_part(spec.interpreter.label) + "-" + tier;
+    // Labels are distinct in a plan; their file names must be too ("a/b" and "a_b").
+    const auto stem = "diagnose-" + util::distinct_file_name_part(spec.interpreter.label) + "-" + tier;
     request.stdout_path = spec.log_dir / (stem + ".stdout");
     request.stderr_path = spec.log_dir / (stem + ".stderr");
     request.cpus = spec.cpus;

@@ -86,7 +86,8 @@ std::string history_page_data(HistoryStore& store, const fs::path& page_dir, con
     const fs::path dashboard = fs::path(n.run_dir) / "dashboard.html";
     if (options.link_run_dirs && !n.pruned && !n.run_dir.empty() && fs::exists(dashboard, ec) && !ec) {
       const auto relative = fs::relative(dashboard, page_dir, ec);
-      link = ec || relative.empty() ? dashboard.string() : relative.generic_string();
+      // An href (report::path_href): a run directory named "javascript:..." stays a path.
+      link = report::path_href(ec || relative.empty() ? dashboard.string() : relative.generic_string());
     }
     w.field("dashboard", link);
     w.key("interpreters");

@@ -2,17 +2,44 @@
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 
 #include <mutex>
 
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace ftbench::os {
 namespace {
 
 std::mutex g_log_error_mutex;
 std::string g_log_error;
+
+// Messages carry labels, benchmark names, failure reasons and stderr tails: on the terminal
+// their control characters are shown as escapes (util::printable), so a child cannot move the
+// cursor, retitle the window or forge a line of ours. The level prefix before the message
+// holds none, so the colour range the pattern recorded stays where it is.
+class PrintableFormatter final : public spdlog::formatter {
+ public:
+  explicit PrintableFormatter(const std::string& pattern)
+      : pattern_(pattern), inner_(std::make_unique<spdlog::pattern_formatter>(pattern)) {}
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    spdlog::memory_buf_t raw;
+    inner_->format(msg, raw);
+    std::string_view line(raw.data(), raw.size());
+    const bool eol = !line.empty() && line.back() == '\n';
+    if (eol) line.remove_suffix(1);
+    const auto safe = util::printable(line);
+    dest.append(safe.data(), safe.data() + safe.size());
+    if (eol) dest.push_back('\n');
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<PrintableFormatter>(pattern_); }
+
+ private:
+  std::string pattern_;
+  std::unique_ptr<spdlog::pattern_formatter> inner_;
+};
 
 }  // namespace
 
@@ -27,7 +54,7 @@ void setup_console_logging(const std::string& level) {
     throw UserError("--log-level must be trace, debug, info, warn, error or off, not '" + level + "'");
   auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   console->set_level(lvl);
-  console->set_pattern("%^%l%$: %v");
+  console->set_formatter(std::make_unique<PrintableFormatter>("%^%l%$: %v"));
   auto logger = std::make_shared<spdlog::logger>("ftbench", console);
   logger->set_level(spdlog::level::trace);
   logger->flush_on(spdlog::level::warn);

@@ -1,5 +1,6 @@
 #include "report/html_exporter.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <cctype>
@@ -24,6 +25,16 @@ std::string html_escape(const std::string& text) {
       case '\'': out += "&#39;"; break;
       default: out += c;
     }
+  }
+  return out;
+}
+
+std::string path_href(const std::string& path) {
+  std::string out = !path.empty() && path.front() == '/' ? "" : "./";
+  for (char c : path) {
+    const auto b = static_cast<unsigned char>(c);
+    if (std::isalnum(b) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') out += c;
+    else out += fmt::format("%{:02X}", b);
   }
   return out;
 }

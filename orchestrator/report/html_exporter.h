@@ -30,4 +30,10 @@ std::string fill_template(const std::string& page, const std::vector<std::pair<s
 
 std::string html_escape(const std::string& text);
 
+// A file path as an href: every byte but letters, digits, '/', '-', '.', '_' and '~'
+// percent-encoded, and a relative path starts with "./", so a directory named
+// "javascript:alert(1)" or "x#y?z" stays a path to a file and never becomes a URL scheme or a
+// fragment. Attribute-safe as it is (html_escape changes nothing in it).
+std::string path_href(const std::string& path);
+
 }  // namespace ftbench::report

@@ -90,7 +90,7 @@ ul{margin:0;padding-left:1rem}
          "<th>Status</th><th>Outputs</th></tr></thead><tbody>\n";
   for (const auto& e : entries) {
     const std::string link = e.dir_name + "/" + (e.outputs.empty() ? std::string("") : e.outputs.front());
-    out += "<tr><td><a href=\"" + html_escape(link) + "\">" + html_escape(e.run_id) + "</a></td>";
+    out += "<tr><td><a href=\"" + path_href(link) + "\">" + html_escape(e.run_id) + "</a></td>";
     std::string date = e.created_at;
     std::replace(date.begin(), date.end(), 'T', ' ');
     if (!date.empty() && date.back() == 'Z') date.pop_back();
@@ -107,7 +107,7 @@ ul{margin:0;padding-left:1rem}
              (e.failed ? ", " + std::to_string(e.failed) + " failed" : "") + "</div>";
     }
     out += "</td><td>";
-    for (const auto& f : e.outputs) out += "<a href=\"" + html_escape(e.dir_name + "/" + f) + "\">" + html_escape(f) + "</a><br>";
+    for (const auto& f : e.outputs) out += "<a href=\"" + path_href(e.dir_name + "/" + f) + "\">" + html_escape(f) + "</a><br>";
     out += "</td></tr>\n";
   }
   out += "</tbody></table>\n</body></html>\n";

@@ -6,6 +6,7 @@
 #include "os/files.h"
 #include "os/system_check.h"
 #include "util/json.h"
+#include "util/strings.h"
 
 namespace fs = std::filesystem;
 
@@ -198,12 +199,7 @@ class PyperfExporter final : public Exporter {
 }  // namespace
 
 std::string pyperf_file_name(const std::string& label) {
-  std::string out;
-  for (char c : label) {
-    const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
-    out += keep ? c : '_';
-  }
-  return (out.empty() ? "interpreter" : out) + ".json";
+  return (label.empty() ? std::string("interpreter") : util::file_name_part(label)) + ".json";
 }
 
 std::vector<PyperfFile> pyperf_documents(const ReportModel& model) {

@@ -23,7 +23,7 @@ struct PyperfFile {
 // One document per interpreter with at least one measured value.
 std::vector<PyperfFile> pyperf_documents(const ReportModel& model);
 
-// The label as a file name: letters, digits, '.', '-' and '_' kept, anything else '_'.
+// The label as a file name (util::file_name_part: one component, at most 100 bytes), + ".json".
 std::string pyperf_file_name(const std::string& label);
 
 }  // namespace ftbench::report

@@ -9,6 +9,7 @@
 #include "report/terminal_table.h"
 #include "os/files.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace fs = std::filesystem;
 
@@ -55,7 +56,8 @@ void report_finished_run(const fs::path& run_dir, const results::Manifest& manif
     const auto outcome = write_reports(model, run_dir, formats, run_dir.parent_path());
     for (const auto& e : outcome.errors) spdlog::warn("report {}", e);
     if (!out) return;
-    std::fputs(("\n" + summary_table(model)).c_str(), out);
+    // Labels and failure reasons come from configs and children: no raw control characters.
+    std::fputs(("\n" + util::printable(summary_table(model), true)).c_str(), out);
     if (outcome.dashboard) fmt::print(out, "\ndashboard: {}\n", outcome.dashboard->string());
     if (outcome.index) fmt::print(out, "all runs:  {}\n", outcome.index->string());
     std::fflush(out);

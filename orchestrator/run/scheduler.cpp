@@ -12,6 +12,7 @@
 #include "os/files.h"
 #include "os/machine.h"
 #include "util/enum_names.h"
+#include "util/strings.h"
 
 namespace ftbench::run {
 namespace {
@@ -42,7 +43,7 @@ void ConsoleProgress::item_started(size_t done, size_t total, const std::string&
   if (!tty_) return;
   const auto seconds = static_cast<long>(eta_seconds);
   const std::string eta = eta_seconds > 0 ? fmt::format(", ETA {}m{}s", seconds / 60, seconds % 60) : "";
-  fmt::print(stderr, "\r\033[K[{}/{}{}] {}", done + 1, total, eta, item_id);
+  fmt::print(stderr, "\r\033[K[{}/{}{}] {}", done + 1, total, eta, util::printable(item_id));
   std::fflush(stderr);
   line_shown_ = true;
 }

@@ -86,4 +86,48 @@ std::string format_bytes(uint64_t bytes) {
   return fmt::format("{} bytes", bytes);
 }
 
+std::string printable(std::string_view text, bool keep_newlines) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    // U+0080..U+009F in UTF-8 (0xC2 0x80..0x9F): C1 controls, CSI among them.
+    const bool c1 = c == 0xC2 && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0x80;
+    if (c1) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[++i]));
+    } else if (c == '\n') {
+      out += keep_newlines ? "\n" : "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string file_name_part(std::string_view label, size_t max_bytes) {
+  std::string out;
+  for (char c : label) {
+    const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+    out += keep ? c : '_';
+  }
+  if (!out.empty() && out.front() == '.') out.front() = '_';
+  if (out.size() > max_bytes) out.resize(max_bytes);
+  return out.empty() ? "_" : out;
+}
+
+std::string distinct_file_name_part(std::string_view label, size_t max_bytes) {
+  const auto clean = file_name_part(label, max_bytes);
+  if (clean == label) return clean;
+  uint64_t h = 14695981039346656037ULL;  // FNV-1a: stable across runs and machines
+  for (char c : label) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  const auto suffix = fmt::format("-{:010x}", h & 0xFFFFFFFFFFULL);
+  return file_name_part(label, max_bytes > suffix.size() ? max_bytes - suffix.size() : 1) + suffix;
+}
+
 }  // namespace ftbench::util

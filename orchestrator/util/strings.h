@@ -35,4 +35,18 @@ std::string format_bytes(uint64_t bytes);
 std::optional<long long> to_integer(std::string_view text);
 std::optional<double> to_number(std::string_view text);
 
+// `text` safe to print on a terminal as one line: control characters (ESC, newline, CR, the
+// C1 range U+0080..U+009F ...) shown as escapes (\x1b, \n), so a label, a traceback or a
+// child's stderr can neither drive the terminal nor split a one-line error in two.
+// `keep_newlines`: a multi-line text (a table) keeps its line breaks, nothing else.
+std::string printable(std::string_view text, bool keep_newlines = false);
+
+// A label (interpreter, benchmark, script) as ONE file-name component: letters, digits and
+// '.', '-', '_' are kept, every other byte becomes '_', a leading '.' too (no "..", no hidden
+// file), cut to `max_bytes`, never empty. Deterministic; different labels may clean to one
+// name ("a/b", "a_b"): distinct_file_name_part appends a hash of the label whenever cleaning
+// changed it, so distinct labels always give distinct names.
+std::string file_name_part(std::string_view label, size_t max_bytes = 100);
+std::string distinct_file_name_part(std::string_view label, size_t max_bytes = 100);
+
 }  // namespace ftbench::util

@@ -64,7 +64,7 @@ TEST(HistoryPage, EveryNightSeriesAndPointIsInTheData) {
     ++linked;
     // Relative to the page, so the history directory can be moved or served as it is.
     EXPECT_NE(link.front(), '/') << link;
-    EXPECT_EQ(link, "results/" + run + "/dashboard.html");
+    EXPECT_EQ(link, "./results/" + run + "/dashboard.html");  // report::path_href
     EXPECT_TRUE(fs::exists(dir.path() / link)) << link;
     EXPECT_NE(run, h.pruned_run) << "a pruned night keeps no link";
   }

@@ -319,6 +319,15 @@ TEST(HtmlExport, EscapesScriptEndingsAndFillsTheTemplateOnce) {
   EXPECT_EQ(html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
 }
 
+TEST(HtmlExport, PathHrefsStayPathsToFiles) {
+  EXPECT_EQ(path_href("20261128-120000-demo/dashboard.html"), "./20261128-120000-demo/dashboard.html");
+  EXPECT_EQ(path_href("javascript:alert(1)/dashboard.html"), "./javascript%3Aalert%281%29/dashboard.html");
+  EXPECT_EQ(path_href("/abs/run/dashboard.html"), "/abs/run/dashboard.html");
+  EXPECT_EQ(path_href("../results/x#y?z=1 \"'<>&/d.html"), "./../results/x%23y%3Fz%3D1%20%22%27%3C%3E%26/d.html");
+  EXPECT_EQ(path_href("\xc3\xbc\n"), "./%C3%BC%0A");
+  EXPECT_EQ(html_escape(path_href("a\"b<c")), path_href("a\"b<c"));  // attribute-safe as it is
+}
+
 TEST(HtmlExport, InlinesLibrariesScriptAndData) {
   DashboardAssets assets;
   assets.page = "<html><title>{{TITLE}}</title><style>{{STYLE}}</style><noscript>{{NOSCRIPT}}</noscript><script id=d type=application/json>{{DATA}}"
@@ -399,7 +408,7 @@ TEST(IndexPage, ListsRunsNewestFirstWithLinks) {
   EXPECT_EQ(entries[0].planned, demo_run().runs().size());
   EXPECT_EQ(entries[0].interpreters.size(), 4u);
   const auto html = os::read_file(write_index(root.path()));
-  EXPECT_NE(html.find("href=\"20261128-120000-demo/dashboard.html\""), std::string::npos);
+  EXPECT_NE(html.find("href=\"./20261128-120000-demo/dashboard.html\""), std::string::npos);
   EXPECT_NE(html.find("20261127-120000-demo"), std::string::npos);
   EXPECT_LT(html.find("20261128-120000-demo"), html.find("20261127-120000-demo"));
 }
