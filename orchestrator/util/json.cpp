@@ -59,7 +59,9 @@ const Value* FieldReader::find(std::string_view key) const { return member(v_, k
 
 std::optional<Document> parse(std::string_view text, std::string* error) {
   Document doc;
-  doc.Parse(text.data(), text.size());
+  // Iterative: the recursive parser takes stack per nesting level, so a line of a million '['
+  // (a child's channel line may be 4 MiB) overflowed the stack and killed the orchestrator.
+  doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (doc.HasParseError()) {
     if (error)
       *error = "offset " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError());
