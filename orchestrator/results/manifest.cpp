@@ -115,9 +115,6 @@ void from_json(const json::Value& v, Manifest& m) {
   json::get(v, "interpreters", p.interpreters);
   json::get(v, "benchmarks", p.benchmarks);
   json::get(v, "plan", p.items);
-  // Manifests written before "processes" was recorded: the rounds planned stand in for it.
-  if (const auto* c = json::member(v, "config"); !c || !json::member(*c, "processes"))
-    p.repetitions.processes = std::max(1, p.rounds());
   for (const auto& item : p.items) {
     if (item.interpreter >= p.interpreters.size() || item.benchmark >= p.benchmarks.size())
       throw UserError("the run's plan refers to an interpreter or benchmark that is not listed (damaged manifest)");
@@ -126,6 +123,9 @@ void from_json(const json::Value& v, Manifest& m) {
       throw UserError("the run's plan has an item with a negative or impossible round, thread count or process "
                       "number (damaged manifest)");
   }
+  // Manifests written before "processes" was recorded: the rounds planned stand in for it.
+  if (const auto* c = json::member(v, "config"); !c || !json::member(*c, "processes"))
+    p.repetitions.processes = std::max(1, p.rounds());
   json::get(v, "machine", m.machine);
   if (const auto* u = json::member(v, "orchestrator_usage")) {
     json::get(*u, "cpu_self_s", m.cpu_self_s);
