@@ -11,7 +11,7 @@ namespace {
 // Sums of |x_i - x_j| over index rectangles in O(1), from a 2-D prefix sum of the distances.
 class DistanceSums {
  public:
-  DistanceSums(const std::vector<double>& x, size_t begin, size_t end) : begin_(begin), n_(end - begin) {
+  DistanceSums(const std::vector<double>& x, size_t begin, size_t end) : n_(end - begin) {
     prefix_.assign((n_ + 1) * (n_ + 1), 0.0);
     for (size_t i = 0; i < n_; ++i)
       for (size_t j = 0; j < n_; ++j)
@@ -23,7 +23,6 @@ class DistanceSums {
  private:
   double& at(size_t i, size_t j) { return prefix_[i * (n_ + 1) + j]; }
   double get(size_t i, size_t j) const { return prefix_[i * (n_ + 1) + j]; }
-  size_t begin_;
   size_t n_;
   std::vector<double> prefix_;
 };

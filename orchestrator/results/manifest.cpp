@@ -117,12 +117,17 @@ void from_json(const json::Value& v, Manifest& m) {
   json::get(v, "interpreters", p.interpreters);
   json::get(v, "benchmarks", p.benchmarks);
   json::get(v, "plan", p.items);
+  for (const auto& item : p.items) {
+    if (item.interpreter >= p.interpreters.size() || item.benchmark >= p.benchmarks.size())
+      throw UserError("the run's plan refers to an interpreter or benchmark that is not listed (damaged manifest)");
+    // Far beyond any run (repetitions.processes <= 10000), and rounds() = round + 1 stays an int.
+    if (item.round < 0 || item.round > 1'000'000 || item.threads < 1 || item.process_index < 0)
+      throw UserError("the run's plan has an item with a negative or impossible round, thread count or process "
+                      "number (damaged manifest)");
+  }
   // Manifests written before "processes" was recorded: the rounds planned stand in for it.
   if (const auto* c = json::member(v, "config"); !c || !json::member(*c, "processes"))
     p.repetitions.processes = std::max(1, p.rounds());
-  for (const auto& item : p.items)
-    if (item.interpreter >= p.interpreters.size() || item.benchmark >= p.benchmarks.size())
-      throw UserError("the run's plan refers to an interpreter or benchmark that is not listed (damaged manifest)");
   json::get(v, "machine", m.machine);
   if (const auto* u = json::member(v, "orchestrator_usage")) {
     json::get(*u, "cpu_self_s", m.cpu_self_s);

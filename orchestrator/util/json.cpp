@@ -61,7 +61,9 @@ std::optional<Document> parse(std::string_view text, std::string* error) {
   Document doc;
   // Full precision: every double the Writer wrote reads back bit for bit, so a file rewritten
   // from what was read (results.json by `report` and `--resume`) agrees with its source.
-  doc.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
+  // Iterative: the recursive parser takes stack per nesting level, so a line of a million '['
+  // (a child's channel line may be 4 MiB) overflowed the stack and killed the orchestrator.
+  doc.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (doc.HasParseError()) {
     if (error)
       *error = "offset " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError());

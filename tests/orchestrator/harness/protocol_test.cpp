@@ -97,5 +97,15 @@ TEST(Protocol, WhatIsNotAMessageSaysWhy) {
   EXPECT_EQ(parse_command(R"({"type":"go","iteration":1})").problem, "malformed 'go': no valid 'warmup'");
 }
 
+// A channel line may be 4 MiB (run/channel.h): nested that deep, it once overflowed the
+// orchestrator's stack in the JSON parser. Now it is one more line that is not a message.
+TEST(Protocol, ADeeplyNestedLineIsRefusedNotACrash) {
+  const std::string deep = R"({"type":"hello","protocol":)" + std::string(4u << 20, '[');
+  EXPECT_EQ(parse_child_message(deep).problem.rfind("not a protocol message: ", 0), 0u);
+  std::string objects;
+  for (int i = 0; i < 700'000; ++i) objects += R"({"a":)";
+  EXPECT_EQ(parse_child_message(objects).problem.rfind("not a protocol message: ", 0), 0u);
+}
+
 }  // namespace
 }  // namespace ftbench::harness
