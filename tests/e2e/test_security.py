@@ -73,10 +73,12 @@ VALIDATED = {  # a fixed vocabulary, a number or a URL: metacharacters are refus
     ("history", "url"), ("history", "enabled"), ("history", "fdr"), ("history", "min_effect"),
     ("history", "noise_multiplier"), ("history", "confirm_budget"), ("history", "max_load"),
     ("history", "max_noise"), ("history", "drift_threshold"),
+    ("limits", "memory"), ("limits", "log"), ("limits", "open_files"),
 }
 STRUCTURE = {  # mappings and lists whose own values are the keys above
     ("the config", "requires"), ("the config", "interpreters"), ("the config", "benchmarks"),
     ("the config", "repetitions"), ("the config", "output"), ("the config", "history"), ("counters", "events"),
+    ("the config", "limits"),
 }
 
 
@@ -89,6 +91,11 @@ def loader_keys():
         section = what.strip('"') if what.startswith('"') else "interpreters[]"  # `what` = "interpreters[i]"
         for key in re.findall(r'"([^"]+)"', keys):
             found.add((section, key))
+    # `limits` checks its keys against config.h's kLimitKeys (shared with --limit KEY=VALUE).
+    with open(os.path.join(os.path.dirname(LOADER), "config.h"), encoding="utf-8") as f:
+        limit_keys = re.search(r'kLimitKeys\[\]\s*=\s*\{([^}]*)\}', f.read())
+    for key in re.findall(r'"([^"]+)"', limit_keys.group(1) if limit_keys else ""):
+        found.add(("limits", key))
     return found
 
 
