@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "config/config.h"
+#include "config/durations.h"
 #include "util/strings.h"
 
 namespace ftbench::config {
@@ -130,9 +131,7 @@ double parse_duration(const std::string& text) {
   }
   const auto v = util::to_number(digits);
   if (!v || !(*v > 0)) throw std::invalid_argument("must be a positive duration like 90, 90s, 5m or 1h, not '" + text + "'");
-  // At most 30 days: "1e300" once became a deadline that overflowed (undefined behaviour; in
-  // practice a deadline in the past that timed out every process at once).
-  if (!(*v * factor <= 30 * 24 * 3600.0))
+  if (!(*v * factor <= kMaxDurationSeconds))
     throw std::invalid_argument("must be at most 30 days (720h), not '" + text + "'");
   return *v * factor;
 }

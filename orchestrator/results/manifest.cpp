@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "config/durations.h"
 #include "util/error.h"
 
 namespace ftbench::results {
@@ -114,6 +115,10 @@ void from_json(const json::Value& v, Manifest& m) {
     json::get(*c, "history_url", m.history_url);
     json::get(*c, "events", p.events);
   }
+  // Deadlines are computed from it: a damaged value must not reach that arithmetic.
+  if (!(p.timeout_seconds > 0 && p.timeout_seconds <= config::kMaxDurationSeconds) ||
+      !(p.repetitions.max_seconds >= 0 && p.repetitions.max_seconds <= config::kMaxDurationSeconds))
+    throw UserError("the run's timeout or time budget is not a duration of at most 30 days (damaged manifest)");
   json::get(v, "interpreters", p.interpreters);
   json::get(v, "benchmarks", p.benchmarks);
   json::get(v, "plan", p.items);

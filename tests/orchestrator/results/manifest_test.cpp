@@ -93,3 +93,17 @@ TEST(ManifestCodec, APlanThatPointsNowhereIsADamagedManifest) {
   const auto foreign = json::parse(R"({"schema": "something-else"})");
   EXPECT_THROW(from_json(*foreign, m), UserError);
 }
+
+TEST(ManifestCodec, ATimeoutNoDeadlineCanHoldIsADamagedManifest) {
+  // A manifest is outside input too: 1e300 s once overflowed the deadline arithmetic.
+  for (const char* timeout : {"1e300", "-1", "0", "2592001"}) {
+    const auto doc = json::parse(std::string(R"({"schema": "ftbench-results", "schema_version": 1,
+      "config": {"timeout_s": )") + timeout + "}}");
+    ASSERT_TRUE(doc) << timeout;
+    Manifest m;
+    EXPECT_THROW(from_json(*doc, m), UserError) << timeout;
+  }
+  const auto fine = json::parse(R"({"schema": "ftbench-results", "schema_version": 1, "config": {"timeout_s": 2592000}})");
+  Manifest m;
+  EXPECT_NO_THROW(from_json(*fine, m));
+}
