@@ -209,6 +209,7 @@ std::optional<uint64_t> parse_size_limit(const std::string& text, const char* wh
 // kLimitKeys. The file and --limit KEY=VALUE share it.
 void parse_limit(const std::string& key, const std::string& value, Limits& limits);
 inline constexpr const char* kLimitKeys[] = {"memory", "log", "open_files"};
+std::string limit_keys_text();  // "memory, log, open_files", for messages
 perf::Profile parse_profile(const std::string& text);
 OutputFormat parse_output_format(const std::string& text);
 Affinity::Mode parse_affinity_mode(const std::string& text);     // none | auto

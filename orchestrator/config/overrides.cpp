@@ -53,7 +53,7 @@ void apply_overrides(RunConfig& c, const Overrides& o) {
   for (const auto& setting : o.limits) {
     const auto eq = setting.find('=');
     if (eq == std::string::npos)
-      throw UserError("--limit " + setting + ": write it as KEY=VALUE, e.g. --limit memory=2G (keys: memory, log, open_files)");
+      throw UserError("--limit " + setting + ": write it as KEY=VALUE, e.g. --limit memory=2G (keys: " + limit_keys_text() + ")");
     flag("--limit " + setting, [&] { parse_limit(setting.substr(0, eq), setting.substr(eq + 1), c.limits); return 0; });
   }
 }

@@ -171,15 +171,19 @@ std::optional<uint64_t> parse_size_limit(const std::string& text, const char* wh
   return value;
 }
 
+std::string limit_keys_text() { return util::join({std::begin(kLimitKeys), std::end(kLimitKeys)}); }
+
 void parse_limit(const std::string& key, const std::string& value, Limits& limits) {
   if (key == "memory") {
     limits.memory_bytes = parse_size_limit(value, "limits.memory", 32ULL << 20);  // an interpreter needs ~10M to start
   } else if (key == "log") {
     limits.log_bytes = parse_size_limit(value, "limits.log", 4096);
   } else if (key == "open_files") {
-    limits.open_files = static_cast<uint64_t>(parse_int(value, {"limits.open_files", 16, 1 << 20}));
+    // "unlimited" as for the sizes: the child keeps the limit it inherits.
+    limits.open_files = value == "unlimited" ? std::nullopt
+                                             : std::optional<uint64_t>(parse_int(value, {"limits.open_files", 16, 1 << 20}));
   } else {
-    throw std::invalid_argument("unknown limit '" + key + "' (known: memory, log, open_files)");
+    throw std::invalid_argument("unknown limit '" + key + "' (known: " + limit_keys_text() + ")");
   }
 }
 

@@ -147,8 +147,6 @@ std::string command_of(pid_t pid) {
   return read_first_line(fs::path("/proc") / std::to_string(pid) / "comm").value_or("?");
 }
 
-bool pid_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
-
 // Kills everything in one cgroup and waits until it is empty: cgroup.kill where the kernel has
 // it (5.14+: atomic, no fork can slip through), else SIGKILL to each pid until none is left.
 void empty_cgroup(const fs::path& cgroup) {
@@ -201,7 +199,7 @@ std::vector<fs::path> stale_dirs(const fs::path& parent) {
     digits = digits.substr(0, digits.find('.'));
     const auto pid = util::to_integer(digits);
     if (!pid || *pid <= 0 || *pid == ::getpid()) continue;
-    if (!pid_alive(static_cast<pid_t>(*pid))) out.push_back(e.path());
+    if (!process_alive(static_cast<pid_t>(*pid))) out.push_back(e.path());
   }
   return out;
 }

@@ -14,6 +14,7 @@
 
 #include "util/error.h"
 #include "os/fd.h"
+#include "os/process.h"
 
 namespace ftbench::os {
 namespace {
@@ -69,8 +70,6 @@ pid_t temporary_owner(const std::string& name) {
     return 0;
   return static_cast<pid_t>(std::stol(digits));
 }
-
-bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 
 }  // namespace
 
@@ -132,7 +131,7 @@ size_t remove_stale_temporaries(const std::filesystem::path& dir, bool recursive
       continue;
     }
     const pid_t owner = temporary_owner(entry.path().filename().string());
-    if (owner > 0 && !process_exists(owner) && std::filesystem::remove(entry.path(), entry_ec)) ++removed;
+    if (owner > 0 && !process_alive(owner) && std::filesystem::remove(entry.path(), entry_ec)) ++removed;
   }
   return removed;
 }

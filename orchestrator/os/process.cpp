@@ -202,6 +202,8 @@ ExitStatus ChildProcess::kill_group(int signal_number) {
   return *status_;
 }
 
+bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
 bool is_spawned_child(pid_t pid) {
   std::lock_guard lock(g_children_mutex);
   return g_children.count(pid) > 0;

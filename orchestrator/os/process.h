@@ -70,6 +70,9 @@ class ChildProcess {
   std::optional<ExitStatus> status_;
 };
 
+// Whether any process `pid` exists (ours or not; a zombie counts until it is reaped).
+bool process_alive(pid_t pid);
+
 // Whether `pid` is a child ChildProcess spawned and has not reaped yet (the subreaper's sweep
 // must tell our own children from adopted orphans).
 bool is_spawned_child(pid_t pid);

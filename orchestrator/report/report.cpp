@@ -7,7 +7,6 @@
 #include "report/exporter.h"
 #include "report/index_page.h"
 #include "report/terminal_table.h"
-#include "os/files.h"
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -19,9 +18,9 @@ ReportOutcome write_reports(const ReportModel& model, const fs::path& run_dir,
                             const std::vector<config::OutputFormat>& formats,
                             const std::optional<fs::path>& results_root) {
   ReportOutcome outcome;
-  // Reports are the last files every session writes here (a run, --resume, `report`): first,
-  // what an earlier session killed half way through replacing a file left behind goes.
-  os::remove_stale_temporaries(run_dir, true);
+  // The results root's index.html is replaced by every run: what a session killed half way
+  // through replacing it left behind goes here. (The run directory's own temporaries are
+  // swept by the loader that --resume and `report` open it with, under the run's lock.)
   if (results_root) os::remove_stale_temporaries(*results_root, false);
   for (const auto& format : formats) {
     try {

@@ -45,9 +45,8 @@ struct Resources {
   os::ContainmentMethod containment = os::ContainmentMethod::subreaper;
   std::optional<double> cpu_s;                     // cgroup v2 cpu.stat: the tree's CPU time
   std::optional<uint64_t> memory_peak_bytes;       // where a memory controller reports it
-  std::optional<uint64_t> memory_limit_bytes;      // enforced; absent: none
-  std::optional<uint64_t> open_files_limit;        // RLIMIT_NOFILE
-  std::optional<uint64_t> log_limit_bytes;         // per stream
+  std::optional<uint64_t> memory_limit_bytes;      // enforced; absent: none (the manifest's config.limits
+                                                   // says what was asked for; this, what the machine enforced)
 };
 template <class F>
 void describe(Resources& r, F& f) {
@@ -55,20 +54,6 @@ void describe(Resources& r, F& f) {
   f("cpu_s", r.cpu_s);
   f("memory_peak_bytes", r.memory_peak_bytes);
   f("memory_limit_bytes", r.memory_limit_bytes);
-  f("open_files_limit", r.open_files_limit);
-  f("log_limit_bytes", r.log_limit_bytes);
-}
-
-// Processes still running when the interpreter process had ended (a daemon it started, a
-// forgotten subprocess). All were killed.
-struct Leftovers {
-  size_t count = 0;
-  std::vector<os::LeftoverProcess> processes;
-};
-template <class F>
-void describe(Leftovers& l, F& f) {
-  f("count", l.count);
-  f("processes", l.processes);
 }
 
 // One interpreter process for one (interpreter, benchmark, threads, process index).
@@ -96,9 +81,10 @@ struct ProcessRun {
   std::vector<perf::EventCapability> capabilities;
   std::vector<Iteration> iterations;
   std::optional<Resources> resources;
-  // Descendants that outlived it (killed). A warning, not a failure by itself: the
-  // measurements were taken while they ran, and the record says they did.
-  std::optional<Leftovers> leftover_processes;
+  // Descendants still running when it had ended (a daemon it started, a forgotten
+  // subprocess); all were killed. A warning, not a failure by itself: the measurements were
+  // taken while they ran, and the record says they did.
+  std::vector<os::LeftoverProcess> leftover_processes;
   std::vector<os::CapturedStream> logs_cut;  // streams whose log lost its middle to limits.log
   std::string limit_hit;                     // "memory", "open_files": the limit that failed it; "" none
 };

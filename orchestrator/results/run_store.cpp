@@ -52,19 +52,13 @@ ManifestFile read_manifest_file(const fs::path& path) {
     file.problem = "not valid JSON (" + error + ")";
     return file;
   }
-  // A newer schema is not damage: refused as ever, the other file cannot be older-and-better.
-  if (int version = 0; doc->IsObject() && json::get(*doc, "schema_version", version) && version > kSchemaVersion) {
-    Manifest ignored;
-    try {
-      from_json(*doc, ignored);
-    } catch (const UserError& e) {
-      throw UserError(path.string() + ": " + e.what());
-    }
-  }
   Manifest m;
   try {
     from_json(*doc, m);
   } catch (const UserError& e) {
+    // A newer schema is not damage: refused as ever, the other file cannot be older-and-better.
+    if (int version = 0; doc->IsObject() && json::get(*doc, "schema_version", version) && version > kSchemaVersion)
+      throw UserError(path.string() + ": " + e.what());
     file.problem = e.what();
     return file;
   }

@@ -228,18 +228,17 @@ void Session::run() {
 void Session::conclude() {
   if (child_)
     if (const auto end = child_->finish()) record(*end);
+  if (run_.status != results::RunStatus::failed) return;
+  run_.stderr_tail = os::tail_of_file(ctx_.stderr_path);
   // An EMFILE traceback names the limit that caused it.
   const auto& limits = ctx_.plan->limits;
-  if (run_.status == results::RunStatus::failed && limits.open_files && run_.limit_hit.empty()) {
-    const auto tail = os::tail_of_file(ctx_.stderr_path);
-    for (const std::string* text : std::initializer_list<const std::string*>{&run_.failure, &run_.error_traceback, &tail})
+  if (limits.open_files && run_.limit_hit.empty())
+    for (const std::string* text : {&run_.failure, &run_.error_traceback, &run_.stderr_tail})
       if (text->find("Too many open files") != std::string::npos) {
         run_.limit_hit = "open_files";
         run_.failure += " (limits.open_files = " + std::to_string(*limits.open_files) + ")";
         break;
       }
-  }
-  if (run_.status == results::RunStatus::failed) run_.stderr_tail = os::tail_of_file(ctx_.stderr_path);
 }
 
 void Session::record(const ProcessEnd& end) {
@@ -250,12 +249,10 @@ void Session::record(const ProcessEnd& end) {
   r.cpu_s = c.cpu_seconds;
   r.memory_peak_bytes = c.memory_peak_bytes;
   r.memory_limit_bytes = c.memory_limit_bytes;
-  r.open_files_limit = limits.open_files;
-  r.log_limit_bytes = limits.log_bytes;
   run_.resources = r;
   if (!c.leftovers.empty()) {
     // Killed, and said loudly, but the measurements stand: the benchmark itself completed.
-    run_.leftover_processes = results::Leftovers{c.leftovers.size(), c.leftovers};
+    run_.leftover_processes = c.leftovers;
     std::string names;
     for (const auto& p : c.leftovers) names += (names.empty() ? "" : ", ") + p.command + " (pid " + std::to_string(p.pid) + ")";
     spdlog::warn("{}: left {} process{} running after it ended: {}; killed", run_.item_id, c.leftovers.size(),

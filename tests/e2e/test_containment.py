@@ -126,9 +126,7 @@ class Descendants(ContainmentTest):
         run = results["runs"][0]
         self.assertEqual(run["status"], "ok", run["failure"])  # a leftover is a warning, not a failure
         self.assertEqual(run["resources"]["containment"], method)
-        left = run["leftover_processes"]
-        self.assertEqual(left["count"], len(pids))
-        self.assertEqual(sorted(p["pid"] for p in left["processes"]), pids)
+        self.assertEqual(sorted(p["pid"] for p in run["leftover_processes"]), pids)
         self.assertIn("running after it ended", out.stderr)
         # The method is said once, in the console and the run's log.
         self.assertEqual(out.stderr.count("containment: "), 1, out.stderr)
@@ -162,17 +160,27 @@ class Descendants(ContainmentTest):
                     break
                 time.sleep(0.01)
             self.assertIsNotNone(daemon, "the script never started its daemon")
+            doctor = orchestrate("doctor", "--json")
+            stale = os.path.join(json.loads(doctor.stdout)["containment"]["cgroup_v2_dir"], "ftbench-%d" % first.pid)
             first.send_signal(signal.SIGKILL)
             first.wait()
             # PR_SET_PDEATHSIG ends the child; the daemon in its own session outlives us ...
             time.sleep(0.5)
-            self.assertTrue(alive(daemon))
+            # (Any orchestrate on this machine cleans it: under `ctest -j` another test's may come
+            # first. Then that one did the job; what matters is that it is done.)
+            ours_to_clean = os.path.isdir(stale)
+            if ours_to_clean:
+                self.assertTrue(alive(daemon))
             # ... until the next run finds the dead orchestrator's cgroup and empties it.
             again = orchestrate("script", self.script("quiet.py", "pass\n"), "--python", "3.13", "--threads", "1",
                                 "--repetitions", "1", "--warmups", "0", "--iterations", "1", "--profile", "none",
                                 "--no-history", "--output", os.path.join(self.tmp, "again"), "--", self.data)
             self.assertEqual(again.returncode, 0, again.stderr)
-            self.assertIn("ftbench-%d left by an orchestrator that is gone" % first.pid, again.stderr)
+            if ours_to_clean and "ftbench-%d" % first.pid not in again.stderr:
+                self.assertFalse(os.path.isdir(stale), again.stderr)  # another orchestrate beat it to it
+            elif ours_to_clean:
+                self.assertIn("ftbench-%d left by an orchestrator that is gone" % first.pid, again.stderr)
+            self.assertFalse(os.path.isdir(stale))
             self.assertFalse(alive(daemon))
         finally:
             if daemon and alive(daemon):
@@ -215,7 +223,7 @@ class Limits(ContainmentTest):
         self.assertGreaterEqual(cut[0]["bytes"], written)
         self.assertEqual(cut[0]["dropped"], cut[0]["bytes"] - (1 << 20))
         self.assertIn(b"[ftbench: %d bytes dropped here: limits.log = 1M" % cut[0]["dropped"], text)
-        self.assertEqual(run["resources"]["log_limit_bytes"], 1 << 20)
+        self.assertEqual(results["config"]["limits"]["log_bytes"], 1 << 20)
         self.assertIn("bytes were dropped (limits.log = 1M)", out.stderr)
 
     def test_memory_beyond_the_limit_fails_naming_it_and_the_next_process_runs(self):

@@ -126,9 +126,11 @@ def tree(root):
     return out
 
 
-def temporary_files(*roots):
-    return sorted(os.path.join(d, n) for root in roots for d, _, names in os.walk(root) for n in names
-                  if TEMPORARY.search(n))
+def temporary_files(root, tmpdir):
+    """Temporaries left under the output root, and anything at all in the chain's own TMPDIR."""
+    left = [os.path.join(d, n) for d, _, names in os.walk(root) for n in names if TEMPORARY.search(n)]
+    left += [os.path.join(d, n) for d, dirs, names in os.walk(tmpdir) for n in names + dirs]
+    return sorted(left)
 
 
 def digest(path):

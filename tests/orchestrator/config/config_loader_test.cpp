@@ -312,6 +312,8 @@ TEST(ConfigLimits, SizesAsPeopleWriteThem) {
   EXPECT_FALSE(d.limits.memory_bytes.has_value());
   EXPECT_EQ(d.limits.log_bytes, 1ULL << 20);
   EXPECT_EQ(d.limits.open_files, kDefaultOpenFilesLimit);
+  const auto e = parse_config("interpreters: [3.13t]\nlimits: {open_files: unlimited}\n", "t.yaml");
+  EXPECT_FALSE(e.limits.open_files.has_value());  // "unlimited" turns each limit off, this one too
   EXPECT_EQ(parse_size_limit("4G", "x", 0), 4ULL << 30);
   EXPECT_EQ(parse_size_limit("512M", "x", 0), 512ULL << 20);
   EXPECT_EQ(parse_size_limit("2GiB", "x", 0), 2ULL << 30);

@@ -116,6 +116,9 @@ TEST(Containment, CgroupV2FindsAndKillsADaemonisedGrandchild) {
 }
 
 TEST(Containment, TheRunCgroupIsRemovedAtTheEnd) {
+  ftbench::testing::TempDir t;
+  const auto pidfile = t.path() / "daemon.pid";
+  pid_t daemon = 0;
   fs::path run_dir, v1_dir;
   {
     Containment containment;
@@ -123,14 +126,19 @@ TEST(Containment, TheRunCgroupIsRemovedAtTheEnd) {
       GTEST_SKIP() << "no writable cgroup v2 here: " << containment.support().reason;
     run_dir = containment.run_cgroup_v2();
     v1_dir = containment.run_cgroup_v1_memory();
-    // A process still running when the run ends is killed with its cgroup.
+    // A daemon still running when the run ends (nobody called finish()) is killed with its
+    // cgroup: the process itself has exited, so no process-group kill can reach the daemon.
     auto contained = containment.contain({});
     SpawnOptions options;
-    options.argv = {"/bin/sleep", "300"};
+    options.argv = {kPython, "-c", kDaemonise, pidfile.string()};
     contained.prepare(options);
     auto child = ChildProcess::spawn(options);
-    EXPECT_TRUE(fs::exists(run_dir));
+    ASSERT_TRUE(child.wait_for(std::chrono::seconds(60)));
+    daemon = static_cast<pid_t>(std::stol(read_first_line(pidfile).value_or("0")));
+    ASSERT_GT(daemon, 0);
+    EXPECT_EQ(::kill(daemon, 0), 0) << "the daemon should still run before the run ends";
   }
+  EXPECT_TRUE(gone(daemon)) << "the daemon " << daemon << " outlived the run's containment";
   EXPECT_FALSE(fs::exists(run_dir));
   if (!v1_dir.empty()) {
     EXPECT_FALSE(fs::exists(v1_dir));

@@ -359,24 +359,26 @@ TEST(Reports, MissingDashboardAssetsFailOnlyTheHtmlFormatWithAClearError) {
     EXPECT_TRUE(fs::exists(dir.path() / f)) << f;
 }
 
-TEST(Reports, WhatAKilledSessionLeftHalfWrittenIsRemoved) {
+TEST(Reports, AHalfWrittenIndexOfAKilledSessionIsRemoved) {
+  // The results root's temporaries are the reports' to sweep (the run directory's are the
+  // loader's: RunStoreRecovery.RepairRemovesTheTemporariesOfADeadWriter).
   TempDir root;
   const auto run_dir = root.path() / "20261128-120000-demo";
   const auto other_run = root.path() / "20261127-120000-demo";
-  fs::create_directories(run_dir / "pyperf");
+  fs::create_directories(run_dir);
   fs::create_directories(other_run);
   const pid_t dead = ::fork();
   if (dead == 0) ::_exit(0);
   ::waitpid(dead, nullptr, 0);
   const auto stale = ".tmp." + std::to_string(dead);
-  for (const auto& f : {run_dir / (".results.csv" + stale), run_dir / "pyperf" / (".3.13t.json" + stale),
-                        root.path() / (".index.html" + stale), other_run / (".results.json" + stale)})
+  const auto live = ".tmp." + std::to_string(::getppid());  // alive, and not this writer
+  for (const auto& f : {root.path() / (".index.html" + stale), root.path() / (".index.html" + live),
+                        other_run / (".results.json" + stale)})
     os::write_file_atomically(f, "half");
   const auto outcome = write_reports(demo_model(), run_dir, {config::OutputFormat::csv}, root.path());
   EXPECT_TRUE(outcome.errors.empty());
-  EXPECT_FALSE(fs::exists(run_dir / (".results.csv" + stale)));
-  EXPECT_FALSE(fs::exists(run_dir / "pyperf" / (".3.13t.json" + stale)));
   EXPECT_FALSE(fs::exists(root.path() / (".index.html" + stale)));
+  EXPECT_TRUE(fs::exists(root.path() / (".index.html" + live))) << "a live writer's temporary stays";
   EXPECT_TRUE(fs::exists(other_run / (".results.json" + stale))) << "another run directory is not this session's";
 }
 

@@ -60,26 +60,26 @@ TEST(ProcessRunCodec, ReadsTheVersion1Layout) {
   EXPECT_FALSE(r.error_phase.has_value());
   // Written before containment: no resources, leftovers, cut logs or limit.
   EXPECT_FALSE(r.resources.has_value());
-  EXPECT_FALSE(r.leftover_processes.has_value());
+  EXPECT_TRUE(r.leftover_processes.empty());
   EXPECT_TRUE(r.logs_cut.empty());
   EXPECT_TRUE(r.limit_hit.empty());
 }
 
 TEST(ProcessRunCodec, ContainmentFieldsRoundTrip) {
   auto r = ftbench::testing::sample_run(3, "3.13t/gil/contention/t2/p0");
-  r.resources = Resources{os::ContainmentMethod::cgroup_v2, 1.25, 123456789ULL, 4ULL << 30, 4096, 64ULL << 20};
-  r.leftover_processes = Leftovers{1, {{4343, "python3"}}};
+  r.resources = Resources{os::ContainmentMethod::cgroup_v2, 1.25, 123456789ULL, 4ULL << 30};
+  r.leftover_processes = {{4343, "python3"}};
   r.logs_cut = {{"stdout", 300000000, 299000000}};
   r.limit_hit = "memory";
   const auto text = json::to_string(r);
   const auto doc = json::parse(text);
   ASSERT_TRUE(doc);
-  EXPECT_EQ((*doc)["leftover_processes"]["count"].GetUint64(), 1u);
+  EXPECT_EQ((*doc)["leftover_processes"][0]["pid"].GetInt(), 4343);
   EXPECT_STREQ((*doc)["resources"]["containment"].GetString(), "cgroup_v2");
   ProcessRun back;
   json::read(*doc, back);
   EXPECT_EQ(json::to_string(back), text);
-  EXPECT_EQ(back.leftover_processes->processes[0].command, "python3");
+  EXPECT_EQ(back.leftover_processes[0].command, "python3");
   EXPECT_EQ(back.resources->memory_limit_bytes, 4ULL << 30);
   EXPECT_EQ(back.logs_cut[0].dropped, 299000000u);
 }

@@ -1,5 +1,8 @@
 #include "results/run_store.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "../test_support.h"
@@ -182,11 +185,20 @@ TEST(RunStoreRecovery, ANewerSchemaIsRefusedNotRebuilt) {
 TEST(RunStoreRecovery, RepairRemovesTheTemporariesOfADeadWriter) {
   ftbench::testing::TempDir t;
   const auto store = finished_run(t.path());
-  ftbench::testing::write_text(store.dir() / ".results.json.tmp.99999", "{\"half");
-  ftbench::testing::write_text(store.dir() / "runs" / ".000002-x.json.tmp.99999", "{");
+  const pid_t dead = ::fork();  // a pid that surely no longer runs
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  const auto stale = ".tmp." + std::to_string(dead);
+  const auto live = store.dir() / (".summary.md.tmp." + std::to_string(::getpid()));
+  fs::create_directories(store.dir() / "pyperf");
+  for (const auto& f : {store.dir() / (".results.json" + stale), store.dir() / "runs" / (".000002-x.json" + stale),
+                        store.dir() / "pyperf" / (".3.13t.json" + stale), live})
+    ftbench::testing::write_text(f, "{\"half");
   load_run_directory(store.dir());
-  EXPECT_TRUE(fs::exists(store.dir() / ".results.json.tmp.99999"));  // a reader leaves them
+  EXPECT_TRUE(fs::exists(store.dir() / (".results.json" + stale)));  // a reader leaves them
   load_run_directory(store.dir(), RunAccess::repair);
-  EXPECT_FALSE(fs::exists(store.dir() / ".results.json.tmp.99999"));
-  EXPECT_FALSE(fs::exists(store.dir() / "runs" / ".000002-x.json.tmp.99999"));
+  EXPECT_FALSE(fs::exists(store.dir() / (".results.json" + stale)));
+  EXPECT_FALSE(fs::exists(store.dir() / "runs" / (".000002-x.json" + stale)));
+  EXPECT_FALSE(fs::exists(store.dir() / "pyperf" / (".3.13t.json" + stale)));
+  EXPECT_TRUE(fs::exists(live)) << "a live writer's temporary stays";
 }

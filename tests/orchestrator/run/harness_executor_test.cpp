@@ -390,9 +390,8 @@ TEST_F(HarnessExecutorTest, LeftoverProcessesAreRecordedButDoNotFailTheRun) {
   };
   const auto r = run();
   EXPECT_EQ(r.status, results::RunStatus::ok) << r.failure;
-  ASSERT_TRUE(r.leftover_processes.has_value());
-  EXPECT_EQ(r.leftover_processes->count, 1u);
-  EXPECT_EQ(r.leftover_processes->processes[0].pid, 4343);
+  ASSERT_EQ(r.leftover_processes.size(), 1u);
+  EXPECT_EQ(r.leftover_processes[0].pid, 4343);
   ASSERT_TRUE(r.resources.has_value());
   EXPECT_EQ(r.resources->containment, os::ContainmentMethod::cgroup_v2);
   EXPECT_EQ(r.resources->cpu_s, 1.5);
